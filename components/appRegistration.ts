@@ -1,0 +1,73 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as azuread from "@pulumi/azuread";
+
+export interface AppRegistrationArgs {
+    /** Name shown under App registrations and Enterprise applications. */
+    readonly displayName: pulumi.Input<string>;
+    /** Application (client) ID of the API whose permissions are declared (Microsoft Graph). */
+    readonly apiClientId: pulumi.Input<string>;
+    /** Delegated permission (scope) IDs to declare on the API. */
+    readonly scopeIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Application permission (app role) IDs to declare on the API. */
+    readonly roleIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Protect the registration and its service principal from `pulumi destroy`. */
+    readonly protect?: boolean;
+    /** Existing object IDs to adopt with Pulumi's import instead of creating new objects. */
+    readonly adopt?: { readonly applicationObjectId: string; readonly servicePrincipalObjectId: string };
+}
+
+/**
+ * The single-tenant app registration the connector signs in through, its service principal (the app's
+ * identity in this tenant, which consent is granted to), and the Graph permissions it declares.
+ * Declaring a permission grants nothing; GraphConsent grants them.
+ */
+export class AppRegistration extends pulumi.ComponentResource {
+    /** Resource ID `/applications/{objectId}`: what every azuread `applicationId` input takes. */
+    readonly applicationId: pulumi.Output<string>;
+    /** The registration's object ID (not the client ID). */
+    readonly applicationObjectId: pulumi.Output<string>;
+    /** Application (client) ID: the first value of the handoff. */
+    readonly clientId: pulumi.Output<string>;
+    /** The service principal's object ID. */
+    readonly servicePrincipalObjectId: pulumi.Output<string>;
+
+    constructor(name: string, args: AppRegistrationArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("jtel:presence:AppRegistration", name, {}, opts);
+
+        const app = new azuread.ApplicationRegistration(`${name}-app`, {
+            displayName: args.displayName,
+            signInAudience: "AzureADMyOrg",
+            notes: "Managed by jtel-teams-presence (Pulumi). The jtel ACD signs in through this app to read Teams presence.",
+        }, {
+            parent: this,
+            protect: args.protect,
+            import: args.adopt ? `/applications/${args.adopt.applicationObjectId}` : undefined,
+        });
+
+        const servicePrincipal = new azuread.ServicePrincipal(`${name}-sp`, {
+            clientId: app.clientId,
+        }, {
+            parent: this,
+            protect: args.protect,
+            import: args.adopt ? `/servicePrincipals/${args.adopt.servicePrincipalObjectId}` : undefined,
+        });
+
+        new azuread.ApplicationApiAccess(`${name}-graph-access`, {
+            applicationId: app.id,
+            apiClientId: args.apiClientId,
+            scopeIds: args.scopeIds,
+            roleIds: args.roleIds,
+        }, { parent: this });
+
+        this.applicationId = app.id;
+        this.applicationObjectId = app.objectId;
+        this.clientId = app.clientId;
+        this.servicePrincipalObjectId = servicePrincipal.objectId;
+        this.registerOutputs({
+            applicationId: this.applicationId,
+            applicationObjectId: this.applicationObjectId,
+            clientId: this.clientId,
+            servicePrincipalObjectId: this.servicePrincipalObjectId,
+        });
+    }
+}

@@ -1,0 +1,42 @@
+// Microsoft Graph permission names -> IDs, resolved from the tenant's Graph service principal at deploy
+// time (never from copied GUIDs), with the closest valid names when a name is wrong.
+import { distance } from "fastest-levenshtein";
+
+/** Microsoft Graph's application (client) ID, the same in every tenant and cloud. */
+export const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+
+export interface ResolvedPermission {
+    name: string;
+    id: string;
+}
+
+export class UnknownPermissionError extends Error {
+    constructor(readonly key: string, readonly names: string[], message: string) {
+        super(message);
+        this.name = "UnknownPermissionError";
+    }
+}
+
+/** Up to three valid names closest to `name`: case-insensitive match first, then by edit distance. */
+export function closestNames(name: string, valid: string[], max = 3): string[] {
+    const lower = name.toLowerCase();
+    return [...valid]
+        .map((v) => ({ v, d: v.toLowerCase() === lower ? -1 : distance(lower, v.toLowerCase()) }))
+        .sort((x, y) => x.d - y.d || x.v.localeCompare(y.v))
+        .slice(0, max)
+        .map((x) => x.v);
+}
+
+/**
+ * Looks every name up in `available` (name -> ID, as the Graph service principal publishes it).
+ * `key` is the config key the names came from, so the error can name it.
+ */
+export function resolvePermissions(key: string, names: readonly string[], available: Record<string, string>, kind: "delegated" | "application"): ResolvedPermission[] {
+    const valid = Object.keys(available);
+    const unknown = names.filter((n) => !(n in available));
+    if (unknown.length > 0) {
+        const lines = unknown.map((n) => `  ${JSON.stringify(n)} is not a Microsoft Graph ${kind} permission; closest: ${closestNames(n, valid).join(", ")}`);
+        throw new UnknownPermissionError(key, unknown, `${key} names permissions Microsoft Graph does not publish in this tenant:\n${lines.join("\n")}`);
+    }
+    return names.map((name) => ({ name, id: available[name] }));
+}

@@ -1,0 +1,57 @@
+// The service user's password: what the generator may draw from and what a valid password looks like.
+// Entra ID accepts 8–256 characters from three of four classes; the jtel connector additionally breaks on
+// [ ] < > ? # & and ROPC rejects leading/trailing whitespace (../shared/reference/entra-and-graph.md).
+
+/** Characters the jtel connector cannot take in a password (the manual guide's list). */
+export const CONNECTOR_FORBIDDEN_CHARACTERS = "[]<>?#&";
+
+/** Symbols the generator draws from: Entra ID's symbol set minus the connector's forbidden characters, and
+ * minus quotes, backslash, backtick, `$`, `/`, `|`, `;`, braces and parentheses, which need escaping in the
+ * shells, .env files and config files a password passes through on its way to the connector. */
+export const PASSWORD_SYMBOLS = "!@%^*-_+=:,.~";
+
+export const MIN_PASSWORD_LENGTH = 16;
+export const DEFAULT_PASSWORD_LENGTH = 32;
+export const MAX_PASSWORD_LENGTH = 256;
+
+/** Arguments for @pulumi/random's RandomPassword: at least one character of each class, symbols only
+ * from PASSWORD_SYMBOLS, no whitespace. */
+export function passwordSpec(length: number = DEFAULT_PASSWORD_LENGTH) {
+    if (!Number.isInteger(length) || length < MIN_PASSWORD_LENGTH || length > MAX_PASSWORD_LENGTH) {
+        throw new RangeError(
+            `password length ${length} must be a whole number from ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH}`);
+    }
+    return {
+        length,
+        upper: true,
+        lower: true,
+        numeric: true,
+        special: true,
+        overrideSpecial: PASSWORD_SYMBOLS,
+        minUpper: 1,
+        minLower: 1,
+        minNumeric: 1,
+        minSpecial: 1,
+    };
+}
+
+/**
+ * Why a password would fail Entra ID or the connector; empty when it is fine. The reasons never quote
+ * the password or any of its characters, so they are safe to print.
+ */
+export function passwordProblems(password: string, minLength: number = MIN_PASSWORD_LENGTH): string[] {
+    const problems: string[] = [];
+    if (password.length < minLength) problems.push(`shorter than ${minLength} characters`);
+    if (password.length > MAX_PASSWORD_LENGTH) problems.push(`longer than ${MAX_PASSWORD_LENGTH} characters`);
+    if (/\s/.test(password)) problems.push("contains whitespace");
+    if ([...CONNECTOR_FORBIDDEN_CHARACTERS].some((c) => password.includes(c))) {
+        problems.push(`contains a character the connector rejects (${[...CONNECTOR_FORBIDDEN_CHARACTERS].join(" ")})`);
+    }
+    // eslint-disable-next-line no-control-regex
+    if (/[^\x21-\x7e]/.test(password.replace(/\s/g, ""))) problems.push("contains a non-ASCII character");
+    if (!/[A-Z]/.test(password)) problems.push("has no upper-case letter");
+    if (!/[a-z]/.test(password)) problems.push("has no lower-case letter");
+    if (!/[0-9]/.test(password)) problems.push("has no digit");
+    if (!/[^A-Za-z0-9\s]/.test(password)) problems.push("has no symbol");
+    return problems;
+}

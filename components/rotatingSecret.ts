@@ -1,0 +1,64 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as azuread from "@pulumi/azuread";
+import { planRotation, RotationSettings, secretDisplayName, Slot, SlotSecret } from "./rotationSchedule";
+
+export interface RotatingSecretArgs {
+    /** Resource ID `/applications/{objectId}` of the app registration the secrets belong to. */
+    readonly applicationId: pulumi.Input<string>;
+    /** R: days between rotations. */
+    readonly rotationDays: number;
+    /** O: days the previous secret stays valid after a rotation boundary. */
+    readonly overlapDays: number;
+    /** The instant the program runs at; the schedule depends on nothing else. */
+    readonly now: Date;
+}
+
+/**
+ * Two client-secret slots on alternating schedules (see rotationSchedule.ts). At each rotation boundary the
+ * older slot is replaced by a new secret while the other keeps working for the overlap, so the jtel contact
+ * can switch without downtime. startDate is left unset: a past start date is rejected on re-creation.
+ */
+export class RotatingSecret extends pulumi.ComponentResource {
+    /** The newest secret's value (secret): the handoff's "Secret Value". */
+    readonly value: pulumi.Output<string>;
+    /** The newest secret's key ID (not its value). */
+    readonly keyId: pulumi.Output<string>;
+    /** The newest secret's slot, "a" or "b". */
+    readonly slot: pulumi.Output<Slot>;
+    /** When the newest secret expires (ISO 8601). */
+    readonly expiresAt: pulumi.Output<string>;
+    /** When the previous secret expires (ISO 8601), or null when it is gone. */
+    readonly previousExpiresAt: pulumi.Output<string | null>;
+    /** The next rotation boundary (ISO 8601): the first redeploy after it issues a new secret. */
+    readonly nextRotationAt: pulumi.Output<string>;
+
+    constructor(name: string, args: RotatingSecretArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("jtel:presence:RotatingSecret", name, {}, opts);
+
+        const settings: RotationSettings = { rotationDays: args.rotationDays, overlapDays: args.overlapDays };
+        const plan = planRotation(args.now, settings);
+        const declare = (secret: SlotSecret) => new azuread.ApplicationPassword(`${name}-${secret.slot}`, {
+            applicationId: args.applicationId,
+            displayName: secretDisplayName(secret),
+            endDate: secret.endDate.toISOString(),
+        }, { parent: this });
+
+        const current = declare(plan.current);
+        if (plan.previous) declare(plan.previous);
+
+        this.value = pulumi.secret(current.value);
+        this.keyId = current.keyId;
+        this.slot = pulumi.output(plan.current.slot);
+        this.expiresAt = pulumi.output(plan.current.endDate.toISOString());
+        this.previousExpiresAt = pulumi.output(plan.previous ? plan.previous.endDate.toISOString() : null);
+        this.nextRotationAt = pulumi.output(plan.nextRotationAt.toISOString());
+        this.registerOutputs({
+            value: this.value,
+            keyId: this.keyId,
+            slot: this.slot,
+            expiresAt: this.expiresAt,
+            previousExpiresAt: this.previousExpiresAt,
+            nextRotationAt: this.nextRotationAt,
+        });
+    }
+}

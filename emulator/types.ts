@@ -1,0 +1,204 @@
+// The emulator's public contract. The verifier's tests, the demo and the emulator-backed Pulumi mocks
+// code against these types only; everything else in emulator/ is internal.
+
+/** The five values the seed guide asks the tenant administrator to hand to the jtel contact. */
+export interface Handoff {
+    /** Application (client) ID of the app registration. */
+    applicationClientId: string;
+    /** Directory (tenant) ID. */
+    directoryTenantId: string;
+    /** The client secret's value (not its ID). */
+    secretValue: string;
+    /** The service user's sign-in name (UPN). */
+    userEmail: string;
+    /** The service user's password. */
+    userPassword: string;
+}
+
+export type Availability =
+    | "Available" | "AvailableIdle" | "Away" | "BeRightBack" | "Busy" | "BusyIdle"
+    | "DoNotDisturb" | "Offline" | "PresenceUnknown";
+
+export interface EmulatorOptions {
+    /** Directory (tenant) ID the emulator plays; a fixed GUID by default. */
+    tenantId?: string;
+    /** Verified domain for user principal names; `contoso.example` by default. */
+    domain?: string;
+    /** The emulator's clock; `() => new Date()` by default. Expiry, replication delays and lockout use it. */
+    now?: () => Date;
+    /** Port on 127.0.0.1; 0 (a free port) by default. */
+    port?: number;
+    /** Initial fault switches; anything left out keeps its default. */
+    faults?: Partial<Faults>;
+}
+
+export interface ApplicationRecord {
+    /** Object ID. */
+    id: string;
+    /** Application (client) ID. */
+    appId: string;
+    displayName: string;
+    signInAudience: string;
+    requiredResourceAccess: { resourceAppId: string; resourceAccess: { id: string; type: "Scope" | "Role" }[] }[];
+    passwordCredentials: { keyId: string; displayName?: string; startDateTime: string; endDateTime: string; hint: string }[];
+    ownerIds: string[];
+    createdAt: Date;
+}
+
+export interface ServicePrincipalRecord {
+    /** Object ID. */
+    id: string;
+    /** The application (client) ID it represents. */
+    appId: string;
+    displayName: string;
+    /** Delegated permissions the SP exposes (Microsoft Graph's are the real IDs). */
+    oauth2PermissionScopes: { id: string; value: string }[];
+    /** Application permissions the SP exposes. */
+    appRoles: { id: string; value: string }[];
+    createdAt: Date;
+}
+
+export interface UserRecord {
+    /** Object ID. */
+    id: string;
+    userPrincipalName: string;
+    displayName: string;
+    accountEnabled: boolean;
+    forceChangePasswordNextSignIn: boolean;
+    passwordPolicies?: string;
+    createdAt: Date;
+    passwordChangedAt: Date;
+    /** Teams presence this user shows; `PresenceUnknown` for users without Teams. */
+    presence: { availability: Availability; activity: string };
+}
+
+export interface DelegatedGrantRecord {
+    id: string;
+    clientId: string;
+    resourceId: string;
+    consentType: "AllPrincipals" | "Principal";
+    principalId: string | null;
+    /** Space-separated scope names, as Graph stores them. */
+    scope: string;
+    createdAt: Date;
+}
+
+export interface AppRoleAssignmentRecord {
+    id: string;
+    appRoleId: string;
+    principalId: string;
+    resourceId: string;
+    createdAt: Date;
+}
+
+/** Switches that make the emulator fail the way a real tenant does. All off by default. */
+export interface Faults {
+    /** New applications, service principals, users, secrets, grants and role assignments stay invisible
+     * to the token endpoint and Graph for this long after creation (eventual consistency). */
+    replicationDelayMs: number;
+    /** User object IDs or UPNs that need MFA (AADSTS50076). */
+    mfaRequired: Set<string>;
+    /** User object IDs or UPNs that must register for MFA (AADSTS50079). */
+    mfaRegistrationRequired: Set<string>;
+    /** User object IDs or UPNs blocked by a Conditional Access policy (AADSTS53003). */
+    conditionalAccessBlocked: Set<string>;
+    /** User object IDs or UPNs whose password has expired (AADSTS50055). */
+    passwordExpired: Set<string>;
+    /** Failed password attempts before smart lockout locks the account (AADSTS50053); 10 like Entra ID. */
+    lockoutThreshold: number;
+    /** How long a locked account stays locked; 60 s (Entra ID's initial lockout) when unset. */
+    lockoutDurationMs?: number;
+    /** Every n-th Graph request (not the token endpoint) gets HTTP 429 with Retry-After; 0 = never. */
+    throttleEvery: number;
+    /** Retry-After seconds sent with a 429. */
+    retryAfterSeconds: number;
+    /** Every n-th request (token endpoint and Graph) gets HTTP 503; 0 = never. */
+    serverErrorEvery: number;
+    /** Added latency per request. */
+    latencyMs: number;
+}
+
+/** One line of the request log. Never holds a secret, password or token. */
+export interface LoggedRequest {
+    at: Date;
+    method: string;
+    /** Path without the query string. */
+    path: string;
+    /** For the token endpoint: the grant type. */
+    grantType?: string;
+    /** For password grants: the user name that was tried. */
+    username?: string;
+    /** HTTP status returned. */
+    status: number;
+    /** AADSTS code returned, if any. */
+    aadsts?: number;
+    /** True for a sub-request dispatched from a `$batch` (the envelope is logged separately). */
+    inBatch?: boolean;
+}
+
+export interface Directory {
+    readonly tenantId: string;
+    readonly domain: string;
+    /** Microsoft Graph's own service principal (appId 00000003-0000-0000-c000-000000000000) with the real
+     * permission IDs from ../shared/reference/entra-and-graph.md. */
+    readonly graphServicePrincipal: ServicePrincipalRecord;
+
+    createApplication(input: { displayName: string; signInAudience?: string }): ApplicationRecord;
+    /** Returns the secret text, once, like Graph's addPassword. */
+    addPassword(applicationObjectId: string, input: { displayName?: string; endDateTime?: Date; startDateTime?: Date }): { keyId: string; secretText: string; endDateTime: string };
+    removePassword(applicationObjectId: string, keyId: string): void;
+    addOwner(applicationObjectId: string, ownerObjectId: string): void;
+    setRequiredResourceAccess(applicationObjectId: string, rra: ApplicationRecord["requiredResourceAccess"]): void;
+    createServicePrincipal(input: { appId: string }): ServicePrincipalRecord;
+    createUser(input: {
+        userPrincipalName: string; displayName: string; password: string;
+        forceChangePasswordNextSignIn?: boolean; accountEnabled?: boolean; passwordPolicies?: string;
+    }): UserRecord;
+    setPassword(userObjectId: string, password: string, forceChangePasswordNextSignIn?: boolean): void;
+    updateUser(userObjectId: string, patch: Partial<Pick<UserRecord, "accountEnabled" | "displayName" | "passwordPolicies">>): void;
+    setPresence(userObjectId: string, availability: Availability, activity?: string): void;
+    grantDelegated(input: { clientId: string; resourceId: string; scope: string; principalId?: string }): DelegatedGrantRecord;
+    revokeDelegated(grantId: string): void;
+    assignAppRole(input: { appRoleId: string; principalId: string; resourceId: string }): AppRoleAssignmentRecord;
+    /** Optional so other Directory fakes need not implement them; the emulator's directory does. */
+    deleteApplication?(applicationObjectId: string): void;
+    deleteServicePrincipal?(servicePrincipalObjectId: string): void;
+    deleteUser?(userObjectId: string): void;
+    removeAppRoleAssignment?(assignmentId: string): void;
+
+    applications(): ApplicationRecord[];
+    servicePrincipals(): ServicePrincipalRecord[];
+    users(): UserRecord[];
+    delegatedGrants(): DelegatedGrantRecord[];
+    appRoleAssignments(): AppRoleAssignmentRecord[];
+
+    /** A complete working setup made the way the manual guide does it: app, service principal, service
+     * user (owner of the app, password never expires, no forced change), tenant-wide consent for the
+     * given delegated scopes (default `User.Read Presence.Read.All`), one client secret. Optionally some
+     * agents with presence. Returns the handoff and the created object IDs. */
+    seedPresenceSetup(input?: {
+        delegatedScopes?: string[];
+        agents?: { userPrincipalName: string; availability: Availability; activity?: string }[];
+        secretEndDateTime?: Date;
+    }): {
+        handoff: Handoff;
+        applicationObjectId: string;
+        servicePrincipalObjectId: string;
+        serviceUserObjectId: string;
+        agentObjectIds: string[];
+    };
+}
+
+export interface Emulator {
+    /** Base URL, e.g. http://127.0.0.1:41234. Authority host and Graph endpoint both. */
+    readonly url: string;
+    readonly tenantId: string;
+    readonly directory: Directory;
+    /** Mutable fault switches; changes apply to the next request. */
+    readonly faults: Faults;
+    /** Requests served so far, oldest first. */
+    readonly requests: LoggedRequest[];
+    /** Failed password attempts per user object ID (what smart lockout counts). */
+    failedPasswordAttempts(userObjectId: string): number;
+    close(): Promise<void>;
+}

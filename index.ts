@@ -1,0 +1,4 @@
+// The Pulumi program: one stack provisions one customer tenant. See stack/main.ts.
+import { main } from "./stack/main";
+
+export = main;

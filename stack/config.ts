@@ -1,0 +1,171 @@
+// The stack's configuration: one zod schema, validated once before any resource is registered.
+// Every message names the key, the bad value (no key here holds a secret) and what is allowed.
+import { z } from "zod";
+import { DEFAULT_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../components/passwordPolicy";
+
+/** Raw values as `pulumi config` stores them: strings, with lists and objects as JSON. */
+export type RawConfig = Readonly<Record<string, string | undefined>>;
+
+/** Keys in the project's namespace (`pulumi config set KEY VALUE`). */
+export const PROJECT_KEYS = [
+    "serviceUserPrincipalName", "appDisplayName", "serviceUserDisplayName", "delegatedPermissions",
+    "applicationPermissions", "consent", "passwordNeverExpires", "passwordLength", "secretRotationDays",
+    "secretOverlapDays", "secretMaxLifetimeDays", "protect", "verify", "verifyTimeoutSeconds", "verifyAgents",
+    "cloud", "authorityHost", "graphEndpoint", "handoffKeyVault", "adopt",
+] as const;
+
+/** The one key read from the azuread provider's namespace. */
+export const TENANT_ID_KEY = "azuread:tenantId";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Entra ID's UPN rules, simplified: a local part of letters, digits and . _ - ' ! # ^ ~, and a domain.
+const UPN = /^(?!\.)[A-Za-z0-9._'!#^~-]{1,64}(?<!\.)@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+
+const show = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v));
+
+function text(key: string, fallback: string | undefined, max: number) {
+    return z.preprocess((v) => (v === undefined || v === "" ? fallback : v), z
+        .string({ error: () => `${key} is required` })
+        .max(max, { error: (i) => `${key} ${show(i.input)} is longer than ${max} characters` }));
+}
+
+function bool(key: string, fallback: boolean) {
+    return z.preprocess(
+        (v) => (v === undefined ? fallback : v === "true" ? true : v === "false" ? false : v),
+        z.boolean({ error: (i) => `${key} ${show(i.input)} must be true or false` }));
+}
+
+function whole(key: string, fallback: number, min: number, max: number, unit: string) {
+    return z.preprocess(
+        (v) => (v === undefined ? fallback : typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v),
+        z.number({ error: (i) => `${key} ${show(i.input)} must be a whole number of ${unit} from ${min} to ${max}` })
+            .int({ error: (i) => `${key} ${show(i.input)} must be a whole number of ${unit} from ${min} to ${max}` })
+            .min(min, { error: (i) => `${key} ${show(i.input)} must be a whole number of ${unit} from ${min} to ${max}` })
+            .max(max, { error: (i) => `${key} ${show(i.input)} must be a whole number of ${unit} from ${min} to ${max}` }));
+}
+
+function json(v: unknown): unknown {
+    if (typeof v !== "string") return v;
+    try {
+        return JSON.parse(v);
+    } catch {
+        return v;
+    }
+}
+
+function nameList(key: string, fallback: string[], example: string) {
+    const message = (i: { input?: unknown }) =>
+        `${key} ${show(i.input)} must be a JSON list of permission names such as ${example}`;
+    return z.preprocess((v) => (v === undefined ? fallback : json(v)), z
+        .array(z.string({ error: message }).regex(/^[A-Za-z][A-Za-z0-9_.]*$/, { error: message }), { error: message })
+        .refine((l) => new Set(l).size === l.length, { error: (i) => `${key} ${show(i.input)} lists a permission twice` }));
+}
+
+function httpsUrl(key: string) {
+    return z
+        .string()
+        .refine((u) => {
+            try {
+                const url = new URL(u);
+                // Plain http only for loopback, where the local tenant emulator runs.
+                const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+                return url.protocol === "https:" || (url.protocol === "http:" && loopback);
+            } catch {
+                return false;
+            }
+        }, { error: (i) => `${key} ${show(i.input)} must be an https:// URL (http:// only for 127.0.0.1 or localhost)` })
+        .transform((u) => u.replace(/\/+$/, ""))
+        .optional();
+}
+
+const keyVaultSchema = z.object({
+    subscriptionId: z.string().regex(GUID, { error: (i) => `handoffKeyVault.subscriptionId ${show(i.input)} must be a GUID` }).optional(),
+    resourceGroupName: z.string({ error: () => "handoffKeyVault.resourceGroupName is required (the vault's resource group)" })
+        .regex(/^[-\w._()]{1,90}$/, { error: (i) => `handoffKeyVault.resourceGroupName ${show(i.input)} must be 1-90 letters, digits, - _ . ( )` }),
+    vaultName: z.string({ error: () => "handoffKeyVault.vaultName is required" })
+        .regex(/^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$/, { error: (i) => `handoffKeyVault.vaultName ${show(i.input)} must be 3-24 letters, digits and hyphens, starting with a letter` }),
+}, { error: (i) => `handoffKeyVault ${show(i.input)} must be an object {"resourceGroupName": "...", "vaultName": "..."}` }).strict();
+
+const objectId = (field: string) => z.string({ error: () => `adopt.${field} is required` })
+    .regex(GUID, { error: (i) => `adopt.${field} ${show(i.input)} must be an object ID (a GUID)` });
+
+const adoptSchema = z.object({
+    applicationObjectId: objectId("applicationObjectId"),
+    servicePrincipalObjectId: objectId("servicePrincipalObjectId"),
+    serviceUserObjectId: objectId("serviceUserObjectId"),
+    resetPassword: z.boolean({ error: (i) => `adopt.resetPassword ${show(i.input)} must be true or false` }).default(false),
+}, { error: (i) => `adopt ${show(i.input)} must be an object with applicationObjectId, servicePrincipalObjectId and serviceUserObjectId` }).strict();
+
+const schema = z.object({
+    tenantId: z.string({ error: () => `${TENANT_ID_KEY} is required: the customer's Directory (tenant) ID, e.g. pulumi config set azuread:tenantId 00000000-0000-0000-0000-000000000000` })
+        .regex(GUID, { error: (i) => `${TENANT_ID_KEY} ${show(i.input)} must be a Directory (tenant) ID: a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47` })
+        .transform((s) => s.toLowerCase()),
+    serviceUserPrincipalName: z.string({ error: () => "serviceUserPrincipalName is required: the service user's sign-in name, such as jtel-presence@contoso.com" })
+        .regex(UPN, { error: (i) => `serviceUserPrincipalName ${show(i.input)} must be an email-like UPN such as jtel-presence@contoso.com` }),
+    appDisplayName: text("appDisplayName", "jtel Teams Presence", 120),
+    serviceUserDisplayName: text("serviceUserDisplayName", "jtel Teams Presence Service", 256),
+    delegatedPermissions: nameList("delegatedPermissions", ["User.Read", "Presence.Read.All"], '["User.Read","Presence.Read.All"]'),
+    applicationPermissions: nameList("applicationPermissions", [], '["Presence.Read.All"]'),
+    consent: z.preprocess((v) => v ?? "tenant", z.enum(["tenant", "serviceUser"], { error: (i) => `consent ${show(i.input)} must be "tenant" or "serviceUser"` })),
+    passwordNeverExpires: bool("passwordNeverExpires", true),
+    passwordLength: whole("passwordLength", DEFAULT_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, "characters"),
+    secretRotationDays: whole("secretRotationDays", 180, 1, 730, "days"),
+    secretOverlapDays: whole("secretOverlapDays", 60, 1, 730, "days"),
+    secretMaxLifetimeDays: whole("secretMaxLifetimeDays", 730, 2, 730, "days"),
+    protect: bool("protect", true),
+    verify: bool("verify", true),
+    verifyTimeoutSeconds: whole("verifyTimeoutSeconds", 600, 10, 3600, "seconds"),
+    verifyAgents: z.preprocess((v) => (v === undefined ? [] : json(v)), z.array(
+        z.string().refine((s) => GUID.test(s) || UPN.test(s), { error: (i) => `verifyAgents entry ${show(i.input)} must be an object ID (GUID) or a sign-in name such as agent@contoso.com` }),
+        { error: (i) => `verifyAgents ${show(i.input)} must be a JSON list such as ["agent1@contoso.com","agent2@contoso.com"]` })),
+    cloud: z.preprocess((v) => v ?? "public", z.enum(["public", "usgovernment", "china"], { error: (i) => `cloud ${show(i.input)} must be "public", "usgovernment" or "china"` })),
+    authorityHost: httpsUrl("authorityHost"),
+    graphEndpoint: httpsUrl("graphEndpoint"),
+    handoffKeyVault: z.preprocess(json, keyVaultSchema.optional()),
+    adopt: z.preprocess(json, adoptSchema.optional()),
+}).superRefine((c, ctx) => {
+    if (!Number.isInteger(c.secretRotationDays) || !Number.isInteger(c.secretOverlapDays) || !Number.isInteger(c.secretMaxLifetimeDays)) return;
+    // Each secret lives R + O days; a tenant's app management policy may cap that lower.
+    if (c.secretRotationDays + c.secretOverlapDays > c.secretMaxLifetimeDays) {
+        ctx.addIssue({
+            code: "custom", path: ["secretOverlapDays"],
+            message: `secretRotationDays (${c.secretRotationDays}) + secretOverlapDays (${c.secretOverlapDays}) = ${c.secretRotationDays + c.secretOverlapDays} days must not exceed secretMaxLifetimeDays (${c.secretMaxLifetimeDays}): each client secret lives rotation + overlap days`,
+        });
+    }
+    // Only two slots exist: an overlap longer than the period would delete a secret still inside its overlap.
+    if (c.secretOverlapDays > c.secretRotationDays) {
+        ctx.addIssue({
+            code: "custom", path: ["secretOverlapDays"],
+            message: `secretOverlapDays (${c.secretOverlapDays}) must not exceed secretRotationDays (${c.secretRotationDays}): the previous secret is replaced at the next rotation`,
+        });
+    }
+    if (Array.isArray(c.delegatedPermissions) && !c.delegatedPermissions.includes("Presence.Read.All")) {
+        ctx.addIssue({
+            code: "custom", path: ["delegatedPermissions"],
+            message: `delegatedPermissions ${show(c.delegatedPermissions)} must include "Presence.Read.All": the connector signs in as the service user and reads the agents' presence`,
+        });
+    }
+});
+
+export type StackConfig = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+    constructor(readonly problems: string[]) {
+        super(`The stack configuration is not valid (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was created:\n` +
+            problems.map((p) => `  - ${p}`).join("\n") +
+            "\nSet a value with `pulumi config set KEY VALUE` (lists and objects as JSON, or with --path).");
+        this.name = "ConfigError";
+    }
+}
+
+/** Validates raw config; throws ConfigError listing every problem. `raw` uses the config keys as names. */
+export function parseStackConfig(raw: RawConfig): StackConfig {
+    const input: Record<string, unknown> = { tenantId: raw[TENANT_ID_KEY] };
+    for (const key of PROJECT_KEYS) input[key] = raw[key];
+    const unknownKeys = Object.keys(raw).filter((k) => k !== TENANT_ID_KEY && !(PROJECT_KEYS as readonly string[]).includes(k));
+    const result = schema.safeParse(input);
+    const problems = unknownKeys.map((k) => `${k} is not a configuration key of this project; known keys: ${PROJECT_KEYS.join(", ")}`);
+    if (!result.success) problems.push(...result.error.issues.map((i) => i.message));
+    if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+    return result.data;
+}

@@ -1,0 +1,67 @@
+// The stack program: validate config, check the tenant, resolve Graph permissions, provision, verify.
+// Everything that can fail on bad input fails here, before the first resource is registered.
+import * as pulumi from "@pulumi/pulumi";
+import * as azuread from "@pulumi/azuread";
+import { MICROSOFT_GRAPH_APP_ID, resolvePermissions } from "../components/graphPermissions";
+import { PresenceTenant } from "../components/presenceTenant";
+import { parseStackConfig, RawConfig, StackConfig, TENANT_ID_KEY } from "./config";
+import { assertSameTenant } from "./tenantGuard";
+
+export interface MainOptions {
+    /** The instant to run at; the real clock by default. The rotation schedule depends on it. */
+    now?: Date;
+}
+
+/** Reads this project's keys and azuread:tenantId from the stack's config. */
+export function readRawConfig(): RawConfig {
+    const prefix = `${pulumi.getProject()}:`;
+    const raw: Record<string, string> = {};
+    for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+        if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = value;
+        else if (key === TENANT_ID_KEY) raw[key] = value;
+    }
+    return raw;
+}
+
+export async function main(options: MainOptions = {}) {
+    const config: StackConfig = parseStackConfig(readRawConfig());
+    const now = options.now ?? new Date();
+
+    const client = await azuread.getClientConfig();
+    assertSameTenant(config.tenantId, client.tenantId);
+
+    const graph = await azuread.getServicePrincipal({ clientId: MICROSOFT_GRAPH_APP_ID });
+    const delegated = resolvePermissions("delegatedPermissions", config.delegatedPermissions, graph.oauth2PermissionScopeIds, "delegated");
+    const application = resolvePermissions("applicationPermissions", config.applicationPermissions, graph.appRoleIds, "application");
+
+    const tenant = new PresenceTenant("jtel-presence", {
+        tenantId: config.tenantId,
+        appDisplayName: config.appDisplayName,
+        serviceUserPrincipalName: config.serviceUserPrincipalName,
+        serviceUserDisplayName: config.serviceUserDisplayName,
+        graph: { servicePrincipalObjectId: graph.objectId, delegated, application },
+        consent: config.consent,
+        passwordLength: config.passwordLength,
+        passwordNeverExpires: config.passwordNeverExpires,
+        secretRotationDays: config.secretRotationDays,
+        secretOverlapDays: config.secretOverlapDays,
+        now,
+        protect: config.protect,
+        adopt: config.adopt,
+    });
+
+    return {
+        handoff: tenant.handoff,
+        applicationClientId: tenant.applicationClientId,
+        directoryTenantId: tenant.directoryTenantId,
+        userEmail: tenant.userEmail,
+        applicationObjectId: tenant.applicationObjectId,
+        servicePrincipalObjectId: tenant.servicePrincipalObjectId,
+        serviceUserObjectId: tenant.serviceUserObjectId,
+        secretExpiresAt: tenant.secretExpiresAt,
+        previousSecretExpiresAt: tenant.previousSecretExpiresAt,
+        nextRotationAt: tenant.nextRotationAt,
+        delegatedPermissions: delegated.map((p) => p.name),
+        applicationPermissions: application.map((p) => p.name),
+    };
+}
