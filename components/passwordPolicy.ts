@@ -47,7 +47,6 @@ export function passwordProblems(password: string, minLength: number = MIN_PASSW
     if ([...CONNECTOR_FORBIDDEN_CHARACTERS].some((c) => password.includes(c))) {
         problems.push(`contains a character the connector rejects (${[...CONNECTOR_FORBIDDEN_CHARACTERS].join(" ")})`);
     }
-    // eslint-disable-next-line no-control-regex
     if (/[^\x21-\x7e]/.test(password.replace(/\s/g, ""))) problems.push("contains a non-ASCII character");
     if (!/[A-Z]/.test(password)) problems.push("has no upper-case letter");
     if (!/[a-z]/.test(password)) problems.push("has no lower-case letter");

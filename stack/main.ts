@@ -5,11 +5,14 @@ import * as azuread from "@pulumi/azuread";
 import { MICROSOFT_GRAPH_APP_ID, resolvePermissions } from "../components/graphPermissions";
 import { PresenceTenant } from "../components/presenceTenant";
 import { parseStackConfig, RawConfig, StackConfig, TENANT_ID_KEY } from "./config";
+import { postDeployVerification, VerifyFunction } from "./postDeployVerification";
 import { assertSameTenant } from "./tenantGuard";
 
 export interface MainOptions {
     /** The instant to run at; the real clock by default. The rotation schedule depends on it. */
     now?: Date;
+    /** The post-deploy verifier; the real one by default. */
+    verify?: VerifyFunction;
 }
 
 /** Reads this project's keys and azuread:tenantId from the stack's config. */
@@ -50,6 +53,19 @@ export async function main(options: MainOptions = {}) {
         adopt: config.adopt,
     });
 
+    const verification = postDeployVerification({
+        handoff: tenant.handoff,
+        after: tenant.provisioned,
+        enabled: config.verify,
+        cloud: config.cloud,
+        authorityHost: config.authorityHost,
+        graphEndpoint: config.graphEndpoint,
+        expectedScopes: config.delegatedPermissions,
+        agents: config.verifyAgents,
+        timeoutSeconds: config.verifyTimeoutSeconds,
+        verify: options.verify,
+    });
+
     return {
         handoff: tenant.handoff,
         applicationClientId: tenant.applicationClientId,
@@ -63,5 +79,6 @@ export async function main(options: MainOptions = {}) {
         nextRotationAt: tenant.nextRotationAt,
         delegatedPermissions: delegated.map((p) => p.name),
         applicationPermissions: application.map((p) => p.name),
+        verification,
     };
 }

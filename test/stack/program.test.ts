@@ -26,7 +26,7 @@ async function run(config: Record<string, string>, options: { preview?: boolean;
     const { main } = await import("../../stack/main");
     const outputs = await main({ now: options.now ?? new Date("2026-11-27T10:00:00Z") });
     // Resolving every output waits for every registration the program started.
-    const values = Object.fromEntries(await Promise.all(Object.entries(outputs).map(async ([k, v]) => [k, await valueOf(v)])));
+    const values = Object.fromEntries(await Promise.all(Object.entries(outputs).map(async ([k, v]) => [k, await valueOf(v as pulumi.Input<unknown>)])));
     return { mocks, outputs, values: values as { [K in keyof Outputs]: unknown } & Record<string, unknown> };
 }
 
@@ -50,6 +50,8 @@ describe("the stack program under Pulumi mocks", function () {
 
     it("registers a single-tenant app registration and its service principal", () => {
         const app = mocks.one(T.app);
+        // Object IDs are real values in these tests, so the wiring assertions below compare something.
+        for (const r of [app, mocks.one(T.sp), mocks.one(T.user)]) assert.match(String(r.state.objectId), /^[0-9a-f-]{36}$/);
         assert.equal(app.inputs.signInAudience, "AzureADMyOrg");
         assert.equal(app.inputs.displayName, "jtel Teams Presence");
         assert.equal(mocks.one(T.sp).inputs.clientId, app.state.clientId);

@@ -31,15 +31,15 @@ export function randomPasswordLike(inputs: Record<string, unknown>): string {
 export function azureResourceHandlers(): Record<string, ResourceHandler> {
     return {
         "azuread:index/applicationRegistration:ApplicationRegistration": (args) => {
-            const objectId = args.id?.split("/").pop() ?? randomUUID();
+            const objectId = args.id?.split("/").pop() || randomUUID();
             return { id: `/applications/${objectId}`, objectId, clientId: randomUUID() };
         },
         "azuread:index/servicePrincipal:ServicePrincipal": (args) => {
-            const objectId = args.id?.split("/").pop() ?? randomUUID();
+            const objectId = args.id?.split("/").pop() || randomUUID();
             return { id: `/servicePrincipals/${objectId}`, objectId };
         },
         "azuread:index/user:User": (args) => {
-            const objectId = args.id?.split("/").pop() ?? randomUUID();
+            const objectId = args.id?.split("/").pop() || randomUUID();
             return { id: `/users/${objectId}`, objectId };
         },
         "azuread:index/applicationOwner:ApplicationOwner": (args) => ({

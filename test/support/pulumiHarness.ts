@@ -43,7 +43,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string | undefined; state: Record<string, unknown> }> {
         const handler = this.resourceHandlers[args.type];
         const computed = handler ? await handler(args) : {};
-        const id = (computed.id as string | undefined) ?? (args.custom ? args.id ?? randomUUID() : undefined);
+        const id = (computed.id as string | undefined) ?? (args.custom ? args.id || randomUUID() : undefined);
         const state = { ...args.inputs, ...computed };
         const request = this.requests.get(`${args.type}::${args.name}`);
         this.resources.push({
@@ -109,4 +109,10 @@ export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
 /** Waits until every registration the program started has reached the mocks. */
 export async function settle(): Promise<void> {
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+}
+
+/** The output's underlying promise: rejects when the program's work for that output failed (as `pulumi up` would). */
+export function settled<T>(output: pulumi.Output<T>): Promise<T> {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return (output as any).promise();
 }

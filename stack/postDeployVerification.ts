@@ -1,0 +1,93 @@
+// After the resources exist, sign in with the handoff values exactly as the jtel connector will and read
+// presence. Runs inside `pulumi up` only (never in preview); a failure fails the update with the diagnosis.
+import * as pulumi from "@pulumi/pulumi";
+import type { HandoffValues } from "../components/presenceTenant";
+import { cloudEndpoints, verifyPresenceAccess, type CloudName, type VerificationReport, type VerifyOptions } from "../verifier";
+
+export type VerifyFunction = (handoff: HandoffValues, options: VerifyOptions) => Promise<VerificationReport>;
+
+export interface PostDeployVerificationArgs {
+    /** The five values the connector will get. */
+    handoff: pulumi.Output<HandoffValues>;
+    /** Resolves once everything the sign-in depends on exists (owner link, consent, secret). */
+    after: pulumi.Input<unknown>;
+    /** `verify` config: false exports `{status: "disabled"}` and signs in nowhere. */
+    enabled: boolean;
+    cloud: CloudName;
+    authorityHost?: string;
+    graphEndpoint?: string;
+    /** Delegated permissions the token must carry. */
+    expectedScopes: readonly string[];
+    /** Agents whose presence is read too. */
+    agents: readonly string[];
+    timeoutSeconds: number;
+    /** The verifier; replaced only by tests and the offline demo's clock. */
+    verify?: VerifyFunction;
+    /** Receives progress lines (already redacted); `pulumi.log.info` by default. */
+    log?: (line: string) => void;
+}
+
+/** The `verification` stack output: no secret in it, so it is exported as plain text. */
+export interface VerificationSummary {
+    status: "verified" | "skipped" | "disabled";
+    reason?: string;
+    verifiedAt?: string;
+    grantedScopes?: string[];
+    availability?: string;
+    activity?: string;
+    attempts?: VerificationReport["attempts"];
+    elapsedMs?: number;
+    agents?: VerificationReport["agents"];
+}
+
+export class VerificationFailedError extends Error {
+    constructor(readonly report: VerificationReport) {
+        super([
+            `Post-deploy verification failed: the jtel connector could not sign in and read presence with the handoff values.`,
+            `  code: ${report.code}${report.aadsts !== undefined ? ` (AADSTS${report.aadsts})` : ""}${report.gaveUp ? ", still failing when the verification gave up" : ""}`,
+            `  what happened: ${report.message}`,
+            `  what to do: ${report.remedy}`,
+            `The resources exist; fix the cause and run \`pulumi up\` again, or check later with \`npm run verify -- --stack <stack>\`.`,
+        ].join("\n"));
+        this.name = "VerificationFailedError";
+    }
+}
+
+export function endpointsFor(args: Pick<PostDeployVerificationArgs, "cloud" | "authorityHost" | "graphEndpoint">) {
+    const cloud = cloudEndpoints(args.cloud);
+    return { authorityHost: args.authorityHost ?? cloud.authorityHost, graphEndpoint: args.graphEndpoint ?? cloud.graphEndpoint };
+}
+
+export function summarize(report: VerificationReport): VerificationSummary {
+    return {
+        status: "verified",
+        verifiedAt: report.verifiedAt,
+        grantedScopes: report.grantedScopes,
+        availability: report.availability,
+        activity: report.activity,
+        attempts: report.attempts,
+        elapsedMs: report.elapsedMs,
+        ...(report.agents ? { agents: report.agents } : {}),
+    };
+}
+
+export function postDeployVerification(args: PostDeployVerificationArgs): pulumi.Output<VerificationSummary> {
+    if (!args.enabled) return pulumi.output<VerificationSummary>({ status: "disabled", reason: "verify is false" });
+    const verify = args.verify ?? verifyPresenceAccess;
+    const log = args.log ?? ((line: string) => pulumi.log.info(line));
+    const result = pulumi.all([args.handoff, args.after]).apply(async ([handoff]): Promise<VerificationSummary> => {
+        // In preview the secret and user do not exist yet (or are about to change); only `up` can prove them.
+        if (pulumi.runtime.isDryRun()) return { status: "skipped", reason: "preview: verification runs during pulumi up" };
+        const report = await verify(handoff, {
+            ...endpointsFor(args),
+            expectedScopes: args.expectedScopes,
+            agents: args.agents,
+            timeoutSeconds: args.timeoutSeconds,
+            onProgress: (line) => log(`verify: ${line}`),
+        });
+        if (!report.ok) throw new VerificationFailedError(report);
+        return summarize(report);
+    });
+    // The summary is derived from secrets but holds none (the verifier redacts and reports no credential).
+    return pulumi.unsecret(result);
+}

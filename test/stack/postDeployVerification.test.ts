@@ -1,0 +1,87 @@
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { BASE_CONFIG, tenantMocks } from "../support/azureMocks";
+import { installMocks, settled, valueOf } from "../support/pulumiHarness";
+import type { HandoffValues } from "../../components/presenceTenant";
+import type { VerificationReport, VerifyOptions } from "../../verifier";
+import { REMEDIES } from "../../verifier";
+
+function report(overrides: Partial<VerificationReport> = {}): VerificationReport {
+    return {
+        ok: true, code: "ok", message: "verified", remedy: REMEDIES.ok, transient: false, gaveUp: false,
+        grantedScopes: ["Presence.Read.All", "User.Read"], availability: "Available", activity: "Available",
+        serviceUserObjectId: "u-1", attempts: { clientCredentials: 1, password: 1, graph: 2 }, elapsedMs: 1234,
+        verifiedAt: "2026-11-27T10:00:05.000Z", ...overrides,
+    };
+}
+
+async function run(config: Record<string, string>, result: VerificationReport, preview = false) {
+    const calls: { handoff: HandoffValues; options: VerifyOptions }[] = [];
+    const mocks = tenantMocks();
+    await installMocks(mocks, { config: { ...BASE_CONFIG, verify: "true", ...config }, preview });
+    const { main } = await import("../../stack/main");
+    const outputs = await main({
+        now: new Date("2026-11-27T10:00:00Z"),
+        verify: async (handoff, options) => { calls.push({ handoff, options }); return result; },
+    });
+    return { calls, outputs, mocks };
+}
+
+describe("the post-deploy verification inside pulumi up", () => {
+    it("signs in with the five handoff values once the resources exist, and exports the summary without secrets", async () => {
+        const { calls, outputs, mocks } = await run({ verifyAgents: '["agent@contoso.com"]', verifyTimeoutSeconds: "120" }, report());
+        const summary = await valueOf(outputs.verification);
+        assert.equal(calls.length, 1);
+        const handoff = await valueOf(outputs.handoff);
+        assert.deepEqual(calls[0].handoff, handoff);
+        assert.equal(calls[0].options.authorityHost, "https://login.microsoftonline.com");
+        assert.equal(calls[0].options.graphEndpoint, "https://graph.microsoft.com");
+        assert.deepEqual(calls[0].options.expectedScopes, ["User.Read", "Presence.Read.All"]);
+        assert.deepEqual(calls[0].options.agents, ["agent@contoso.com"]);
+        assert.equal(calls[0].options.timeoutSeconds, 120);
+        assert.deepEqual(summary, {
+            status: "verified", verifiedAt: "2026-11-27T10:00:05.000Z", grantedScopes: ["Presence.Read.All", "User.Read"],
+            availability: "Available", activity: "Available", attempts: { clientCredentials: 1, password: 1, graph: 2 }, elapsedMs: 1234,
+        });
+        assert.notEqual(await pulumi.isSecret(outputs.verification), true);
+        // Every resource the sign-in depends on was registered before the verifier ran.
+        for (const type of ["ApplicationOwner", "ServicePrincipalDelegatedPermissionGrant", "ApplicationPassword", "User"]) {
+            assert.ok(mocks.resources.some((r) => r.type.endsWith(`:${type}`)), type);
+        }
+    });
+
+    it("uses the chosen cloud's hosts, and explicit overrides over them", async () => {
+        const gov = await run({ cloud: "usgovernment" }, report());
+        await valueOf(gov.outputs.verification);
+        assert.equal(gov.calls[0].options.authorityHost, "https://login.microsoftonline.us");
+        assert.equal(gov.calls[0].options.graphEndpoint, "https://graph.microsoft.us");
+        const local = await run({ authorityHost: "http://127.0.0.1:9999", graphEndpoint: "http://127.0.0.1:9999/" }, report());
+        await valueOf(local.outputs.verification);
+        assert.equal(local.calls[0].options.authorityHost, "http://127.0.0.1:9999");
+        assert.equal(local.calls[0].options.graphEndpoint, "http://127.0.0.1:9999");
+    });
+
+    it("does not sign in during preview", async () => {
+        const { calls, outputs } = await run({}, report(), true);
+        assert.deepEqual(await valueOf(outputs.verification), { status: "skipped", reason: "preview: verification runs during pulumi up" });
+        assert.equal(calls.length, 0);
+    });
+
+    it("does not sign in when verify is false", async () => {
+        const { calls, outputs } = await run({ verify: "false" }, report());
+        assert.deepEqual(await valueOf(outputs.verification), { status: "disabled", reason: "verify is false" });
+        assert.equal(calls.length, 0);
+    });
+
+    it("fails the update with the diagnosis and remedy when verification fails, without any secret", async () => {
+        const failed = report({ ok: false, code: "mfa_required", aadsts: 50076, message: "The service user must complete MFA.", remedy: REMEDIES.mfa_required, grantedScopes: [] });
+        const { outputs } = await run({}, failed);
+        const handoff = await valueOf(outputs.handoff);
+        // The stack output rejects, which fails `pulumi up`.
+        const error = await settled(outputs.verification).then(() => new Error("verification did not fail"), (e: Error) => e);
+        assert.equal(error.name, "VerificationFailedError");
+        assert.match(error.message, /code: mfa_required \(AADSTS50076\)/);
+        assert.ok(error.message.includes(REMEDIES.mfa_required));
+        for (const secret of [handoff.secretValue, handoff.userPassword]) assert.ok(!error.message.includes(secret));
+    });
+});
