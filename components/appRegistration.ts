@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
+import type { AdoptionPlan } from "./adoption";
 
 export interface AppRegistrationArgs {
     /** Name shown under App registrations and Enterprise applications. */
@@ -12,8 +13,8 @@ export interface AppRegistrationArgs {
     readonly roleIds: pulumi.Input<pulumi.Input<string>[]>;
     /** Protect the registration and its service principal from `pulumi destroy`. */
     readonly protect?: boolean;
-    /** Existing object IDs to adopt with Pulumi's import instead of creating new objects. */
-    readonly adopt?: { readonly applicationObjectId: string; readonly servicePrincipalObjectId: string };
+    /** Objects made by hand to import instead of creating (see adoption.ts). */
+    readonly adopt?: Pick<AdoptionPlan, "application" | "servicePrincipal" | "apiAccess">;
 }
 
 /**
@@ -41,7 +42,7 @@ export class AppRegistration extends pulumi.ComponentResource {
         }, {
             parent: this,
             protect: args.protect,
-            import: args.adopt ? `/applications/${args.adopt.applicationObjectId}` : undefined,
+            ...args.adopt?.application,
         });
 
         const servicePrincipal = new azuread.ServicePrincipal(`${name}-sp`, {
@@ -49,7 +50,7 @@ export class AppRegistration extends pulumi.ComponentResource {
         }, {
             parent: this,
             protect: args.protect,
-            import: args.adopt ? `/servicePrincipals/${args.adopt.servicePrincipalObjectId}` : undefined,
+            ...args.adopt?.servicePrincipal,
         });
 
         new azuread.ApplicationApiAccess(`${name}-graph-access`, {
@@ -57,7 +58,7 @@ export class AppRegistration extends pulumi.ComponentResource {
             apiClientId: args.apiClientId,
             scopeIds: args.scopeIds,
             roleIds: args.roleIds,
-        }, { parent: this });
+        }, { parent: this, ...args.adopt?.apiAccess });
 
         this.applicationId = app.id;
         this.applicationObjectId = app.objectId;

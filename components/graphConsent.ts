@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
+import type { Adoption } from "./adoption";
 import { ResolvedPermission } from "./graphPermissions";
 
 export interface GraphConsentArgs {
@@ -13,6 +14,8 @@ export interface GraphConsentArgs {
     readonly applicationPermissions: readonly ResolvedPermission[];
     /** Consent only on behalf of this user; omitted means tenant-wide admin consent. */
     readonly consentUserObjectId?: pulumi.Input<string>;
+    /** The grant "Grant admin consent" made by hand, to import instead of creating a second one (a 409). */
+    readonly adoptDelegatedGrant?: Adoption;
 }
 
 /**
@@ -34,7 +37,7 @@ export class GraphConsent extends pulumi.ComponentResource {
             resourceServicePrincipalObjectId: args.resourceServicePrincipalObjectId,
             claimValues: [...args.delegatedPermissions].sort(),
             userObjectId: args.consentUserObjectId,
-        }, { parent: this });
+        }, { parent: this, ...args.adoptDelegatedGrant });
 
         const assignments = args.applicationPermissions.map((permission) =>
             new azuread.AppRoleAssignment(`${name}-role-${permission.name}`, {

@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
+import { AdoptConfig, adoptionPlan } from "./adoption";
 import { AppRegistration } from "./appRegistration";
 import { GraphConsent } from "./graphConsent";
+import { HandoffVault } from "./handoffVault";
 import { MICROSOFT_GRAPH_APP_ID, ResolvedPermission } from "./graphPermissions";
 import { RotatingSecret } from "./rotatingSecret";
 import { ServiceUser } from "./serviceUser";
@@ -45,10 +47,15 @@ export interface PresenceTenantArgs {
     /** Protect the app registration, service principal and user from `pulumi destroy`. */
     readonly protect: boolean;
     /** Objects made by hand (the manual guide) to bring under management instead of creating new ones. */
-    readonly adopt?: {
-        readonly applicationObjectId: string;
-        readonly servicePrincipalObjectId: string;
-        readonly serviceUserObjectId: string;
+    readonly adopt?: AdoptConfig;
+    /** The service user's current password, kept instead of generating a new one (secret). */
+    readonly existingUserPassword?: pulumi.Input<string>;
+    /** Deliver the handoff as secrets in this existing Key Vault. */
+    readonly handoffKeyVault?: {
+        readonly subscriptionId?: string;
+        readonly resourceGroupName: string;
+        readonly vaultName: string;
+        readonly secretNamePrefix: string;
     };
 }
 
@@ -83,9 +90,12 @@ export class PresenceTenant extends pulumi.ComponentResource {
     readonly handoff: pulumi.Output<HandoffValues>;
     /** Resolves once the owner link, consent and secret exist: what the verifier waits for. */
     readonly provisioned: pulumi.Output<string[]>;
+    /** Key Vault secret names of the handoff values, or null without handoffKeyVault. */
+    readonly keyVaultSecretNames: pulumi.Output<Record<keyof HandoffValues, string> | null>;
 
     constructor(name: string, args: PresenceTenantArgs, opts?: pulumi.ComponentResourceOptions) {
         super("jtel:presence:PresenceTenant", name, {}, opts);
+        const adoption = args.adopt ? adoptionPlan(args.adopt) : undefined;
 
         const app = new AppRegistration(`${name}-registration`, {
             displayName: args.appDisplayName,
@@ -93,7 +103,7 @@ export class PresenceTenant extends pulumi.ComponentResource {
             scopeIds: args.graph.delegated.map((p) => p.id),
             roleIds: args.graph.application.map((p) => p.id),
             protect: args.protect,
-            adopt: args.adopt,
+            adopt: adoption,
         }, { parent: this });
 
         const user = new ServiceUser(`${name}-service-user`, {
@@ -102,13 +112,14 @@ export class PresenceTenant extends pulumi.ComponentResource {
             passwordLength: args.passwordLength,
             passwordNeverExpires: args.passwordNeverExpires,
             protect: args.protect,
-            adoptObjectId: args.adopt?.serviceUserObjectId,
+            existingPassword: args.existingUserPassword,
+            adopt: adoption?.serviceUser,
         }, { parent: this });
 
         const owner = new azuread.ApplicationOwner(`${name}-owner`, {
             applicationId: app.applicationId,
             ownerObjectId: user.objectId,
-        }, { parent: this });
+        }, { parent: this, ...adoption?.owner });
 
         const consent = new GraphConsent(`${name}-consent`, {
             clientServicePrincipalObjectId: app.servicePrincipalObjectId,
@@ -116,6 +127,7 @@ export class PresenceTenant extends pulumi.ComponentResource {
             delegatedPermissions: args.graph.delegated.map((p) => p.name),
             applicationPermissions: args.graph.application,
             consentUserObjectId: args.consent === "serviceUser" ? user.objectId : undefined,
+            adoptDelegatedGrant: adoption?.delegatedGrant,
         }, { parent: this });
 
         const secret = new RotatingSecret(`${name}-secret`, {
@@ -139,6 +151,13 @@ export class PresenceTenant extends pulumi.ComponentResource {
         this.handoff = pulumi.secret(pulumi.all([app.clientId, args.tenantId, secret.value, user.userPrincipalName, user.password])
             .apply(([applicationClientId, directoryTenantId, secretValue, userEmail, userPassword]) =>
                 ({ applicationClientId, directoryTenantId, secretValue, userEmail, userPassword })));
+        this.keyVaultSecretNames = args.handoffKeyVault
+            ? new HandoffVault(`${name}-vault`, {
+                handoff: this.handoff,
+                secretExpiresAt: secret.expiresAt,
+                ...args.handoffKeyVault,
+            }, { parent: this }).secretNames
+            : pulumi.output(null);
         this.provisioned = pulumi.all([owner.id, consent.delegatedGrantId, consent.appRoleAssignmentIds, secret.keyId])
             .apply(([ownerId, grantId, roleIds, keyId]) => [ownerId, grantId, ...roleIds, keyId]);
         this.registerOutputs({
@@ -155,6 +174,7 @@ export class PresenceTenant extends pulumi.ComponentResource {
             nextRotationAt: this.nextRotationAt,
             handoff: this.handoff,
             provisioned: this.provisioned,
+            keyVaultSecretNames: this.keyVaultSecretNames,
         });
     }
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import * as random from "@pulumi/random";
+import type { Adoption } from "./adoption";
 import { passwordSpec } from "./passwordPolicy";
 
 export interface ServiceUserArgs {
@@ -14,8 +15,10 @@ export interface ServiceUserArgs {
     readonly passwordNeverExpires: pulumi.Input<boolean>;
     /** Protect the user from `pulumi destroy`. */
     readonly protect?: boolean;
-    /** Object ID of an existing user to adopt with Pulumi's import instead of creating one. */
-    readonly adoptObjectId?: string;
+    /** The password the connector already uses (adopted setups): kept instead of generating one. */
+    readonly existingPassword?: pulumi.Input<string>;
+    /** An existing user to import instead of creating one (see adoption.ts). */
+    readonly adopt?: Adoption;
 }
 
 /**
@@ -34,8 +37,9 @@ export class ServiceUser extends pulumi.ComponentResource {
     constructor(name: string, args: ServiceUserArgs, opts?: pulumi.ComponentResourceOptions) {
         super("jtel:presence:ServiceUser", name, {}, opts);
 
-        const password = new random.RandomPassword(`${name}-password`, passwordSpec(args.passwordLength), { parent: this });
-        const secretPassword = pulumi.secret(password.result);
+        const secretPassword = pulumi.secret(args.existingPassword !== undefined
+            ? pulumi.output(args.existingPassword)
+            : new random.RandomPassword(`${name}-password`, passwordSpec(args.passwordLength), { parent: this }).result);
 
         const user = new azuread.User(`${name}-user`, {
             userPrincipalName: args.userPrincipalName,
@@ -47,7 +51,7 @@ export class ServiceUser extends pulumi.ComponentResource {
         }, {
             parent: this,
             protect: args.protect,
-            import: args.adoptObjectId ? `/users/${args.adoptObjectId}` : undefined,
+            ...args.adopt,
         });
 
         this.objectId = user.objectId;

@@ -1,7 +1,7 @@
 // The stack's configuration: one zod schema, validated once before any resource is registered.
 // Every message names the key, the bad value (no key here holds a secret) and what is allowed.
 import { z } from "zod";
-import { DEFAULT_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../components/passwordPolicy";
+import { DEFAULT_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblems } from "../components/passwordPolicy";
 
 /** Raw values as `pulumi config` stores them: strings, with lists and objects as JSON. */
 export type RawConfig = Readonly<Record<string, string | undefined>>;
@@ -11,7 +11,7 @@ export const PROJECT_KEYS = [
     "serviceUserPrincipalName", "appDisplayName", "serviceUserDisplayName", "delegatedPermissions",
     "applicationPermissions", "consent", "passwordNeverExpires", "passwordLength", "secretRotationDays",
     "secretOverlapDays", "secretMaxLifetimeDays", "protect", "verify", "verifyTimeoutSeconds", "verifyAgents",
-    "cloud", "authorityHost", "graphEndpoint", "handoffKeyVault", "adopt",
+    "cloud", "authorityHost", "graphEndpoint", "handoffKeyVault", "adopt", "existingUserPassword",
 ] as const;
 
 /** The one key read from the azuread provider's namespace. */
@@ -84,6 +84,9 @@ const keyVaultSchema = z.object({
         .regex(/^[-\w._()]{1,90}$/, { error: (i) => `handoffKeyVault.resourceGroupName ${show(i.input)} must be 1-90 letters, digits, - _ . ( )` }),
     vaultName: z.string({ error: () => "handoffKeyVault.vaultName is required" })
         .regex(/^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$/, { error: (i) => `handoffKeyVault.vaultName ${show(i.input)} must be 3-24 letters, digits and hyphens, starting with a letter` }),
+    secretNamePrefix: z.string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,79}$/, { error: (i) => `handoffKeyVault.secretNamePrefix ${show(i.input)} must be 1-80 letters, digits and hyphens` })
+        .default("jtel-presence"),
 }, { error: (i) => `handoffKeyVault ${show(i.input)} must be an object {"resourceGroupName": "...", "vaultName": "..."}` }).strict();
 
 const objectId = (field: string) => z.string({ error: () => `adopt.${field} is required` })
@@ -93,8 +96,16 @@ const adoptSchema = z.object({
     applicationObjectId: objectId("applicationObjectId"),
     servicePrincipalObjectId: objectId("servicePrincipalObjectId"),
     serviceUserObjectId: objectId("serviceUserObjectId"),
-    resetPassword: z.boolean({ error: (i) => `adopt.resetPassword ${show(i.input)} must be true or false` }).default(false),
-}, { error: (i) => `adopt ${show(i.input)} must be an object with applicationObjectId, servicePrincipalObjectId and serviceUserObjectId` }).strict();
+    delegatedGrantId: z.string({ error: () => "adopt.delegatedGrantId is required: the ID of the oauth2PermissionGrant that \"Grant admin consent\" created (see the README's migration section)" })
+        .regex(/^[A-Za-z0-9_-]{16,128}$/, { error: (i) => `adopt.delegatedGrantId ${show(i.input)} must be an oauth2PermissionGrant ID (letters, digits, - and _)` }),
+}, { error: (i) => `adopt ${show(i.input)} must be an object with applicationObjectId, servicePrincipalObjectId, serviceUserObjectId and delegatedGrantId` }).strict();
+
+// A secret: no message here ever shows the value.
+const existingPassword = z.string().superRefine((pw, ctx) => {
+    for (const problem of passwordProblems(pw, 8)) {
+        ctx.addIssue({ code: "custom", message: `existingUserPassword (secret, not shown) ${problem}; the connector cannot sign in with it, so reset it instead: pulumi config rm existingUserPassword` });
+    }
+}).optional();
 
 const schema = z.object({
     tenantId: z.string({ error: () => `${TENANT_ID_KEY} is required: the customer's Directory (tenant) ID, e.g. pulumi config set azuread:tenantId 00000000-0000-0000-0000-000000000000` })
@@ -123,6 +134,7 @@ const schema = z.object({
     graphEndpoint: httpsUrl("graphEndpoint"),
     handoffKeyVault: z.preprocess(json, keyVaultSchema.optional()),
     adopt: z.preprocess(json, adoptSchema.optional()),
+    existingUserPassword: existingPassword,
 }).superRefine((c, ctx) => {
     if (!Number.isInteger(c.secretRotationDays) || !Number.isInteger(c.secretOverlapDays) || !Number.isInteger(c.secretMaxLifetimeDays)) return;
     // Each secret lives R + O days; a tenant's app management policy may cap that lower.
@@ -137,6 +149,12 @@ const schema = z.object({
         ctx.addIssue({
             code: "custom", path: ["secretOverlapDays"],
             message: `secretOverlapDays (${c.secretOverlapDays}) must not exceed secretRotationDays (${c.secretRotationDays}): the previous secret is replaced at the next rotation`,
+        });
+    }
+    if (c.adopt !== undefined && c.existingUserPassword === undefined) {
+        ctx.addIssue({
+            code: "custom", path: ["existingUserPassword"],
+            message: "adopt keeps the service user's current password so the connector keeps working: set it with `pulumi config set --secret existingUserPassword` (stored encrypted); to reset it instead, finish the adoption first (see the README's migration section)",
         });
     }
     if (Array.isArray(c.delegatedPermissions) && !c.delegatedPermissions.includes("Presence.Read.All")) {

@@ -51,6 +51,8 @@ export async function main(options: MainOptions = {}) {
         now,
         protect: config.protect,
         adopt: config.adopt,
+        handoffKeyVault: config.handoffKeyVault,
+        existingUserPassword: config.existingUserPassword !== undefined ? pulumi.secret(config.existingUserPassword) : undefined,
     });
 
     const verification = postDeployVerification({
@@ -79,6 +81,7 @@ export async function main(options: MainOptions = {}) {
         nextRotationAt: tenant.nextRotationAt,
         delegatedPermissions: delegated.map((p) => p.name),
         applicationPermissions: application.map((p) => p.name),
+        keyVaultSecretNames: tenant.keyVaultSecretNames,
         verification,
     };
 }

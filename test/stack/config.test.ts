@@ -3,6 +3,10 @@ import fc from "fast-check";
 import { ConfigError, parseStackConfig, PROJECT_KEYS, RawConfig } from "../../stack/config";
 
 const TENANT = "0f1e2d3c-4b5a-6978-8a9b-acbdcedff001";
+const ADOPT = JSON.stringify({
+    applicationObjectId: "11111111-1111-1111-1111-111111111111", servicePrincipalObjectId: "22222222-2222-2222-2222-222222222222",
+    serviceUserObjectId: "33333333-3333-3333-3333-333333333333", delegatedGrantId: "aaBBcDDeFG6h5JKLMN2PQrrssTTUUvWWxxxxxyyyzzz",
+});
 const VALID: RawConfig = { "azuread:tenantId": TENANT, serviceUserPrincipalName: "jtel-presence@contoso.com" };
 
 function problems(raw: RawConfig): string[] {
@@ -45,6 +49,7 @@ describe("the stack configuration", () => {
             graphEndpoint: undefined,
             handoffKeyVault: undefined,
             adopt: undefined,
+            existingUserPassword: undefined,
         });
     });
 
@@ -54,7 +59,7 @@ describe("the stack configuration", () => {
             applicationPermissions: '["Presence.Read.All"]', verifyAgents: '["a@contoso.com","0f1e2d3c-4b5a-6978-8a9b-acbdcedff002"]',
             cloud: "usgovernment", authorityHost: "https://login.example.com/", graphEndpoint: "http://127.0.0.1:8080",
             handoffKeyVault: '{"resourceGroupName":"rg-jtel","vaultName":"kv-jtel-presence"}',
-            adopt: '{"applicationObjectId":"11111111-1111-1111-1111-111111111111","servicePrincipalObjectId":"22222222-2222-2222-2222-222222222222","serviceUserObjectId":"33333333-3333-3333-3333-333333333333"}',
+            adopt: ADOPT, existingUserPassword: "Current-Passw0rd!",
         });
         assert.equal(c.consent, "serviceUser");
         assert.equal(c.passwordNeverExpires, false);
@@ -63,8 +68,9 @@ describe("the stack configuration", () => {
         assert.equal(c.cloud, "usgovernment");
         assert.equal(c.authorityHost, "https://login.example.com");
         assert.equal(c.graphEndpoint, "http://127.0.0.1:8080");
-        assert.deepEqual(c.handoffKeyVault, { resourceGroupName: "rg-jtel", vaultName: "kv-jtel-presence" });
-        assert.equal(c.adopt?.resetPassword, false);
+        assert.deepEqual(c.handoffKeyVault, { resourceGroupName: "rg-jtel", vaultName: "kv-jtel-presence", secretNamePrefix: "jtel-presence" });
+        assert.equal(c.adopt?.delegatedGrantId, "aaBBcDDeFG6h5JKLMN2PQrrssTTUUvWWxxxxxyyyzzz");
+        assert.equal(c.existingUserPassword, "Current-Passw0rd!");
     });
 
     it("accepts any valid combination of rotation settings (property)", () => {
@@ -115,10 +121,23 @@ describe("the stack configuration", () => {
         it("a handoffKeyVault that is not an object", () => rejects({ handoffKeyVault: "kv-jtel" }, /^handoffKeyVault "kv-jtel" must be an object/));
         it("an adopt with an object ID that is not a GUID", () => rejects({ adopt: '{"applicationObjectId":"app","servicePrincipalObjectId":"22222222-2222-2222-2222-222222222222","serviceUserObjectId":"33333333-3333-3333-3333-333333333333"}' }, /^adopt.applicationObjectId "app" must be an object ID \(a GUID\)$/));
         it("an adopt missing an object ID", () => rejects({ adopt: '{"applicationObjectId":"11111111-1111-1111-1111-111111111111"}' }, /^adopt.servicePrincipalObjectId is required$/));
+        it("a handoffKeyVault.secretNamePrefix with characters Key Vault does not allow", () => rejects({ handoffKeyVault: '{"resourceGroupName":"rg","vaultName":"kv-jtel","secretNamePrefix":"jtel_presence"}' }, /^handoffKeyVault.secretNamePrefix "jtel_presence" must be 1-80 letters, digits and hyphens$/));
+        it("an adopt without the admin-consent grant's ID", () => rejects({ adopt: JSON.stringify({ ...JSON.parse(ADOPT), delegatedGrantId: undefined }), existingUserPassword: "Current-Passw0rd!" }, /^adopt.delegatedGrantId is required: the ID of the oauth2PermissionGrant/));
+        it("an adopt without existingUserPassword", () => rejects({ adopt: ADOPT }, /^adopt keeps the service user's current password so the connector keeps working: set it with `pulumi config set --secret existingUserPassword`/));
+        it("an existingUserPassword the connector cannot use, without showing it", () => {
+            const secret = "short#1";
+            const found = problems({ ...VALID, existingUserPassword: secret });
+            assert.deepEqual(found, [
+                "existingUserPassword (secret, not shown) shorter than 8 characters; the connector cannot sign in with it, so reset it instead: pulumi config rm existingUserPassword",
+                "existingUserPassword (secret, not shown) contains a character the connector rejects ([ ] < > ? # &); the connector cannot sign in with it, so reset it instead: pulumi config rm existingUserPassword",
+                "existingUserPassword (secret, not shown) has no upper-case letter; the connector cannot sign in with it, so reset it instead: pulumi config rm existingUserPassword",
+            ]);
+            for (const p of found) assert.ok(!p.includes(secret));
+        });
         it("an unknown key, naming the known ones", () => rejects({ serviceUserPrincipleName: "x@contoso.com" }, /^serviceUserPrincipleName is not a configuration key of this project; known keys: serviceUserPrincipalName,/));
     });
 
     it("knows every key the README documents", () => {
-        assert.equal(PROJECT_KEYS.length, 20);
+        assert.equal(PROJECT_KEYS.length, 21);
     });
 });

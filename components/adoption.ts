@@ -1,0 +1,46 @@
+// Bringing a setup made by hand (the manual guide) under management with Pulumi's import option.
+// Pure: which resource gets which import ID, and which inputs it ignores while being adopted.
+import { MICROSOFT_GRAPH_APP_ID } from "./graphPermissions";
+
+/** Object IDs of what the manual guide created, from the `adopt` config. */
+export interface AdoptConfig {
+    readonly applicationObjectId: string;
+    readonly servicePrincipalObjectId: string;
+    readonly serviceUserObjectId: string;
+    /** ID of the oauth2PermissionGrant that "Grant admin consent" created. */
+    readonly delegatedGrantId: string;
+}
+
+/** Resource options for one adopted resource. */
+export interface Adoption {
+    /** The ID Pulumi imports instead of creating. */
+    readonly import: string;
+    /** Inputs whose existing values are kept during adoption, so the import matches whatever the portal set.
+     * Once `adopt` is removed from config, Pulumi brings them in line with the stack's settings. */
+    readonly ignoreChanges: string[];
+}
+
+export interface AdoptionPlan {
+    application: Adoption;
+    servicePrincipal: Adoption;
+    serviceUser: Adoption;
+    owner: Adoption;
+    apiAccess: Adoption;
+    delegatedGrant: Adoption;
+}
+
+export function adoptionPlan(adopt: AdoptConfig): AdoptionPlan {
+    const app = `/applications/${adopt.applicationObjectId}`;
+    return {
+        application: { import: app, ignoreChanges: ["displayName", "notes", "signInAudience"] },
+        servicePrincipal: { import: `/servicePrincipals/${adopt.servicePrincipalObjectId}`, ignoreChanges: [] },
+        // The password stays whatever the connector already uses; see existingUserPassword.
+        serviceUser: {
+            import: `/users/${adopt.serviceUserObjectId}`,
+            ignoreChanges: ["displayName", "password", "forcePasswordChange", "disablePasswordExpiration", "accountEnabled"],
+        },
+        owner: { import: `${app}/owners/${adopt.serviceUserObjectId}`, ignoreChanges: [] },
+        apiAccess: { import: `${app}/apiAccess/${MICROSOFT_GRAPH_APP_ID}`, ignoreChanges: ["scopeIds", "roleIds"] },
+        delegatedGrant: { import: `/oauth2PermissionGrants/${adopt.delegatedGrantId}`, ignoreChanges: ["claimValues", "userObjectId"] },
+    };
+}
