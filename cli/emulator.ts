@@ -1,0 +1,193 @@
+// `npm run emulator`: a local tenant with a working presence setup, for demos and for trying the verifier
+// offline. The handoff (secret and password included) goes to a 0600 file, never to the terminal.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { startEmulator, type Availability, type EmulatorOptions, type Faults } from "../emulator";
+
+export const USAGE = `Usage: npm run emulator -- [options]
+
+  --port N                    port on 127.0.0.1 (default: a free one)
+  --tenant-id GUID            directory (tenant) ID to play
+  --domain NAME               verified domain for sign-in names (default contoso.example)
+  --scopes LIST               delegated Graph scopes to consent (default User.Read,Presence.Read.All)
+  --replication-delay-ms N    new objects stay invisible this long, the seeded setup included
+  --mfa                       the service user needs MFA (AADSTS50076)
+  --mfa-registration          the service user must register for MFA (AADSTS50079)
+  --ca-block                  Conditional Access blocks the service user (AADSTS53003)
+  --password-expired          the service user's password has expired (AADSTS50055)
+  --lockout-threshold N       wrong passwords before smart lockout (default 10)
+  --throttle-every N          every N-th Graph request gets 429
+  --retry-after-seconds N     Retry-After sent with a 429 (default 1)
+  --server-error-every N      every N-th request gets 503
+  --latency-ms N              added latency per request
+  --help                      show this help`;
+
+const AGENTS: { userPrincipalName: string; availability: Availability; activity: string }[] = [
+    { userPrincipalName: "anna", availability: "Available", activity: "Available" },
+    { userPrincipalName: "ben", availability: "Busy", activity: "InACall" },
+    { userPrincipalName: "carla", availability: "Away", activity: "BeRightBack" },
+];
+
+export class UsageError extends Error {}
+
+export interface EmulatorCliConfig {
+    options: EmulatorOptions & { faults: Partial<Faults> };
+    delegatedScopes?: string[];
+    serviceUserFaults: ("mfaRequired" | "mfaRegistrationRequired" | "conditionalAccessBlocked" | "passwordExpired")[];
+    help: boolean;
+}
+
+function whole(flag: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
+    if (value === undefined) return undefined;
+    if (!/^\d+$/.test(value.trim()) || Number(value) > max) {
+        throw new UsageError(`${flag} "${value}" must be a whole number from 0 to ${max}`);
+    }
+    return Number(value);
+}
+
+export function parseEmulatorArgs(argv: string[]): EmulatorCliConfig {
+    let values;
+    try {
+        ({ values } = parseArgs({
+            args: argv,
+            strict: true,
+            allowPositionals: false,
+            options: {
+                port: { type: "string" },
+                "tenant-id": { type: "string" },
+                domain: { type: "string" },
+                scopes: { type: "string" },
+                "replication-delay-ms": { type: "string" },
+                mfa: { type: "boolean" },
+                "mfa-registration": { type: "boolean" },
+                "ca-block": { type: "boolean" },
+                "password-expired": { type: "boolean" },
+                "lockout-threshold": { type: "string" },
+                "throttle-every": { type: "string" },
+                "retry-after-seconds": { type: "string" },
+                "server-error-every": { type: "string" },
+                "latency-ms": { type: "string" },
+                help: { type: "boolean" },
+            },
+        }));
+    } catch (e) {
+        throw new UsageError((e as Error).message);
+    }
+    const tenantId = values["tenant-id"];
+    if (tenantId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tenantId)) {
+        throw new UsageError(`--tenant-id "${tenantId}" must be a GUID such as 11111111-2222-3333-4444-555555555555`);
+    }
+    const domain = values.domain;
+    if (domain !== undefined && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(domain)) {
+        throw new UsageError(`--domain "${domain}" must be a domain name such as contoso.example`);
+    }
+    const faults: Partial<Faults> = {};
+    const numeric: [keyof Faults, string][] = [
+        ["replicationDelayMs", "replication-delay-ms"], ["lockoutThreshold", "lockout-threshold"], ["throttleEvery", "throttle-every"],
+        ["retryAfterSeconds", "retry-after-seconds"], ["serverErrorEvery", "server-error-every"], ["latencyMs", "latency-ms"],
+    ];
+    const raw = values as Record<string, string | boolean | undefined>;
+    for (const [key, flag] of numeric) {
+        const n = whole(`--${flag}`, raw[flag] as string | undefined);
+        if (n !== undefined) (faults as Record<string, number>)[key] = n;
+    }
+    if (faults.lockoutThreshold === 0) throw new UsageError("--lockout-threshold must be at least 1");
+    const port = whole("--port", values.port, 65535);
+    const serviceUserFaults: EmulatorCliConfig["serviceUserFaults"] = [];
+    if (values.mfa) serviceUserFaults.push("mfaRequired");
+    if (values["mfa-registration"]) serviceUserFaults.push("mfaRegistrationRequired");
+    if (values["ca-block"]) serviceUserFaults.push("conditionalAccessBlocked");
+    if (values["password-expired"]) serviceUserFaults.push("passwordExpired");
+    const delegatedScopes = values.scopes?.split(",").map((s) => s.trim()).filter(Boolean);
+    return {
+        options: {
+            faults,
+            ...(port !== undefined ? { port } : {}),
+            ...(tenantId !== undefined ? { tenantId } : {}),
+            ...(domain !== undefined ? { domain } : {}),
+        },
+        ...(delegatedScopes ? { delegatedScopes } : {}),
+        serviceUserFaults,
+        help: values.help ?? false,
+    };
+}
+
+async function main(): Promise<void> {
+    let config: EmulatorCliConfig;
+    try {
+        config = parseEmulatorArgs(process.argv.slice(2));
+    } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        process.stderr.write(`${e.message}\n\n${USAGE}\n`);
+        process.exitCode = 2;
+        return;
+    }
+    if (config.help) {
+        process.stdout.write(`${USAGE}\n`);
+        return;
+    }
+
+    const emulator = await startEmulator(config.options);
+    const domain = emulator.directory.domain;
+    let seed;
+    try {
+        seed = emulator.directory.seedPresenceSetup({
+            ...(config.delegatedScopes ? { delegatedScopes: config.delegatedScopes } : {}),
+            agents: AGENTS.map((a) => ({ ...a, userPrincipalName: `${a.userPrincipalName}@${domain}` })),
+        });
+    } catch (e) {
+        await emulator.close();
+        process.stderr.write(`${(e as Error).message}\n`);
+        process.exitCode = 2;
+        return;
+    }
+    for (const fault of config.serviceUserFaults) emulator.faults[fault].add(seed.serviceUserObjectId);
+
+    // mkdtemp makes a 0700 directory; the file itself is 0600 because it holds the secret and password.
+    const dir = mkdtempSync(join(tmpdir(), "jtel-emulator-"));
+    const handoffFile = join(dir, "handoff.json");
+    writeFileSync(handoffFile, `${JSON.stringify(seed.handoff, null, 2)}\n`, { mode: 0o600 });
+
+    const agentUpns = AGENTS.map((a) => `${a.userPrincipalName}@${domain}`);
+    const active = Object.entries(config.options.faults).map(([k, v]) => `${k}=${v}`).concat(config.serviceUserFaults);
+    process.stdout.write([
+        `Entra ID + Microsoft Graph emulator listening on ${emulator.url}`,
+        `  tenant ID:     ${emulator.tenantId}`,
+        `  client ID:     ${seed.handoff.applicationClientId}`,
+        `  service user:  ${seed.handoff.userEmail}`,
+        "  agents:",
+        ...AGENTS.map((a, i) => `    ${seed.agentObjectIds[i]}  ${agentUpns[i]}  ${a.availability}/${a.activity}`),
+        `  faults:        ${active.length > 0 ? active.join(", ") : "none"}`,
+        `  handoff file:  ${handoffFile} (mode 0600, holds the secret and password, deleted on exit)`,
+        "",
+        "Verify against it:",
+        `  npm run verify -- --handoff ${handoffFile} --authority-host ${emulator.url} --graph-endpoint ${emulator.url} --agents ${seed.agentObjectIds.join(",")}`,
+        // Object IDs work with the default consent; sign-in names need User.ReadBasic.All to be resolved.
+        "  (agents by sign-in name need --scopes User.Read,Presence.Read.All,User.ReadBasic.All)",
+        "",
+        "Ctrl+C stops the emulator.",
+        "",
+    ].join("\n"));
+
+    let stopping = false;
+    const stop = (): void => {
+        if (stopping) return;
+        stopping = true;
+        rmSync(dir, { recursive: true, force: true });
+        emulator.close().then(
+            () => process.exit(0),
+            () => process.exit(1),
+        );
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+}
+
+if (require.main === module) {
+    main().catch((e: unknown) => {
+        process.stderr.write(`emulator failed to start: ${(e as Error).message}\n`);
+        process.exit(1);
+    });
+}

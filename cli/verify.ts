@@ -1,0 +1,309 @@
+// `npm run verify -- --stack NAME | --handoff FILE|-`: proves the five handoff values work the way the
+// jtel connector will use them. Exit codes: 0 verified, 1 terminal diagnosis, 2 bad usage or input,
+// 3 gave up on errors that stayed transient (the report carries the last error's code).
+import { execFile as execFileCallback } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { CLOUD_NAMES, cloudEndpoints, describeAgents, redact, verifyPresenceAccess, type CloudName, type Handoff, type VerificationReport, type VerifyOptions } from "../verifier";
+
+export const EXIT = { verified: 0, failed: 1, usage: 2, gaveUp: 3 } as const;
+
+export interface CliIo {
+    stdout(text: string): void;
+    stderr(text: string): void;
+    readStdin(): Promise<string>;
+    readFile(path: string): Promise<string>;
+    /** Runs a program; rejects with `code: "ENOENT"` when it is not installed. */
+    execFile(file: string, args: readonly string[]): Promise<{ stdout: string; stderr: string }>;
+    /** Test hooks for the verification: clock, sleep, random. */
+    verifyOverrides?: Pick<VerifyOptions, "clock" | "sleep" | "random" | "maxWaitSeconds">;
+}
+
+export const USAGE = `Usage: npm run verify -- (--stack NAME | --handoff FILE|-) [options]
+
+  --stack NAME             read the handoff output of a Pulumi stack (needs the pulumi CLI)
+  --handoff FILE|-         read the handoff JSON from a file, or from stdin with "-"
+  --cloud NAME             public (default), usgovernment or china
+  --authority-host URL     override the Entra ID authority host
+  --graph-endpoint URL     override the Microsoft Graph endpoint
+  --agents LIST            comma-separated agent sign-in names or object IDs
+  --agents-file FILE       one agent per line; # starts a comment
+  --timeout SECONDS        give up after this long (default 600)
+  --json                   print one JSON object instead of text
+  --help                   show this help`;
+
+class UsageError extends Error {}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HANDOFF_KEYS = ["applicationClientId", "directoryTenantId", "secretValue", "userEmail", "userPassword"] as const;
+type HandoffKey = (typeof HANDOFF_KEYS)[number];
+const SECRET_KEYS: ReadonlySet<string> = new Set(["secretValue", "userPassword"]);
+
+const RULES: Record<HandoffKey, string> = {
+    applicationClientId: "must be the Application (client) ID, a GUID such as 11111111-2222-3333-4444-555555555555",
+    directoryTenantId: "must be the Directory (tenant) ID, a GUID such as 11111111-2222-3333-4444-555555555555",
+    secretValue: "must be the client secret's Value (not its Secret ID) as a non-empty string",
+    userEmail: "must be the service user's sign-in name, an email-like UPN such as jtel-presence@contoso.com",
+    userPassword: "must be a non-empty string without leading or trailing whitespace (the password sign-in rejects padded passwords)",
+};
+
+const handoffSchema = z.strictObject({
+    applicationClientId: z.string().regex(GUID),
+    directoryTenantId: z.string().regex(GUID),
+    secretValue: z.string().min(1),
+    userEmail: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/),
+    userPassword: z.string().min(1).refine((p) => p === p.trim()),
+});
+
+/** Validates the handoff; messages name the key and the rule, and echo a value only when it is not secret. */
+export function parseHandoff(input: unknown, source: string): Handoff {
+    if (input === null || typeof input !== "object" || Array.isArray(input)) {
+        throw new UsageError(`${source} must hold a JSON object with exactly the keys ${HANDOFF_KEYS.join(", ")}`);
+    }
+    const result = handoffSchema.safeParse(input);
+    if (result.success) return result.data;
+    const record = input as Record<string, unknown>;
+    const problems = result.error.issues.map((issue) => {
+        if (issue.code === "unrecognized_keys") {
+            return `${source} has unexpected key(s) ${issue.keys.join(", ")}; allowed are exactly ${HANDOFF_KEYS.join(", ")}`;
+        }
+        const key = String(issue.path[0]) as HandoffKey;
+        if (!(key in record)) return `${source} is missing ${key}, which ${RULES[key]}`;
+        const shown = SECRET_KEYS.has(key) || typeof record[key] !== "string" ? "" : ` "${String(record[key]).slice(0, 80)}"`;
+        return `${source} ${key}${shown} ${RULES[key]}`;
+    });
+    throw new UsageError([...new Set(problems)].join("\n"));
+}
+
+function endpointFlag(flag: string, value: string): string {
+    let url: URL;
+    try {
+        url = new URL(value);
+    } catch {
+        throw new UsageError(`${flag} "${value}" must be an absolute URL such as https://login.microsoftonline.com`);
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`${flag} "${value}" must use https (or http for the local emulator)`);
+    return value.replace(/\/+$/, "");
+}
+
+function agentsFromText(text: string): string[] {
+    return text
+        .split(/\r?\n/)
+        .map((line) => line.replace(/#.*$/, "").trim())
+        .filter(Boolean);
+}
+
+async function loadHandoff(values: { stack?: string; handoff?: string }, io: CliIo): Promise<Handoff> {
+    if (values.stack !== undefined && values.handoff !== undefined) throw new UsageError("Pass either --stack NAME or --handoff FILE|-, not both");
+    if (values.handoff !== undefined) {
+        const source = values.handoff === "-" ? "--handoff - (stdin)" : `--handoff ${values.handoff}`;
+        let text: string;
+        try {
+            text = values.handoff === "-" ? await io.readStdin() : await io.readFile(values.handoff);
+        } catch (error) {
+            throw new UsageError(`${source}: cannot read the file (${(error as { code?: string }).code ?? "read error"})`);
+        }
+        let json: unknown;
+        try {
+            json = JSON.parse(text);
+        } catch {
+            // The parser's message quotes the input, which may hold the secret or password.
+            throw new UsageError(`${source} is not valid JSON; expected an object with the keys ${HANDOFF_KEYS.join(", ")}`);
+        }
+        return parseHandoff(json, source);
+    }
+    if (values.stack !== undefined) {
+        const source = `--stack ${values.stack}`;
+        let stdout: string;
+        try {
+            ({ stdout } = await io.execFile("pulumi", ["stack", "output", "--json", "--show-secrets", "--stack", values.stack]));
+        } catch (error) {
+            if ((error as { code?: unknown }).code === "ENOENT") {
+                throw new UsageError(`${source}: the pulumi CLI was not found on PATH; install it (https://www.pulumi.com/docs/install/) or pass --handoff FILE with the five values`);
+            }
+            const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim().split("\n")[0] ?? "";
+            throw new UsageError(`${source}: \`pulumi stack output\` failed${stderr ? `: ${stderr}` : ""}; check the stack name with \`pulumi stack ls\``);
+        }
+        let outputs: unknown;
+        try {
+            outputs = JSON.parse(stdout);
+        } catch {
+            throw new UsageError(`${source}: \`pulumi stack output --json\` did not print JSON`);
+        }
+        const handoff = (outputs as { handoff?: unknown } | null)?.handoff;
+        if (handoff === undefined) throw new UsageError(`${source}: the stack has no \`handoff\` output; run \`pulumi up\` first`);
+        return parseHandoff(handoff, `${source} output handoff`);
+    }
+    throw new UsageError("Pass --stack NAME or --handoff FILE|- to say which handoff values to verify");
+}
+
+interface Parsed {
+    handoff: Handoff;
+    options: VerifyOptions;
+    json: boolean;
+}
+
+async function parse(argv: readonly string[], io: CliIo): Promise<Parsed | "help"> {
+    let values;
+    try {
+        ({ values } = parseArgs({
+            args: [...argv],
+            strict: true,
+            allowPositionals: false,
+            options: {
+                stack: { type: "string" },
+                handoff: { type: "string" },
+                cloud: { type: "string" },
+                "authority-host": { type: "string" },
+                "graph-endpoint": { type: "string" },
+                agents: { type: "string" },
+                "agents-file": { type: "string" },
+                timeout: { type: "string" },
+                json: { type: "boolean" },
+                help: { type: "boolean", short: "h" },
+            },
+        }));
+    } catch (error) {
+        throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+    if (values.help) return "help";
+
+    const cloud = values.cloud ?? "public";
+    if (!(CLOUD_NAMES as readonly string[]).includes(cloud)) throw new UsageError(`--cloud "${cloud}" must be one of ${CLOUD_NAMES.join(", ")}`);
+    const endpoints = cloudEndpoints(cloud as CloudName);
+    const authorityHost = values["authority-host"] !== undefined ? endpointFlag("--authority-host", values["authority-host"]) : endpoints.authorityHost;
+    const graphEndpoint = values["graph-endpoint"] !== undefined ? endpointFlag("--graph-endpoint", values["graph-endpoint"]) : endpoints.graphEndpoint;
+
+    let timeoutSeconds: number | undefined;
+    if (values.timeout !== undefined) {
+        timeoutSeconds = Number(values.timeout);
+        if (!/^\d+(\.\d+)?$/.test(values.timeout.trim()) || !(timeoutSeconds > 0)) {
+            throw new UsageError(`--timeout "${values.timeout}" must be a positive number of seconds, such as 600`);
+        }
+    }
+
+    const agents: string[] = [];
+    if (values.agents !== undefined) {
+        const listed = values.agents.split(",").map((a) => a.trim()).filter(Boolean);
+        if (listed.length === 0) throw new UsageError(`--agents "${values.agents}" must list at least one sign-in name or object ID, comma-separated`);
+        agents.push(...listed);
+    }
+    if (values["agents-file"] !== undefined) {
+        try {
+            agents.push(...agentsFromText(await io.readFile(values["agents-file"])));
+        } catch (error) {
+            throw new UsageError(`--agents-file ${values["agents-file"]}: cannot read the file (${(error as { code?: string }).code ?? "read error"})`);
+        }
+    }
+
+    const handoff = await loadHandoff(values, io);
+    return {
+        handoff,
+        json: values.json === true,
+        options: {
+            authorityHost,
+            graphEndpoint,
+            ...(agents.length > 0 ? { agents } : {}),
+            ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+            ...io.verifyOverrides,
+        },
+    };
+}
+
+export function exitCodeFor(report: VerificationReport): number {
+    if (report.ok) return EXIT.verified;
+    return report.gaveUp ? EXIT.gaveUp : EXIT.failed;
+}
+
+/** The --json shape: stable keys, null where a value is absent. */
+export function jsonSummary(report: VerificationReport): Record<string, unknown> {
+    return {
+        ok: report.ok,
+        code: report.code,
+        aadsts: report.aadsts ?? null,
+        message: report.message,
+        remedy: report.remedy,
+        grantedScopes: report.grantedScopes,
+        attempts: report.attempts,
+        elapsedMs: report.elapsedMs,
+        agents: report.agents ?? null,
+    };
+}
+
+export function humanSummary(report: VerificationReport): string {
+    const status = report.ok ? "VERIFIED" : report.gaveUp ? "GAVE UP (the error stayed transient)" : "FAILED";
+    const lines = [
+        `${status}: ${report.code}${report.aadsts !== undefined ? ` (AADSTS${report.aadsts})` : ""}`,
+        `  message:  ${report.message}`,
+    ];
+    if (!report.ok) lines.push(`  remedy:   ${report.remedy}`);
+    lines.push(`  scopes:   ${report.grantedScopes.length > 0 ? report.grantedScopes.join(" ") : "(none)"}`);
+    if (report.availability !== undefined) {
+        lines.push(`  presence: ${report.availability}${report.activity ? ` / ${report.activity}` : ""} (service user ${report.serviceUserObjectId ?? "?"})`);
+    }
+    if (report.agents) lines.push(`  agents:   ${describeAgents(report.agents)}`);
+    const a = report.attempts;
+    lines.push(`  attempts: client credentials ${a.clientCredentials}, password ${a.password}, Graph ${a.graph}; ${(report.elapsedMs / 1000).toFixed(1)} s`);
+    return lines.join("\n");
+}
+
+/** The whole command, in-process: returns the exit code; all output goes through `io`. */
+export async function runVerifyCli(argv: readonly string[], io: CliIo): Promise<number> {
+    let parsed: Parsed | "help";
+    try {
+        parsed = await parse(argv, io);
+    } catch (error) {
+        if (error instanceof UsageError) {
+            io.stderr(`${error.message}\nRun with --help for usage.\n`);
+            return EXIT.usage;
+        }
+        throw error;
+    }
+    if (parsed === "help") {
+        io.stdout(`${USAGE}\n`);
+        return EXIT.verified;
+    }
+    const { handoff, options, json } = parsed;
+    const secrets = [handoff.secretValue, handoff.userPassword];
+    try {
+        const report = await verifyPresenceAccess(handoff, { ...options, onProgress: (line) => io.stderr(`... ${line}\n`) });
+        io.stdout(`${json ? JSON.stringify(jsonSummary(report), null, 2) : humanSummary(report)}\n`);
+        return exitCodeFor(report);
+    } catch (error) {
+        io.stderr(`Internal error: ${redact(error instanceof Error ? error.message : String(error), secrets)}\n`);
+        return EXIT.failed;
+    }
+}
+
+export function processIo(): CliIo {
+    return {
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+        readStdin: async () => {
+            const chunks: Buffer[] = [];
+            for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
+            return Buffer.concat(chunks).toString("utf8");
+        },
+        readFile: (path) => readFile(path, "utf8"),
+        execFile: (file, args) =>
+            new Promise((resolve, reject) => {
+                execFileCallback(file, [...args], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+                    if (error) reject(Object.assign(error, { stderr }));
+                    else resolve({ stdout, stderr });
+                });
+            }),
+    };
+}
+
+if (require.main === module) {
+    runVerifyCli(process.argv.slice(2), processIo()).then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (error: unknown) => {
+            process.stderr.write(`Internal error: ${error instanceof Error ? error.name : "unknown"}\n`);
+            process.exitCode = EXIT.failed;
+        },
+    );
+}

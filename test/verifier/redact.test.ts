@@ -1,0 +1,33 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { REDACTED, redact } from "../../verifier/redact";
+
+// Longer than "[redacted]", so a secret can never reappear inside the replacement itself.
+const secret = fc.string({ minLength: 12, maxLength: 40 });
+
+describe("redaction", () => {
+    it("removes every occurrence of every secret (property)", () => {
+        fc.assert(fc.property(secret, secret, fc.array(fc.string(), { maxLength: 5 }), (a, b, noise) => {
+            const text = [...noise, a, b, a].join(" ");
+            const out = redact(text, [a, b]);
+            return !out.includes(a) && !out.includes(b);
+        }));
+    });
+
+    it("removes the form-encoded and URI-encoded spellings of a secret", () => {
+        const password = "Pa ss+w&rd=1/é";
+        const text = `password=${new URLSearchParams({ p: password }).toString().slice(2)} or ${encodeURIComponent(password)}`;
+        const out = redact(text, [password]);
+        assert.ok(!out.includes(encodeURIComponent(password)));
+        assert.ok(!out.includes(new URLSearchParams({ p: password }).toString().slice(2)));
+    });
+
+    it("removes anything shaped like a JWT even when it was not listed", () => {
+        const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzY3AiOiJVc2VyLlJlYWQifQ.c2lnbmF0dXJl";
+        assert.equal(redact(`Bearer ${jwt}`, []), `Bearer ${REDACTED}`);
+    });
+
+    it("leaves text without secrets unchanged and ignores empty secrets", () => {
+        assert.equal(redact("AADSTS50126: invalid password", ["", undefined]), "AADSTS50126: invalid password");
+    });
+});

@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import type { Diagnosis } from "../../verifier/diagnosis";
+import { backoffDelay, parseRetryAfter, retryUntilSettled, shouldRetry, type AttemptOutcome, type RetryRuntime } from "../../verifier/retry";
+
+const input = fc.record({
+    retry: fc.integer({ min: 0, max: 60 }),
+    baseMs: fc.integer({ min: 1, max: 5_000 }),
+    capMs: fc.integer({ min: 0, max: 60_000 }),
+    remainingMs: fc.integer({ min: -1_000, max: 600_000 }),
+    retryAfterMs: fc.option(fc.integer({ min: 0, max: 120_000 }), { nil: undefined }),
+    random: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+});
+
+const transient = (code: Diagnosis["code"] = "consent_missing", extra: Partial<Diagnosis> = {}): Diagnosis => ({ code, transient: true, message: code, ...extra });
+
+function runtime(deadlineMs: number): RetryRuntime & { t: number; waits: number[] } {
+    const rt = {
+        t: 0,
+        waits: [] as number[],
+        now: () => rt.t,
+        sleep: async (ms: number) => {
+            rt.waits.push(ms);
+            rt.t += ms;
+        },
+        random: () => 0.5,
+        deadlineMs,
+        capMs: 10_000,
+        progress: () => undefined,
+    };
+    return rt;
+}
+
+describe("backoff schedule", () => {
+    it("never waits longer than the cap (property)", () => {
+        fc.assert(fc.property(input, (i) => {
+            const d = backoffDelay(i);
+            return !d.retry || d.waitMs <= i.capMs;
+        }));
+    });
+
+    it("never waits into the deadline (property)", () => {
+        fc.assert(fc.property(input, (i) => {
+            const d = backoffDelay(i);
+            return !d.retry || (d.waitMs >= 0 && d.waitMs < i.remainingMs);
+        }));
+    });
+
+    it("honours Retry-After: it waits exactly that long, or gives up rather than retrying early (property)", () => {
+        fc.assert(fc.property(input, (i) => {
+            const d = backoffDelay(i);
+            if (i.retryAfterMs === undefined) return true;
+            return d.retry ? d.waitMs === i.retryAfterMs : i.retryAfterMs > i.capMs || i.retryAfterMs >= i.remainingMs || i.remainingMs <= 0;
+        }));
+    });
+
+    it("draws full jitter from [0, min(cap, base * 2^retry)) (property)", () => {
+        fc.assert(fc.property(input, (i) => {
+            const d = backoffDelay({ ...i, retryAfterMs: undefined, remainingMs: Number.MAX_SAFE_INTEGER });
+            return d.retry && d.waitMs <= Math.min(i.capMs, i.baseMs * 2 ** i.retry);
+        }));
+    });
+
+    it("gives up once no time is left", () => {
+        assert.deepEqual(backoffDelay({ retry: 0, baseMs: 500, capMs: 10_000, remainingMs: 0, random: 0.5 }), { retry: false, reason: "deadline" });
+    });
+});
+
+describe("Retry-After parsing", () => {
+    it("reads delay-seconds", () => assert.equal(parseRetryAfter("7", 0), 7000));
+    it("reads an HTTP date relative to the clock", () => assert.equal(parseRetryAfter("Thu, 01 Jan 1970 00:00:30 GMT", 10_000), 20_000));
+    it("ignores a missing or malformed header", () => {
+        assert.equal(parseRetryAfter(null, 0), undefined);
+        assert.equal(parseRetryAfter("soon", 0), undefined);
+    });
+});
+
+describe("retry loop", () => {
+    it("never retries account_locked, even though it is a password failure", () => {
+        assert.equal(shouldRetry({ code: "account_locked", transient: true, message: "" }), false);
+        assert.equal(shouldRetry(transient()), true);
+    });
+
+    it("stops after maxAttempts requests and says it gave up on the budget", async () => {
+        const rt = runtime(600_000);
+        let calls = 0;
+        const settled = await retryUntilSettled({ label: "p", baseMs: 2000, maxAttempts: 5 }, rt, async () => {
+            calls += 1;
+            return { ok: false, diagnosis: transient("invalid_credentials") };
+        });
+        assert.equal(calls, 5);
+        assert.equal(rt.waits.length, 4);
+        assert.ok(!settled.ok && settled.gaveUp && settled.reason === "attempt_budget");
+    });
+
+    it("stops at once on a terminal error", async () => {
+        const rt = runtime(600_000);
+        let calls = 0;
+        const settled = await retryUntilSettled({ label: "p", baseMs: 500 }, rt, async (): Promise<AttemptOutcome<never>> => {
+            calls += 1;
+            return { ok: false, diagnosis: { code: "mfa_required", transient: false, message: "" } };
+        });
+        assert.equal(calls, 1);
+        assert.ok(!settled.ok && !settled.gaveUp);
+    });
+
+    it("reports the last answered error, not a later request that got no response, when it gives up", async () => {
+        const rt = runtime(30_000);
+        let calls = 0;
+        const settled = await retryUntilSettled({ label: "p", baseMs: 500 }, rt, async (): Promise<AttemptOutcome<never>> => {
+            calls += 1;
+            rt.t += 1_000;
+            return { ok: false, diagnosis: calls === 1 ? transient("app_not_found") : { code: "timeout", transient: true, noResponse: true, message: "" } };
+        });
+        assert.ok(!settled.ok && settled.gaveUp);
+        assert.equal(settled.diagnosis.code, "app_not_found");
+    });
+
+    it("keeps the whole loop inside the deadline (property)", async () => {
+        const draw = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
+        await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 600_000 }), draw, fc.integer({ min: 1, max: 2_000 }), async (deadline, r, requestMs) => {
+            const rt = runtime(deadline);
+            rt.random = () => r;
+            const settled = await retryUntilSettled({ label: "p", baseMs: 500 }, rt, async () => {
+                rt.t += requestMs; // every request takes some time
+                return { ok: false, diagnosis: transient() };
+            });
+            // the last request may start just before the deadline and end after it; no wait crosses it
+            return !settled.ok && settled.gaveUp && rt.t - requestMs < deadline && rt.waits.every((w) => w <= rt.capMs);
+        }), { numRuns: 50 });
+    });
+});

@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import type { Availability } from "../../emulator";
+import { verifyPresenceAccess } from "../../verifier";
+import { classifyAgents } from "../../verifier/roster";
+import { assertNoSecrets, startTenant, type Tenant } from "./support";
+
+const WITH_LOOKUP = ["User.Read", "Presence.Read.All", "User.ReadBasic.All"];
+
+describe("agent roster check", () => {
+    let tenant: Tenant;
+    beforeEach(async () => {
+        tenant = await startTenant();
+    });
+    afterEach(async () => {
+        await tenant.emulator.close();
+    });
+
+    function agents(count: number, availability: Availability = "Available"): { userPrincipalName: string; availability: Availability }[] {
+        return Array.from({ length: count }, (_, i) => ({ userPrincipalName: `agent${i}@contoso.example`, availability }));
+    }
+
+    function requestsTo(path: string): number {
+        return tenant.emulator.requests.filter((r) => r.path === path && !(r as { inBatch?: boolean }).inBatch).length;
+    }
+
+    it("resolves sign-in names and object IDs, and lists unresolved agents and those with PresenceUnknown", async () => {
+        const seed = tenant.emulator.directory.seedPresenceSetup({
+            delegatedScopes: WITH_LOOKUP,
+            agents: [
+                { userPrincipalName: "ann@contoso.example", availability: "Available" },
+                { userPrincipalName: "bob@contoso.example", availability: "Busy", activity: "InACall" },
+                { userPrincipalName: "cy@contoso.example", availability: "PresenceUnknown" },
+            ],
+        });
+        const [, bobId] = seed.agentObjectIds;
+        const missingId = "00000000-1111-2222-3333-444444444444";
+        const report = await verifyPresenceAccess(
+            seed.handoff,
+            tenant.options({ agents: ["ann@contoso.example", bobId.toUpperCase(), "cy@contoso.example", "nobody@contoso.example", missingId, "ANN@contoso.example"] }),
+        );
+        assert.equal(report.ok, true, report.message);
+        assert.deepEqual(report.agents, {
+            requested: 5,
+            resolved: 3,
+            unresolved: ["nobody@contoso.example", missingId],
+            presenceUnknown: ["cy@contoso.example"],
+            userLookupForbidden: false,
+            availability: { Available: 1, Busy: 1, PresenceUnknown: 1 },
+        });
+        assert.match(report.message, /2 unresolved/);
+        assertNoSecrets(JSON.stringify(report), seed.handoff);
+    });
+
+    it("looks up more than 20 sign-in names in $batch requests of at most 20", async () => {
+        const roster = agents(45);
+        const seed = tenant.emulator.directory.seedPresenceSetup({ delegatedScopes: WITH_LOOKUP, agents: roster });
+        const report = await verifyPresenceAccess(seed.handoff, tenant.options({ agents: roster.map((a) => a.userPrincipalName) }));
+        assert.equal(report.ok, true, report.message);
+        assert.equal(report.agents?.resolved, 45);
+        assert.equal(requestsTo("/v1.0/$batch"), 3);
+    });
+
+    it("reads more than 650 agents in getPresencesByUserId chunks of at most 650", async () => {
+        const roster = agents(700, "Away");
+        const seed = tenant.emulator.directory.seedPresenceSetup({ agents: roster });
+        const report = await verifyPresenceAccess(seed.handoff, tenant.options({ agents: seed.agentObjectIds }));
+        assert.equal(report.ok, true, report.message);
+        assert.equal(report.agents?.resolved, 700);
+        assert.deepEqual(report.agents?.availability, { Away: 700 });
+        // one call for the service user, two for the roster
+        assert.equal(requestsTo("/v1.0/communications/getPresencesByUserId"), 3);
+    });
+
+    it("reports missing User.ReadBasic.All as such when sign-in names cannot be looked up, and still reads agents given by ID", async () => {
+        const seed = tenant.emulator.directory.seedPresenceSetup({ agents: agents(2, "Busy") });
+        const report = await verifyPresenceAccess(seed.handoff, tenant.options({ agents: ["agent0@contoso.example", seed.agentObjectIds[1]] }));
+        assert.equal(report.ok, false);
+        assert.equal(report.code, "consent_missing");
+        assert.deepEqual(report.missingScopes, ["User.ReadBasic.All"]);
+        assert.match(report.message, /User\.ReadBasic\.All/);
+        assert.equal(report.agents?.userLookupForbidden, true);
+        assert.deepEqual(report.agents?.unresolved, ["agent0@contoso.example"]);
+        assert.equal(report.agents?.resolved, 1);
+    });
+
+    it("retries only the throttled steps of a $batch and resolves every name", async () => {
+        const roster = agents(10);
+        const seed = tenant.emulator.directory.seedPresenceSetup({ delegatedScopes: WITH_LOOKUP, agents: roster });
+        tenant.emulator.faults.throttleEvery = 4;
+        const report = await verifyPresenceAccess(seed.handoff, tenant.options({ agents: roster.map((a) => a.userPrincipalName) }));
+        assert.equal(report.ok, true, report.message);
+        assert.equal(report.agents?.resolved, 10);
+        assert.deepEqual(report.agents?.unresolved, []);
+        const throttledSteps = tenant.emulator.requests.filter((r) => r.path.startsWith("/v1.0/users/") && r.status === 429).length;
+        assert.ok(throttledSteps > 0, "some steps were throttled");
+        const lookups = tenant.emulator.requests.filter((r) => r.path.startsWith("/v1.0/users/")).length;
+        assert.equal(lookups, 10 + throttledSteps, "only the throttled steps were sent again");
+    });
+
+    it("treats GUIDs as object IDs and everything else as sign-in names, dropping duplicates and blanks", () => {
+        const id = "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e";
+        assert.deepEqual(classifyAgents([" ann@x.com ", id, "ANN@x.com", "", id.toUpperCase()]), { ids: [id], names: ["ann@x.com"] });
+    });
+});

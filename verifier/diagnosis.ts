@@ -1,0 +1,227 @@
+// Every outcome of a verification maps to exactly one stable code with one remedy. The code is decided from
+// `error_codes` (AADSTS numbers), HTTP status and transport failures, never from description text, which
+// Microsoft rewords and localises.
+
+export const DIAGNOSIS_CODES = [
+    "ok",
+    "invalid_credentials",
+    "user_not_found",
+    "app_not_found",
+    "invalid_client_secret",
+    "client_secret_expired",
+    "consent_missing",
+    "mfa_required",
+    "mfa_registration_required",
+    "blocked_by_conditional_access",
+    "password_expired",
+    "user_disabled",
+    "account_locked",
+    "tenant_not_found",
+    "presence_forbidden",
+    "throttled",
+    "service_unavailable",
+    "timeout",
+    "network_error",
+    "unknown_error",
+] as const;
+
+export type DiagnosisCode = (typeof DIAGNOSIS_CODES)[number];
+
+/** One failed request, classified. `message` may contain remote text and must be redacted before use. */
+export interface Diagnosis {
+    code: DiagnosisCode;
+    aadsts?: number;
+    message: string;
+    /** Worth retrying: replication delay, throttling, a server or network hiccup. */
+    transient: boolean;
+    /** What the server asked for (Retry-After), in milliseconds. */
+    retryAfterMs?: number;
+    /** Delegated permissions the token lacks, for consent_missing. */
+    missingScopes?: string[];
+    /** The request was cut off at the deadline before any response arrived. */
+    noResponse?: boolean;
+}
+
+interface AadstsEntry {
+    code: DiagnosisCode;
+    /** Transient right after provisioning (see the reference's eventual-consistency notes). */
+    transient: boolean;
+    meaning: string;
+}
+
+/** AADSTS numbers the verifier knows, from /work/shared/reference/entra-and-graph.md. */
+export const AADSTS_TABLE: Readonly<Record<number, AadstsEntry>> = {
+    50126: { code: "invalid_credentials", transient: true, meaning: "the user name or password is wrong (a user or password set in the last minutes may not have replicated yet)" },
+    50034: { code: "user_not_found", transient: true, meaning: "the user does not exist in this directory (a new user may not have replicated yet)" },
+    700016: { code: "app_not_found", transient: true, meaning: "no application with this client ID exists in the tenant (a new registration may not have replicated yet)" },
+    7000215: { code: "invalid_client_secret", transient: true, meaning: "the client secret is invalid (often the secret ID was sent instead of its value; a new secret takes seconds to replicate)" },
+    7000218: { code: "invalid_client_secret", transient: false, meaning: "the request carried no client secret, but the application is a confidential client" },
+    700025: { code: "invalid_client_secret", transient: false, meaning: "the application is configured as a public client, which must not send a client secret" },
+    7000222: { code: "client_secret_expired", transient: false, meaning: "the client secret has expired" },
+    65001: { code: "consent_missing", transient: true, meaning: "no delegated permission has been consented for this user and application (new consent takes about 30 seconds to apply)" },
+    500011: { code: "consent_missing", transient: true, meaning: "the Microsoft Graph service principal was not found in the tenant" },
+    50076: { code: "mfa_required", transient: false, meaning: "multi-factor authentication is required for the service user" },
+    50079: { code: "mfa_registration_required", transient: false, meaning: "the service user must register for multi-factor authentication" },
+    53003: { code: "blocked_by_conditional_access", transient: false, meaning: "a Conditional Access policy blocked the sign-in" },
+    50055: { code: "password_expired", transient: false, meaning: "the service user's password has expired" },
+    50057: { code: "user_disabled", transient: false, meaning: "the service user's account is disabled" },
+    50053: { code: "account_locked", transient: false, meaning: "smart lockout has locked the service user after repeated failed sign-ins" },
+    90002: { code: "tenant_not_found", transient: false, meaning: "no tenant with this directory ID exists in this cloud" },
+    50173: { code: "invalid_credentials", transient: false, meaning: "the grant was revoked, usually because the password changed after the values were handed over" },
+};
+
+/** The one remedy per code, written for the tenant's Entra ID administrator. */
+export const REMEDIES: Readonly<Record<DiagnosisCode, string>> = {
+    ok: "Nothing to do: hand the five values to the jtel contact.",
+    invalid_credentials:
+        "Check that userPassword is the service user's current password. If it was reset after the handover, run `pulumi up` (or Entra admin center > Users > the service user > Reset password, without forcing a change at next sign-in) and hand over the new password. Wrong passwords count toward smart lockout, so fix the value before verifying again.",
+    user_not_found:
+        "Check that userEmail is the service user's user principal name in this tenant (Entra admin center > Users). A user created in the last minutes may not have replicated yet; verify again in a few minutes.",
+    app_not_found:
+        "Check that applicationClientId is the Application (client) ID from Entra admin center > App registrations > the app > Overview (not its Object ID) and that directoryTenantId names the same tenant. A new registration can take a few minutes to replicate.",
+    invalid_client_secret:
+        "Hand over the client secret's Value, not its Secret ID: Entra admin center > App registrations > the app > Certificates & secrets shows the Value only once, right after creation, so create a new client secret there (or take `secretValue` from the stack outputs) and copy the Value column. The app must stay a confidential client (Authentication > Allow public client flows: No).",
+    client_secret_expired:
+        "Create a new client secret (run `pulumi up` to rotate it, or Entra admin center > App registrations > the app > Certificates & secrets > New client secret), hand over its Value and delete the expired one.",
+    consent_missing:
+        "Grant admin consent for the missing delegated Microsoft Graph permissions: list them in the stack's `delegatedPermissions` config, keep `consent` enabled and run `pulumi up`; or in Entra admin center > App registrations > the app > API permissions add them and click \"Grant admin consent\". New consent takes about 30 seconds to apply.",
+    mfa_required:
+        "The connector's password sign-in cannot answer an MFA prompt. Exclude the service user from MFA with a Conditional Access policy (Entra admin center > Protection > Conditional Access > the policy requiring MFA > Users > Exclude) and turn off per-user MFA for it. Security defaults allow no exclusions, so a tenant that uses them must move to Conditional Access first.",
+    mfa_registration_required:
+        "The service user is asked to register for MFA, which the connector's password sign-in cannot do. Exclude the service user from the MFA registration campaign and registration policy (Entra admin center > Protection > Authentication methods > Registration campaign) and from MFA via a Conditional Access exclusion; security defaults allow no exclusions.",
+    blocked_by_conditional_access:
+        "A Conditional Access policy blocks this sign-in. Open Entra admin center > Users > the service user > Sign-in logs > Conditional Access to see which policy applied, then exclude the service user from it or allow the network location the jtel connector signs in from.",
+    password_expired:
+        "Set a new password for the service user without forcing a change at next sign-in (run `pulumi up`, or Reset password and untick the forced change; via Graph `forceChangePasswordNextSignIn: false`) and stop it expiring with passwordPolicies `DisablePasswordExpiration`, then hand over the new password.",
+    user_disabled:
+        "Enable the service user: Entra admin center > Users > the service user > Properties > Account enabled = Yes (or `accountEnabled: true`).",
+    account_locked:
+        "Smart lockout has locked the service user; the verifier stopped at once so as not to extend the lockout. Fix the password the connector uses, wait for the lockout duration (Entra admin center > Protection > Authentication methods > Password protection) or reset the password, then verify again.",
+    tenant_not_found:
+        "Check directoryTenantId: it must be the Directory (tenant) ID from Entra admin center > Overview, and the cloud must match the tenant (--cloud public|usgovernment|china, or `authorityHost`).",
+    presence_forbidden:
+        "Microsoft Graph refused to read presence: grant the delegated permission Presence.Read.All (add it to `delegatedPermissions`, keep `consent` enabled and run `pulumi up`; or App registrations > the app > API permissions > Grant admin consent). The service user also needs a Teams licence.",
+    throttled:
+        "Microsoft throttled the requests (HTTP 429) until the verifier gave up. Presence allows 1,500 requests per 30 seconds per app and tenant: pause other jobs that use this app, then verify again or raise --timeout.",
+    service_unavailable:
+        "Microsoft's service answered with server errors (HTTP 5xx) until the verifier gave up; this is not a tenant setting. Check Microsoft 365 service health (Microsoft 365 admin center > Health) and verify again later.",
+    timeout:
+        "No response arrived before the timeout. Check that this machine reaches the authority host and Graph endpoint (proxy, firewall, DNS), then verify again or raise --timeout.",
+    network_error:
+        "The endpoint could not be reached. Check DNS, proxy and firewall rules for the authority host and Graph endpoint, and that --cloud (or --authority-host/--graph-endpoint) names the tenant's cloud.",
+    unknown_error:
+        "The verifier has no remedy on file for this error. Look the code up at https://login.microsoftonline.com/error and in Entra admin center > Users > the service user > Sign-in logs, then verify again.",
+};
+
+export function remedyFor(code: DiagnosisCode): string {
+    return REMEDIES[code];
+}
+
+/** Token endpoint error body fields the verifier reacts to (plus IDs worth quoting in a support case). */
+export interface TokenErrorBody {
+    error?: unknown;
+    error_codes?: unknown;
+    trace_id?: unknown;
+    correlation_id?: unknown;
+}
+
+function tracing(body: TokenErrorBody): string {
+    const ids: string[] = [];
+    if (typeof body.trace_id === "string") ids.push(`trace ID ${body.trace_id}`);
+    if (typeof body.correlation_id === "string") ids.push(`correlation ID ${body.correlation_id}`);
+    return ids.length > 0 ? ` (${ids.join(", ")})` : "";
+}
+
+/** Classifies a failed token request from its HTTP status and `error`/`error_codes`. */
+export function diagnoseTokenError(where: string, status: number, body: TokenErrorBody | undefined, retryAfterMs?: number): Diagnosis {
+    const codes = Array.isArray(body?.error_codes) ? body.error_codes.filter((c): c is number => typeof c === "number") : [];
+    const aadsts = codes[0];
+    const suffix = body ? tracing(body) : "";
+    if (aadsts !== undefined) {
+        const entry = AADSTS_TABLE[aadsts];
+        if (entry) {
+            return { code: entry.code, aadsts, transient: entry.transient, retryAfterMs, message: `${where}: AADSTS${aadsts}: ${entry.meaning}${suffix}.` };
+        }
+        // A server error carries its own AADSTS number (e.g. 90033, "a transient error has occurred"); the
+        // status already says what to do with it.
+        if (status >= 500 || status === 429) {
+            const base = status === 429 ? throttled(where, retryAfterMs) : serverError(where, status, retryAfterMs);
+            return { ...base, aadsts, message: `${base.message.slice(0, -1)} with AADSTS${aadsts}${suffix}.` };
+        }
+        return {
+            code: "unknown_error",
+            aadsts,
+            transient: false,
+            message: `${where}: AADSTS${aadsts} is not in the verifier's table of known sign-in errors (see https://login.microsoftonline.com/error?code=${aadsts})${suffix}.`,
+        };
+    }
+    const error = typeof body?.error === "string" ? body.error : undefined;
+    if (status === 429) return throttled(where, retryAfterMs);
+    if (status >= 500 || error === "temporarily_unavailable" || error === "server_error") {
+        return serverError(where, status, retryAfterMs);
+    }
+    if (error === "invalid_client") {
+        return { code: "invalid_client_secret", transient: false, message: `${where}: the token endpoint rejected the client (error invalid_client)${suffix}.` };
+    }
+    return {
+        code: "unknown_error",
+        transient: false,
+        message: `${where}: the token endpoint answered HTTP ${status}${error ? ` with error ${error}` : ""} and no AADSTS code${suffix}.`,
+    };
+}
+
+/** Which Graph call failed decides what a 403 means. */
+export type GraphStage = "presence" | "userLookup";
+
+/** Classifies a failed Microsoft Graph response. */
+export function diagnoseGraphError(where: string, stage: GraphStage, status: number, graphCode: string | undefined, retryAfterMs?: number): Diagnosis {
+    const detail = `HTTP ${status}${graphCode ? ` ${graphCode}` : ""}`;
+    if (status === 429) return throttled(where, retryAfterMs);
+    if (status >= 500) return serverError(where, status, retryAfterMs);
+    if (status === 403 && stage === "presence") {
+        return { code: "presence_forbidden", transient: false, message: `${where}: Microsoft Graph refused to read presence (${detail}); the token lacks a presence permission the call needs.` };
+    }
+    if (status === 403 && stage === "userLookup") {
+        return {
+            code: "consent_missing",
+            transient: false,
+            missingScopes: ["User.ReadBasic.All"],
+            message: `${where}: Microsoft Graph refused to look up agents by sign-in name (${detail}); the delegated permission User.ReadBasic.All is missing.`,
+        };
+    }
+    if (status === 401) {
+        return {
+            code: "unknown_error",
+            transient: false,
+            message: `${where}: Microsoft Graph rejected the access token (${detail}); the Graph endpoint probably belongs to another cloud than the authority host.`,
+        };
+    }
+    return { code: "unknown_error", transient: false, message: `${where}: Microsoft Graph answered ${detail}, which the verifier does not expect here.` };
+}
+
+export function diagnoseNetworkError(where: string, detail: string): Diagnosis {
+    return { code: "network_error", transient: true, message: `${where}: the request failed before any response arrived (${detail}).` };
+}
+
+export function diagnoseNoResponse(where: string): Diagnosis {
+    return { code: "timeout", transient: true, noResponse: true, message: `${where}: no response arrived before the timeout.` };
+}
+
+export function diagnoseMissingScopes(missing: readonly string[], granted: readonly string[]): Diagnosis {
+    const grantedText = granted.length > 0 ? granted.join(" ") : "none";
+    return {
+        code: "consent_missing",
+        transient: false,
+        missingScopes: [...missing],
+        message: `The access token lacks the delegated permission${missing.length === 1 ? "" : "s"} ${missing.join(", ")} (granted: ${grantedText}).`,
+    };
+}
+
+function throttled(where: string, retryAfterMs: number | undefined): Diagnosis {
+    const hint = retryAfterMs !== undefined ? `, Retry-After ${Math.round(retryAfterMs / 1000)} s` : "";
+    return { code: "throttled", transient: true, retryAfterMs, message: `${where}: the request was throttled (HTTP 429${hint}).` };
+}
+
+function serverError(where: string, status: number, retryAfterMs: number | undefined): Diagnosis {
+    return { code: "service_unavailable", transient: true, retryAfterMs, message: `${where}: the service answered HTTP ${status}.` };
+}

@@ -1,0 +1,8 @@
+// The post-deploy verifier: signs in exactly as the jtel connector does and reads presence.
+export { verifyPresenceAccess, describeAgents, PASSWORD_ATTEMPT_LIMIT } from "./verify";
+export type { VerifyOptions, VerificationReport, VerificationAttempts } from "./report";
+export type { AgentSummary } from "./roster";
+export { cloudEndpoints, CLOUD_NAMES, type CloudName, type CloudEndpoints } from "./clouds";
+export { DIAGNOSIS_CODES, REMEDIES, AADSTS_TABLE, remedyFor, type DiagnosisCode } from "./diagnosis";
+export { redact } from "./redact";
+export type { Handoff } from "../emulator/types";

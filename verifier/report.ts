@@ -1,0 +1,59 @@
+import type { DiagnosisCode } from "./diagnosis";
+import type { AgentSummary } from "./roster";
+
+/** Options for one verification. Endpoints come from `cloudEndpoints()` or explicit URLs. */
+export interface VerifyOptions {
+    /** Entra ID authority host, e.g. https://login.microsoftonline.com (no trailing slash). */
+    authorityHost: string;
+    /** Microsoft Graph endpoint, e.g. https://graph.microsoft.com (no trailing slash); also the token scope host. */
+    graphEndpoint: string;
+    /** Delegated permissions the token must carry; default User.Read and Presence.Read.All. */
+    expectedScopes?: readonly string[];
+    /** Agents to check: object IDs or sign-in names. */
+    agents?: readonly string[];
+    /** Bound on the whole verification; default 600. */
+    timeoutSeconds?: number;
+    /** Cap on any single wait between retries; default 10. */
+    maxWaitSeconds?: number;
+    /** Password (ROPC) requests allowed; default 5, never above 5 (smart lockout trips at 10). */
+    maxPasswordAttempts?: number;
+    /** Milliseconds since the epoch; default Date.now. */
+    clock?: () => number;
+    /** Waits between retries; default a real timer. */
+    sleep?: (ms: number) => Promise<void>;
+    /** Uniform draw from [0, 1) for jitter; default Math.random. */
+    random?: () => number;
+    /** Receives one redacted line per step and retry. */
+    onProgress?: (line: string) => void;
+}
+
+export interface VerificationAttempts {
+    clientCredentials: number;
+    password: number;
+    graph: number;
+}
+
+export interface VerificationReport {
+    ok: boolean;
+    code: DiagnosisCode;
+    /** The AADSTS number when the token endpoint gave one. */
+    aadsts?: number;
+    message: string;
+    remedy: string;
+    /** Whether the last error was transient (replication delay, throttling, network). */
+    transient: boolean;
+    /** The verifier stopped retrying an error that stayed transient (timeout, Retry-After cap or password budget). */
+    gaveUp: boolean;
+    /** Delegated permissions the token lacks (consent_missing). */
+    missingScopes?: string[];
+    grantedScopes: string[];
+    /** The service user's own presence. */
+    availability?: string;
+    activity?: string;
+    serviceUserObjectId?: string;
+    attempts: VerificationAttempts;
+    elapsedMs: number;
+    agents?: AgentSummary;
+    /** ISO 8601 time the verification finished. */
+    verifiedAt: string;
+}

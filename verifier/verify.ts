@@ -1,0 +1,247 @@
+import type { Handoff } from "../emulator/types";
+import { remedyFor, diagnoseMissingScopes, type Diagnosis } from "./diagnosis";
+import { createGraphClient, graphAttempt, SignedInUserTokenProvider, type GraphSession } from "./graph";
+import { readOwnPresence, readPresences } from "./presence";
+import { redact } from "./redact";
+import type { VerificationAttempts, VerificationReport, VerifyOptions } from "./report";
+import { retryUntilSettled, type AttemptOutcome, type GiveUpReason, type RetryRuntime, type Settled } from "./retry";
+import { checkAgents, type AgentSummary } from "./roster";
+import { DEFAULT_EXPECTED_SCOPES, grantedScopes, missingScopes } from "./scopes";
+import { GRANT_LABELS, requestToken, type TokenEndpoint } from "./signIn";
+
+/** Smart lockout locks after 10 failed passwords; the verifier spends at most half of that. */
+export const PASSWORD_ATTEMPT_LIMIT = 5;
+const DEFAULT_TIMEOUT_SECONDS = 600;
+const DEFAULT_MAX_WAIT_SECONDS = 10;
+// The client-credentials check is free, so it may retry quickly; password attempts are scarce, so they
+// start further apart to let a new user, password or consent replicate in between.
+const CLIENT_CREDENTIALS_BASE_MS = 500;
+const PASSWORD_BASE_MS = 2_000;
+const GRAPH_BASE_MS = 500;
+// A connection that hangs is abandoned and retried rather than allowed to eat the whole timeout.
+const REQUEST_TIMEOUT_MS = 30_000;
+
+function requestBudget(remainingMs: number): number {
+    return Math.min(remainingMs, REQUEST_TIMEOUT_MS);
+}
+
+interface Settings {
+    endpoint: TokenEndpoint;
+    expectedScopes: readonly string[];
+    agents?: readonly string[];
+    timeoutMs: number;
+    capMs: number;
+    maxPasswordAttempts: number;
+    clock: () => number;
+    sleep: (ms: number) => Promise<void>;
+    random: () => number;
+}
+
+function endpointUrl(name: string, value: unknown): string {
+    if (typeof value !== "string") throw new TypeError(`${name} must be a URL such as https://login.microsoftonline.com`);
+    const trimmed = value.replace(/\/+$/, "");
+    let url: URL;
+    try {
+        url = new URL(trimmed);
+    } catch {
+        throw new TypeError(`${name} "${value}" must be an absolute http(s) URL such as https://graph.microsoft.com`);
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") throw new TypeError(`${name} "${value}" must use https (or http for a local emulator)`);
+    return trimmed;
+}
+
+function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
+    if (value === undefined) return fallback;
+    if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) throw new RangeError(`${name} must be a ${allowZero ? "non-negative" : "positive"} number of seconds, got ${value}`);
+    return value;
+}
+
+/** Option mistakes are programming errors and throw; nothing tenant-side does. */
+export function settingsFrom(options: VerifyOptions): Settings {
+    const requested = options.maxPasswordAttempts ?? PASSWORD_ATTEMPT_LIMIT;
+    if (!Number.isInteger(requested) || requested < 1) throw new RangeError(`maxPasswordAttempts must be an integer from 1 to ${PASSWORD_ATTEMPT_LIMIT}, got ${requested}`);
+    return {
+        endpoint: { authorityHost: endpointUrl("authorityHost", options.authorityHost), graphEndpoint: endpointUrl("graphEndpoint", options.graphEndpoint) },
+        expectedScopes: options.expectedScopes ?? DEFAULT_EXPECTED_SCOPES,
+        agents: options.agents,
+        timeoutMs: positive("timeoutSeconds", options.timeoutSeconds, DEFAULT_TIMEOUT_SECONDS) * 1000,
+        capMs: positive("maxWaitSeconds", options.maxWaitSeconds, DEFAULT_MAX_WAIT_SECONDS, true) * 1000,
+        maxPasswordAttempts: Math.min(requested, PASSWORD_ATTEMPT_LIMIT),
+        clock: options.clock ?? Date.now,
+        sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+        random: options.random ?? Math.random,
+    };
+}
+
+function giveUpText(reason: GiveUpReason, passwordAttempts: number): string {
+    switch (reason) {
+        case "deadline":
+            return "The error stayed transient until the timeout, so the verifier gave up.";
+        case "retry_after_beyond_cap":
+            return "The server asked to wait longer than maxWaitSeconds, so the verifier gave up.";
+        case "attempt_budget":
+            return `The verifier stopped after ${passwordAttempts} password attempts to stay well clear of smart lockout, which locks the account at 10.`;
+    }
+}
+
+/**
+ * Proves the five handoff values work: checks the app and secret with client credentials (free to retry),
+ * signs in with the password like the jtel connector (at most 5 attempts), checks the consented scopes
+ * and reads presence through Microsoft Graph. Tenant-side failures end up in the report, never thrown.
+ */
+export async function verifyPresenceAccess(handoff: Handoff, options: VerifyOptions): Promise<VerificationReport> {
+    const secrets: (string | undefined)[] = [handoff.secretValue, handoff.userPassword];
+    try {
+        return await run(handoff, settingsFrom(options), options.onProgress, secrets);
+    } catch (error) {
+        // A bug or misuse, not a tenant-side failure; rethrow without `cause`, which may hold a request body.
+        const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        // eslint-disable-next-line preserve-caught-error -- the cause may hold a request body with the secret
+        throw new Error(redact(text, secrets));
+    }
+}
+
+async function run(
+    handoff: Handoff,
+    settings: Settings,
+    onProgress: ((line: string) => void) | undefined,
+    secrets: (string | undefined)[],
+): Promise<VerificationReport> {
+    const { clock, endpoint } = settings;
+    const started = clock();
+    const attempts: VerificationAttempts = { clientCredentials: 0, password: 0, graph: 0 };
+    const progress = (line: string): void => onProgress?.(redact(line, secrets));
+    const runtime: RetryRuntime = {
+        now: clock,
+        sleep: settings.sleep,
+        random: settings.random,
+        deadlineMs: started + settings.timeoutMs,
+        capMs: settings.capMs,
+        progress,
+    };
+    const partial: Partial<VerificationReport> = { grantedScopes: [] };
+
+    const finish = (diagnosis: Diagnosis | undefined, gaveUp: GiveUpReason | undefined, message?: string): VerificationReport => {
+        const ended = clock();
+        const code = diagnosis?.code ?? "ok";
+        const text = message ?? diagnosis?.message ?? "";
+        return {
+            ok: diagnosis === undefined,
+            code,
+            ...(diagnosis?.aadsts !== undefined ? { aadsts: diagnosis.aadsts } : {}),
+            message: redact(gaveUp ? `${text} ${giveUpText(gaveUp, attempts.password)}` : text, secrets),
+            remedy: remedyFor(code),
+            transient: diagnosis?.transient ?? false,
+            gaveUp: gaveUp !== undefined,
+            ...(diagnosis?.missingScopes ? { missingScopes: diagnosis.missingScopes } : {}),
+            grantedScopes: partial.grantedScopes ?? [],
+            ...pick(partial),
+            attempts: { ...attempts },
+            elapsedMs: Math.max(0, ended - started),
+            verifiedAt: new Date(ended).toISOString(),
+        };
+    };
+    const failed = (settled: Settled<unknown> & { ok: false }): VerificationReport => {
+        progress(`${settled.diagnosis.code}: ${settled.diagnosis.message}`);
+        return finish(settled.diagnosis, settled.gaveUp ? (settled.reason ?? "deadline") : undefined);
+    };
+
+    progress(`${GRANT_LABELS.client_credentials}: ${endpoint.authorityHost}/${handoff.directoryTenantId}`);
+    const app = await retryUntilSettled({ label: GRANT_LABELS.client_credentials, baseMs: CLIENT_CREDENTIALS_BASE_MS }, runtime, async (remainingMs) => {
+        attempts.clientCredentials += 1;
+        return secretIdCheck(await requestToken("client_credentials", handoff, endpoint, requestBudget(remainingMs), clock), handoff.secretValue);
+    });
+    if (!app.ok) return failed(app);
+    secrets.push(app.value.accessToken);
+
+    progress(`${GRANT_LABELS.password}: ${handoff.userEmail}`);
+    const user = await retryUntilSettled(
+        { label: GRANT_LABELS.password, baseMs: PASSWORD_BASE_MS, maxAttempts: settings.maxPasswordAttempts },
+        runtime,
+        (remainingMs) => {
+            attempts.password += 1;
+            return requestToken("password", handoff, endpoint, requestBudget(remainingMs), clock);
+        },
+    );
+    if (!user.ok) return failed(user);
+    const token = user.value.accessToken;
+    secrets.push(token);
+
+    partial.grantedScopes = grantedScopes(token, user.value.scope);
+    progress(`Granted delegated permissions: ${partial.grantedScopes.join(" ") || "none"}`);
+    const missing = missingScopes(settings.expectedScopes, partial.grantedScopes);
+    if (missing.length > 0) return finish(diagnoseMissingScopes(missing, partial.grantedScopes), undefined);
+
+    const client = createGraphClient(endpoint.graphEndpoint, new SignedInUserTokenProvider(token));
+    const session: GraphSession = {
+        attempt: (spec, remainingMs) => {
+            attempts.graph += 1;
+            return graphAttempt(client, spec, requestBudget(remainingMs), clock);
+        },
+        retry: (label, attempt) => retryUntilSettled({ label, baseMs: GRAPH_BASE_MS }, runtime, attempt),
+    };
+
+    const own = await readOwnPresence(session);
+    if (!own.ok) return failed(own);
+    partial.serviceUserObjectId = own.value.id;
+    partial.availability = own.value.availability;
+    partial.activity = own.value.activity;
+    progress(`Service user presence: ${own.value.availability}${own.value.activity ? ` / ${own.value.activity}` : ""}`);
+
+    // The connector polls by object ID, so prove that call works too, not just /me/presence.
+    const byId = await readPresences(session, [own.value.id]);
+    if (!byId.ok) return failed(byId);
+    if (!byId.value.has(own.value.id.toLowerCase())) {
+        return finish({ code: "unknown_error", transient: false, message: "getPresencesByUserId returned no presence for the service user's own object ID." }, undefined);
+    }
+
+    let agentText = "";
+    if (settings.agents && settings.agents.length > 0) {
+        const roster = await checkAgents(session, settings.agents, clock);
+        partial.agents = roster.summary;
+        progress(`Agents: ${describeAgents(roster.summary)}`);
+        if (roster.failure) return failed(roster.failure);
+        agentText = ` Agents: ${describeAgents(roster.summary)}.`;
+    }
+
+    return finish(
+        undefined,
+        undefined,
+        `Signed in as ${handoff.userEmail} the way the jtel connector does and read presence (${own.value.availability}${own.value.activity ? ` / ${own.value.activity}` : ""}).${agentText}`,
+    );
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * AADSTS7000215 is transient for a new secret, but a GUID-shaped secretValue is the secret's ID (values
+ * are never GUIDs), which no amount of waiting fixes; say so now instead of at the timeout.
+ */
+export function secretIdCheck<T>(outcome: AttemptOutcome<T>, secretValue: string): AttemptOutcome<T> {
+    if (outcome.ok || outcome.diagnosis.aadsts !== 7000215 || !GUID.test(secretValue.trim())) return outcome;
+    return {
+        ok: false,
+        diagnosis: {
+            ...outcome.diagnosis,
+            transient: false,
+            message: `${outcome.diagnosis.message} The secretValue handed over is a GUID, which is what a Secret ID looks like; the secret's Value is a longer string.`,
+        },
+    };
+}
+
+function pick(partial: Partial<VerificationReport>): Partial<VerificationReport> {
+    const out: Partial<VerificationReport> = {};
+    if (partial.availability !== undefined) out.availability = partial.availability;
+    if (partial.activity !== undefined) out.activity = partial.activity;
+    if (partial.serviceUserObjectId !== undefined) out.serviceUserObjectId = partial.serviceUserObjectId;
+    if (partial.agents !== undefined) out.agents = partial.agents;
+    return out;
+}
+
+export function describeAgents(summary: AgentSummary): string {
+    const parts = [`${summary.requested} requested`, `${summary.resolved} resolved`];
+    if (summary.unresolved.length > 0) parts.push(`${summary.unresolved.length} unresolved (${summary.unresolved.join(", ")})`);
+    if (summary.presenceUnknown.length > 0) parts.push(`${summary.presenceUnknown.length} PresenceUnknown, likely without a Teams licence (${summary.presenceUnknown.join(", ")})`);
+    if (summary.userLookupForbidden) parts.push("sign-in names could not be looked up (User.ReadBasic.All missing)");
+    return parts.join(", ");
+}
