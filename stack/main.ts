@@ -13,6 +13,8 @@ export interface MainOptions {
     now?: Date;
     /** The post-deploy verifier; the real one by default. */
     verify?: VerifyFunction;
+    /** Where the verifier's progress lines go (already redacted); `pulumi.log.info` by default. */
+    log?: (line: string) => void;
 }
 
 /** Reads this project's keys and azuread:tenantId from the stack's config. */
@@ -66,6 +68,7 @@ export async function main(options: MainOptions = {}) {
         agents: config.verifyAgents,
         timeoutSeconds: config.verifyTimeoutSeconds,
         verify: options.verify,
+        log: options.log,
     });
 
     return {

@@ -16,6 +16,8 @@ export interface BackoffInput {
     retryAfterMs?: number;
     /** A uniform draw from [0, 1). */
     random: number;
+    /** Share of the ceiling every wait keeps before jitter: 0 is full jitter (the default). */
+    minFraction?: number;
 }
 
 export type GiveUpReason = "deadline" | "retry_after_beyond_cap" | "attempt_budget";
@@ -29,6 +31,7 @@ export type BackoffDecision = { retry: true; waitMs: number } | { retry: false; 
  */
 export function backoffDelay(input: BackoffInput): BackoffDecision {
     const { retry, baseMs, capMs, remainingMs, retryAfterMs, random } = input;
+    const floor = Math.min(Math.max(input.minFraction ?? 0, 0), 1);
     if (remainingMs <= 0) return { retry: false, reason: "deadline" };
     if (retryAfterMs !== undefined) {
         if (retryAfterMs > capMs) return { retry: false, reason: "retry_after_beyond_cap" };
@@ -36,7 +39,7 @@ export function backoffDelay(input: BackoffInput): BackoffDecision {
         return { retry: true, waitMs: retryAfterMs };
     }
     const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, retry));
-    const waitMs = Math.floor(Math.min(Math.max(random, 0), 1) * ceiling);
+    const waitMs = Math.floor((floor + (1 - floor) * Math.min(Math.max(random, 0), 1)) * ceiling);
     if (waitMs >= remainingMs) return { retry: false, reason: "deadline" };
     return { retry: true, waitMs: Math.min(waitMs, capMs) };
 }
@@ -77,6 +80,8 @@ export interface RetryPolicy {
     baseMs: number;
     /** Requests this step may send at most (the password budget); unlimited otherwise. */
     maxAttempts?: number;
+    /** See BackoffInput.minFraction. */
+    minFraction?: number;
 }
 
 /**
@@ -111,6 +116,7 @@ export async function retryUntilSettled<T>(
             remainingMs: runtime.deadlineMs - runtime.now(),
             retryAfterMs: last.retryAfterMs,
             random: runtime.random(),
+            minFraction: policy.minFraction,
         });
         if (!decision.retry) return giveUp(lastAnswered ?? last, decision.reason, count + 1);
         runtime.progress(`${policy.label}: ${last.code}${last.aadsts ? ` (AADSTS${last.aadsts})` : ""}, retrying in ${(decision.waitMs / 1000).toFixed(1)} s`);

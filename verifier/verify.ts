@@ -13,10 +13,12 @@ import { GRANT_LABELS, requestToken, type TokenEndpoint } from "./signIn";
 export const PASSWORD_ATTEMPT_LIMIT = 5;
 const DEFAULT_TIMEOUT_SECONDS = 600;
 const DEFAULT_MAX_WAIT_SECONDS = 10;
-// The client-credentials check is free, so it may retry quickly; password attempts are scarce, so they
-// start further apart to let a new user, password or consent replicate in between.
+// The client-credentials check is free, so it may retry quickly. Password attempts are scarce: they wait
+// close to the cap every time (no herd to spread, so little jitter), so the five of them span the ~30 s
+// that new consent or a new user takes to replicate instead of being spent in the first few seconds.
 const CLIENT_CREDENTIALS_BASE_MS = 500;
-const PASSWORD_BASE_MS = 2_000;
+const PASSWORD_BASE_MS = 10_000;
+const PASSWORD_MIN_FRACTION = 0.75;
 const GRAPH_BASE_MS = 500;
 // A connection that hangs is abandoned and retried rather than allowed to eat the whole timeout.
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -156,7 +158,7 @@ async function run(
 
     progress(`${GRANT_LABELS.password}: ${handoff.userEmail}`);
     const user = await retryUntilSettled(
-        { label: GRANT_LABELS.password, baseMs: PASSWORD_BASE_MS, maxAttempts: settings.maxPasswordAttempts },
+        { label: GRANT_LABELS.password, baseMs: PASSWORD_BASE_MS, maxAttempts: settings.maxPasswordAttempts, minFraction: PASSWORD_MIN_FRACTION },
         runtime,
         (remainingMs) => {
             attempts.password += 1;

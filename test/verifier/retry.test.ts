@@ -130,3 +130,12 @@ describe("retry loop", () => {
         }), { numRuns: 50 });
     });
 });
+
+describe("password-attempt spacing", () => {
+    it("keeps every wait at least minFraction of its ceiling, so five attempts span replication delays", () => {
+        fc.assert(fc.property(fc.integer({ min: 0, max: 6 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (retry, random) => {
+            const decision = backoffDelay({ retry, baseMs: 10_000, capMs: 10_000, remainingMs: 600_000, random, minFraction: 0.75 });
+            assert.ok(decision.retry && decision.waitMs >= 7_500 && decision.waitMs <= 10_000, JSON.stringify(decision));
+        }));
+    });
+});

@@ -1,0 +1,67 @@
+// `npm run demo`: the whole mission offline (see demo/runDemo.ts).
+import { parseArgs } from "node:util";
+import { runDemo } from "../demo/runDemo";
+import { SCENARIO_NAMES, SCENARIOS } from "../demo/scenarios";
+
+export const USAGE = `Usage: npm run demo -- [--scenario NAME] [--now DATE] [--show-secrets]
+
+Runs the stack program against a local Entra ID + Microsoft Graph emulator, verifies presence access as the
+jtel connector will, and prints the handoff table. No Azure account or Pulumi CLI needed.
+
+  --scenario NAME   run a failure scenario: ${SCENARIO_NAMES.join(", ")}
+  --now DATE        run the program at another date (ISO 8601, e.g. 2027-01-15) to see the rotation schedule
+  --show-secrets    print the client secret and password instead of masking them
+  --help            this text
+
+Exit codes: 0 verified, 1 verification failed, 2 bad usage, 3 gave up on errors that stayed transient.`;
+
+export interface DemoIo {
+    stdout: (line: string) => void;
+    stderr: (line: string) => void;
+}
+
+export async function runDemoCli(argv: readonly string[], io: DemoIo): Promise<number> {
+    let values: { scenario?: string; now?: string; "show-secrets"?: boolean; help?: boolean };
+    try {
+        ({ values } = parseArgs({
+            args: [...argv],
+            options: { scenario: { type: "string" }, now: { type: "string" }, "show-secrets": { type: "boolean" }, help: { type: "boolean" } },
+            strict: true, allowPositionals: false,
+        }));
+    } catch (error) {
+        io.stderr(`${(error as Error).message}\n\n${USAGE}`);
+        return 2;
+    }
+    if (values.help) {
+        io.stdout(USAGE);
+        return 0;
+    }
+    if (values.scenario !== undefined && !(values.scenario in SCENARIOS)) {
+        io.stderr(`--scenario "${values.scenario}" is not a scenario; choose one of: ${SCENARIO_NAMES.join(", ")}`);
+        return 2;
+    }
+    let now: Date | undefined;
+    if (values.now !== undefined) {
+        now = new Date(values.now);
+        if (!/^\d{4}-\d\d-\d\d/.test(values.now) || Number.isNaN(now.getTime())) {
+            io.stderr(`--now "${values.now}" must be an ISO 8601 date such as 2027-01-15 or 2027-01-15T09:00:00Z`);
+            return 2;
+        }
+    }
+    return runDemo({ scenario: values.scenario, now, showSecrets: values["show-secrets"] ?? false, ...io });
+}
+
+if (require.main === module) {
+    // A failed verification rejects the stack output and the outputs derived from it; runDemo reports it once.
+    process.on("unhandledRejection", (error: unknown) => {
+        if (error instanceof Error && error.name === "VerificationFailedError") return;
+        console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exitCode = 1;
+    });
+    runDemoCli(process.argv.slice(2), { stdout: (l) => console.log(l), stderr: (l) => console.error(l) })
+        .then((code) => { process.exitCode = code; })
+        .catch((error: unknown) => {
+            console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+            process.exitCode = 1;
+        });
+}

@@ -1,0 +1,52 @@
+// Failure scenarios the offline demo can run: each makes the emulated tenant fail the way a real one does,
+// so the verification's diagnosis and remedy can be seen without an Azure account.
+import type { Emulator } from "../emulator";
+
+export interface ScenarioContext {
+    emulator: Emulator;
+    /** The service user's sign-in name. */
+    serviceUserPrincipalName: string;
+}
+
+export interface Scenario {
+    description: string;
+    /** Verification code the scenario ends with. */
+    expectedCode: string;
+    /** Applied before the stack program runs. */
+    before?: (ctx: ScenarioContext) => void;
+    /** Applied after each resource is created; may change the tenant behind the program's back. */
+    afterCreate?: (ctx: ScenarioContext, type: string, state: Record<string, unknown>) => Promise<void> | void;
+}
+
+export const SCENARIOS: Readonly<Record<string, Scenario>> = {
+    "mfa-required": {
+        description: "a Conditional Access policy (or security defaults) demands MFA from the service user",
+        expectedCode: "mfa_required",
+        before: ({ emulator, serviceUserPrincipalName }) => { emulator.faults.mfaRequired.add(serviceUserPrincipalName); },
+    },
+    "slow-replication": {
+        description: "Entra ID takes 4 seconds to replicate every new object, secret and grant",
+        expectedCode: "ok",
+        before: ({ emulator }) => { emulator.faults.replicationDelayMs = 4_000; },
+    },
+    "consent-revoked": {
+        description: "an administrator revokes the admin consent right after it was granted",
+        expectedCode: "consent_missing",
+        afterCreate: ({ emulator }, type) => {
+            if (!type.endsWith(":ServicePrincipalDelegatedPermissionGrant")) return;
+            for (const grant of emulator.directory.delegatedGrants()) emulator.directory.revokeDelegated(grant.id);
+        },
+    },
+    "expired-password": {
+        description: "the service user's password has expired (a tenant password policy without DisablePasswordExpiration)",
+        expectedCode: "password_expired",
+        before: ({ emulator, serviceUserPrincipalName }) => { emulator.faults.passwordExpired.add(serviceUserPrincipalName); },
+    },
+    "conditional-access-block": {
+        description: "a Conditional Access policy blocks the service user's sign-in",
+        expectedCode: "blocked_by_conditional_access",
+        before: ({ emulator, serviceUserPrincipalName }) => { emulator.faults.conditionalAccessBlocked.add(serviceUserPrincipalName); },
+    },
+};
+
+export const SCENARIO_NAMES = Object.keys(SCENARIOS);
