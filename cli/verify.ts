@@ -1,10 +1,10 @@
 // `npm run verify -- --stack NAME | --handoff FILE|-`: proves the five handoff values work the way the
 // jtel connector will use them. Exit codes: 0 verified, 1 terminal diagnosis, 2 bad usage or input,
 // 3 gave up on errors that stayed transient (the report carries the last error's code).
-import { execFile as execFileCallback } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { processExecFile, readStackOutputs, StackOutputsError } from "./stackOutputs";
 import { CLOUD_NAMES, cloudEndpoints, describeAgents, redact, verifyPresenceAccess, type CloudName, type Handoff, type VerificationReport, type VerifyOptions } from "../verifier";
 
 export const EXIT = { verified: 0, failed: 1, usage: 2, gaveUp: 3 } as const;
@@ -115,21 +115,12 @@ async function loadHandoff(values: { stack?: string; handoff?: string }, io: Cli
     }
     if (values.stack !== undefined) {
         const source = `--stack ${values.stack}`;
-        let stdout: string;
-        try {
-            ({ stdout } = await io.execFile("pulumi", ["stack", "output", "--json", "--show-secrets", "--stack", values.stack]));
-        } catch (error) {
-            if ((error as { code?: unknown }).code === "ENOENT") {
-                throw new UsageError(`${source}: the pulumi CLI was not found on PATH; install it (https://www.pulumi.com/docs/install/) or pass --handoff FILE with the five values`);
-            }
-            const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim().split("\n")[0] ?? "";
-            throw new UsageError(`${source}: \`pulumi stack output\` failed${stderr ? `: ${stderr}` : ""}; check the stack name with \`pulumi stack ls\``);
-        }
         let outputs: unknown;
         try {
-            outputs = JSON.parse(stdout);
-        } catch {
-            throw new UsageError(`${source}: \`pulumi stack output --json\` did not print JSON`);
+            outputs = await readStackOutputs(values.stack, io.execFile, "pass --handoff FILE with the five values");
+        } catch (error) {
+            if (error instanceof StackOutputsError) throw new UsageError(error.message);
+            throw error;
         }
         const handoff = (outputs as { handoff?: unknown } | null)?.handoff;
         if (handoff === undefined) throw new UsageError(`${source}: the stack has no \`handoff\` output; run \`pulumi up\` first`);
@@ -286,13 +277,7 @@ export function processIo(): CliIo {
             return Buffer.concat(chunks).toString("utf8");
         },
         readFile: (path) => readFile(path, "utf8"),
-        execFile: (file, args) =>
-            new Promise((resolve, reject) => {
-                execFileCallback(file, [...args], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-                    if (error) reject(Object.assign(error, { stderr }));
-                    else resolve({ stdout, stderr });
-                });
-            }),
+        execFile: processExecFile,
     };
 }
 

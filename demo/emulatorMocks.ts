@@ -191,7 +191,7 @@ export class EmulatorMocks implements pulumi.runtime.Mocks {
                 return (await (method === "GET" ? request.get() : method === "POST" ? request.post(body) : request.patch(body))) as T;
             } catch (error) {
                 if (!isConsistencyError(error) || Date.now() + wait > deadline) {
-                    throw new Error(`Graph ${method} ${path.split("?")[0]} failed: ${error instanceof Error ? error.message : String(error)}`);
+                    throw new Error(`Graph ${method} ${path.split("?")[0]} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
                 }
                 await new Promise((r) => setTimeout(r, wait));
             }

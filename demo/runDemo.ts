@@ -1,13 +1,13 @@
 // The whole mission offline: a local tenant, the real stack program carried out against it through Graph
 // calls, the post-deploy verification over HTTP, and the handoff table for the jtel contact.
 import * as pulumi from "@pulumi/pulumi";
-import program = require("../index");
+import program from "../index";
 import { startEmulator, type Emulator } from "../emulator";
 import type { HandoffValues } from "../components/presenceTenant";
 import type { VerificationFailedError, VerificationSummary } from "../stack/postDeployVerification";
 import { EmulatorMocks } from "./emulatorMocks";
 import { SCENARIOS } from "./scenarios";
-import { formatDemoHandoff } from "./handoffTable";
+import { formatTable } from "../handoff";
 
 export interface DemoOptions {
     /** A failure scenario from SCENARIOS. */
@@ -108,7 +108,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         }
 
         stdout("[4/4] Handoff for the jtel contact:");
-        for (const line of formatDemoHandoff({ handoff, secretExpiresAt, previousSecretExpiresAt, nextRotationAt }, options.showSecrets ?? false)) stdout(line);
+        const table = formatTable({ handoff, secretExpiresAt, previousSecretExpiresAt, nextRotationAt }, { showSecrets: options.showSecrets ?? false });
+        for (const line of table.trimEnd().split("\n")) stdout(line);
+        if (!options.showSecrets) stdout("(secrets masked: run with --show-secrets to print them)");
         return 0;
     } finally {
         await emulator.close();

@@ -2,6 +2,7 @@
 // gets the computed outputs its provider would return, and the two look-ups answer like a real tenant.
 import * as pulumi from "@pulumi/pulumi";
 import { randomBytes, randomUUID } from "node:crypto";
+import { drawPassword } from "../../demo/emulatorMocks";
 import { GRAPH_ROLE_IDS, GRAPH_SCOPE_IDS, GRAPH_SP_OBJECT_ID } from "./graphFixture";
 import { InvokeHandler, RecordingMocks, ResourceHandler } from "./pulumiHarness";
 
@@ -13,20 +14,8 @@ export interface TenantMockOptions {
     signedInTenantId?: string;
 }
 
-/** A password drawn the way @pulumi/random's RandomPassword draws one: at least the minimum of each class. */
-export function randomPasswordLike(inputs: Record<string, unknown>): string {
-    const classes: [string, number][] = [
-        ["ABCDEFGHIJKLMNOPQRSTUVWXYZ", Number(inputs.minUpper ?? 0)],
-        ["abcdefghijklmnopqrstuvwxyz", Number(inputs.minLower ?? 0)],
-        ["0123456789", Number(inputs.minNumeric ?? 0)],
-        [String(inputs.overrideSpecial ?? "!@#$%&*()-_=+[]{}<>:?"), Number(inputs.minSpecial ?? 0)],
-    ];
-    const all = classes.map(([chars]) => chars).join("");
-    const pick = (chars: string) => chars[randomBytes(1)[0] % chars.length];
-    const chars = classes.flatMap(([set, min]) => Array.from({ length: min }, () => pick(set)));
-    while (chars.length < Number(inputs.length)) chars.push(pick(all));
-    return chars.sort(() => randomBytes(1)[0] - 128).join("");
-}
+/** The demo's RandomPassword stand-in, drawn as @pulumi/random draws: the minimum of each class, then any. */
+export const randomPasswordLike = drawPassword;
 
 export function azureResourceHandlers(): Record<string, ResourceHandler> {
     return {

@@ -1,0 +1,172 @@
+// `npm run handoff -- (--stack NAME | --outputs FILE|-) [--show-secrets] [--format table|json|env]`: prints the
+// five values the jtel contact needs, as the seed guide's table, with the secret's expiry and rotation dates.
+// Exit codes: 0 printed, 1 the pulumi CLI is missing or failed, 2 bad usage or input.
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { formatHandoff, HANDOFF_FORMATS, HandoffOutputsError, parseHandoffOutputs, type HandoffFormat, type HandoffOutputs } from "../handoff";
+import { redact } from "../verifier/redact";
+import { processExecFile, readStackOutputs, StackOutputsError, type ExecFile } from "./stackOutputs";
+
+/** 1 also covers an internal error, which should not happen. */
+export const EXIT = { printed: 0, failed: 1, usage: 2 } as const;
+
+export interface HandoffCliIo {
+    stdout(text: string): void;
+    stderr(text: string): void;
+    readStdin(): Promise<string>;
+    readFile(path: string): Promise<string>;
+    /** Runs a program; rejects with `code: "ENOENT"` when it is not installed. */
+    execFile: ExecFile;
+}
+
+export const USAGE = `Usage: npm run handoff -- (--stack NAME | --outputs FILE|-) [options]
+
+  --stack NAME             read the outputs of a Pulumi stack (needs the pulumi CLI)
+  --outputs FILE|-         read the JSON printed by \`pulumi stack output --json --show-secrets\`
+                           from a file, or from stdin with "-"
+  --format FORMAT          table (default: the guide's Data | Value table), json or env
+  --show-secrets           print the Secret Value and the User password instead of ********
+  --help                   show this help`;
+
+export const SHOW_SECRETS_HINT =
+    "Secret Value and User password are masked. To print them, add --show-secrets, where no one else can read the terminal or its log.";
+
+class UsageError extends Error {}
+class PulumiError extends Error {}
+
+const OPTIONS = "--stack NAME, --outputs FILE|-, --format table|json|env, --show-secrets, --help";
+const OUTPUTS_JSON = "`pulumi stack output --json --show-secrets`";
+
+interface Parsed {
+    outputs: HandoffOutputs;
+    format: HandoffFormat;
+    showSecrets: boolean;
+}
+
+async function readOutputsFile(path: string, io: HandoffCliIo): Promise<HandoffOutputs> {
+    const source = path === "-" ? "--outputs - (stdin)" : `--outputs ${path}`;
+    let text: string;
+    try {
+        text = path === "-" ? await io.readStdin() : await io.readFile(path);
+    } catch (error) {
+        throw new UsageError(`${source}: cannot read the file (${(error as { code?: string }).code ?? "read error"})`);
+    }
+    let json: unknown;
+    try {
+        json = JSON.parse(text);
+    } catch {
+        // The parser's message quotes the input, which holds the secret and the password.
+        throw new UsageError(`${source} is not valid JSON; pass what ${OUTPUTS_JSON} prints`);
+    }
+    return parseOutputs(json, source, `run \`pulumi up\` first, then pass what ${OUTPUTS_JSON} prints`);
+}
+
+async function readStack(stack: string, io: HandoffCliIo): Promise<HandoffOutputs> {
+    let json: unknown;
+    try {
+        json = await readStackOutputs(stack, io.execFile, `pass --outputs FILE with what ${OUTPUTS_JSON} prints`);
+    } catch (error) {
+        if (error instanceof StackOutputsError) throw new PulumiError(error.message);
+        throw error;
+    }
+    return parseOutputs(json, `--stack ${stack}`, `run \`pulumi up --stack ${stack}\` first`);
+}
+
+function parseOutputs(json: unknown, source: string, nextStep: string): HandoffOutputs {
+    try {
+        return parseHandoffOutputs(json, source, nextStep);
+    } catch (error) {
+        if (error instanceof HandoffOutputsError) throw new UsageError(error.message);
+        throw error;
+    }
+}
+
+async function parse(argv: readonly string[], io: HandoffCliIo): Promise<Parsed | "help"> {
+    let values;
+    try {
+        ({ values } = parseArgs({
+            args: [...argv],
+            strict: true,
+            allowPositionals: false,
+            options: {
+                stack: { type: "string" },
+                outputs: { type: "string" },
+                format: { type: "string" },
+                "show-secrets": { type: "boolean" },
+                help: { type: "boolean", short: "h" },
+            },
+        }));
+    } catch (error) {
+        const message = (error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error)).replace(/\.$/, "");
+        throw new UsageError(`${message}; the options are ${OPTIONS}`);
+    }
+    if (values.help) return "help";
+
+    const format = values.format ?? "table";
+    if (!(HANDOFF_FORMATS as readonly string[]).includes(format)) {
+        throw new UsageError(`--format "${format}" must be one of ${HANDOFF_FORMATS.join(", ")}`);
+    }
+    if (values.stack !== undefined && values.outputs !== undefined) throw new UsageError("Pass either --stack NAME or --outputs FILE|-, not both");
+    if (values.stack !== undefined && values.stack.trim() === "") throw new UsageError('--stack "" must name a stack, such as contoso or my-org/jtel-teams-presence/contoso');
+
+    let outputs: HandoffOutputs;
+    if (values.outputs !== undefined) outputs = await readOutputsFile(values.outputs, io);
+    else if (values.stack !== undefined) outputs = await readStack(values.stack, io);
+    else throw new UsageError("Pass --stack NAME or --outputs FILE|- to say which stack's handoff to print");
+
+    return { outputs, format: format as HandoffFormat, showSecrets: values["show-secrets"] === true };
+}
+
+/** The whole command, in-process: returns the exit code; all output goes through `io`. */
+export async function runHandoffCli(argv: readonly string[], io: HandoffCliIo): Promise<number> {
+    let parsed: Parsed | "help";
+    try {
+        parsed = await parse(argv, io);
+    } catch (error) {
+        if (error instanceof UsageError || error instanceof PulumiError) {
+            io.stderr(`${error.message}\n${error instanceof UsageError ? "Run with --help for usage.\n" : ""}`);
+            return error instanceof UsageError ? EXIT.usage : EXIT.failed;
+        }
+        throw error;
+    }
+    if (parsed === "help") {
+        io.stdout(`${USAGE}\n`);
+        return EXIT.printed;
+    }
+    const { outputs, format, showSecrets } = parsed;
+    try {
+        io.stdout(formatHandoff(outputs, format, { showSecrets }));
+    } catch (error) {
+        const secrets = [outputs.handoff.secretValue, outputs.handoff.userPassword];
+        io.stderr(`Internal error: ${redact(error instanceof Error ? error.message : String(error), secrets)}\n`);
+        return EXIT.failed;
+    }
+    if (!showSecrets) io.stderr(`${SHOW_SECRETS_HINT}\n`);
+    return EXIT.printed;
+}
+
+export function processIo(): HandoffCliIo {
+    return {
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+        readStdin: async () => {
+            const chunks: Buffer[] = [];
+            for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
+            return Buffer.concat(chunks).toString("utf8");
+        },
+        readFile: (path) => readFile(path, "utf8"),
+        execFile: processExecFile,
+    };
+}
+
+if (require.main === module) {
+    runHandoffCli(process.argv.slice(2), processIo()).then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (error: unknown) => {
+            process.stderr.write(`Internal error: ${error instanceof Error ? error.name : "unknown"}\n`);
+            process.exitCode = EXIT.failed;
+        },
+    );
+}

@@ -1,0 +1,19 @@
+// The handoff to the jtel contact: validated stack outputs in, the seed guide's table (or JSON, or shell variables) out.
+export { HANDOFF_KEYS, SECRET_KEYS, HandoffOutputsError, parseHandoffOutputs, type HandoffKey, type HandoffOutputs } from "./outputs";
+export {
+    HANDOFF_ENV_NAMES,
+    HANDOFF_FORMATS,
+    HANDOFF_LABELS,
+    MASK,
+    SECRET_EXPIRES_AT_ENV_NAME,
+    SECRET_VALUE_NOTE,
+    formatEnv,
+    formatHandoff,
+    formatJson,
+    formatTable,
+    formatUtc,
+    shellQuote,
+    shownValue,
+    type FormatOptions,
+    type HandoffFormat,
+} from "./format";

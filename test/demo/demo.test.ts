@@ -1,0 +1,117 @@
+import { strict as assert } from "node:assert";
+import { runDemoCli } from "../../cli/demo";
+import { runDemo, type DemoOptions } from "../../demo/runDemo";
+import type { HandoffValues } from "../../components/presenceTenant";
+import { DEFAULT_TENANT_ID } from "../../emulator";
+
+interface Run { code: number; out: string[]; err: string[]; handoff?: HandoffValues }
+
+async function demo(options: Partial<DemoOptions> = {}): Promise<Run> {
+    const run: Run = { code: -1, out: [], err: [] };
+    run.code = await runDemo({
+        stdout: (l) => run.out.push(l), stderr: (l) => run.err.push(l),
+        onHandoff: (h) => { run.handoff = h; }, ...options,
+    });
+    return run;
+}
+
+function assertNoSecret(run: Run): void {
+    const text = [...run.out, ...run.err].join("\n");
+    assert.ok(run.handoff, "the demo never produced a handoff");
+    for (const secret of [run.handoff.secretValue, run.handoff.userPassword]) {
+        assert.ok(!text.includes(secret), "a secret appears in the demo's output");
+    }
+}
+
+describe("npm run demo", function () {
+    this.timeout(120_000);
+    let ok: Run;
+
+    before(async () => {
+        ok = await demo({ now: new Date("2026-11-27T09:00:00Z") });
+    });
+
+    it("provisions every resource through the emulator, verifies, and exits 0", () => {
+        assert.equal(ok.code, 0, ok.out.join("\n"));
+        const text = ok.out.join("\n");
+        for (const step of [
+            "+ password generated (32 characters)", '+ app registration "jtel Teams Presence"', "+ service principal ",
+            "+ permissions declared on Microsoft Graph: 3", "+ service user jtel-presence@contoso.example",
+            "+ service user made an owner of the app", "+ admin consent granted: Presence.Read.All User.Read User.ReadBasic.All (tenant-wide)",
+            '+ client secret "jtel presence b 2026-06-19" (expires 2027-02-14)',
+        ]) assert.ok(text.includes(step), `missing step: ${step}`);
+        assert.match(text, /verified: scopes Presence.Read.All User.Read User.ReadBasic.All; service user PresenceUnknown; agents 4\/4 read, without Teams presence: dan.nolicence@contoso.example/);
+        assert.deepEqual(ok.out.filter((l) => /^\[\d\/4\]/.test(l)).map((l) => l.slice(0, 5)), ["[1/4]", "[2/4]", "[3/4]", "[4/4]"]);
+    });
+
+    it("prints the seed guide's handoff table with every row, secrets masked", () => {
+        const h = ok.handoff!;
+        const table = ok.out.slice(ok.out.findIndex((l) => l.startsWith("Data ")));
+        assert.deepEqual(table.slice(0, 6), [
+            "Data                    | Value",
+            `Application (client) ID | ${h.applicationClientId}`,
+            `Directory (tenant) ID   | ${DEFAULT_TENANT_ID}`,
+            "Secret Value            | ********",
+            "User email address      | jtel-presence@contoso.example",
+            "User password           | ********",
+        ]);
+        assert.match(h.applicationClientId, /^[0-9a-f-]{36}$/);
+        assert.ok(table.includes("The client secret (Secret Value) expires on 2027-02-14 00:00 UTC."));
+        assert.ok(table.some((l) => l.startsWith("The next rotation is due on 2026-12-16 00:00 UTC")));
+    });
+
+    it("prints no secret anywhere without --show-secrets", () => assertNoSecret(ok));
+
+    it("prints the secret and password with --show-secrets", async () => {
+        const shown = await demo({ showSecrets: true });
+        assert.equal(shown.code, 0);
+        assert.ok(shown.out.includes(`Secret Value            | ${shown.handoff!.secretValue}`));
+        assert.ok(shown.out.includes(`User password           | ${shown.handoff!.userPassword}`));
+    });
+
+    it("runs the program at --now, showing the rotation: both secret slots and the previous secret's deadline", async () => {
+        const later = await runCli(["--now", "2027-01-10"]);
+        assert.equal(later.code, 0);
+        const text = later.out.join("\n");
+        assert.ok(text.includes('+ client secret "jtel presence a 2026-12-16" (expires 2027-08-13)'));
+        assert.ok(text.includes('+ client secret "jtel presence b 2026-06-19" (expires 2027-02-14)'));
+        assert.ok(text.includes("After the last rotation the previous secret stops working on 2027-02-14 00:00 UTC; update the connector before then."));
+    });
+
+    it("diagnoses the mfa-required scenario with its remedy and exits 1", async () => {
+        const run = await demo({ scenario: "mfa-required" });
+        assert.equal(run.code, 1);
+        const text = run.out.join("\n");
+        assert.match(text, /code: mfa_required \(AADSTS50076\)/);
+        assert.match(text, /Exclude the service user from MFA with a Conditional Access policy/);
+        assert.ok(!text.includes("[4/4]"), "no handoff table after a failed verification");
+        assertNoSecret(run);
+    });
+
+    it("diagnoses the expired-password scenario with its remedy and exits 1", async () => {
+        const run = await demo({ scenario: "expired-password" });
+        assert.equal(run.code, 1);
+        const text = run.out.join("\n");
+        assert.match(text, /code: password_expired \(AADSTS50055\)/);
+        assert.match(text, /DisablePasswordExpiration/);
+        assertNoSecret(run);
+    });
+
+    it("rejects an unknown scenario or date, naming the flag and what is allowed", async () => {
+        const scenario = await runCli(["--scenario", "nope"]);
+        assert.equal(scenario.code, 2);
+        assert.match(scenario.err.join("\n"), /--scenario "nope" is not a scenario; choose one of: mfa-required, slow-replication, consent-revoked, expired-password, conditional-access-block/);
+        const date = await runCli(["--now", "soon"]);
+        assert.equal(date.code, 2);
+        assert.match(date.err.join("\n"), /--now "soon" must be an ISO 8601 date/);
+        const flag = await runCli(["--colour"]);
+        assert.equal(flag.code, 2);
+        assert.match(flag.err.join("\n"), /--colour/);
+    });
+});
+
+async function runCli(argv: string[]): Promise<Run> {
+    const run: Run = { code: -1, out: [], err: [] };
+    run.code = await runDemoCli(argv, { stdout: (l) => run.out.push(l), stderr: (l) => run.err.push(l) });
+    return run;
+}

@@ -1,0 +1,69 @@
+// The README, Pulumi.yaml and the code describe the same configuration, commands and codes.
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import yaml from "js-yaml";
+import { parseStackConfig, PROJECT_KEYS, TENANT_ID_KEY } from "../stack/config";
+import { DIAGNOSIS_CODES } from "../verifier";
+import { SCENARIO_NAMES } from "../demo/scenarios";
+
+const root = join(__dirname, "..");
+const readme = readFileSync(join(root, "README.md"), "utf8");
+const project = yaml.load(readFileSync(join(root, "Pulumi.yaml"), "utf8")) as {
+    name: string; config: Record<string, { type: string; default?: unknown }>; template: { config: Record<string, unknown> };
+};
+const scripts = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+
+/** Rows of the README's configuration table: key -> default column. */
+function configTable(): Map<string, string> {
+    const section = readme.split("## Configuration")[1].split("\n## ")[0];
+    const rows = section.split("\n").filter((l) => /^\| `[^`]+` \|/.test(l));
+    return new Map(rows.map((l) => {
+        const cells = l.split(" | ");
+        return [cells[0].replace(/^\| `|`$/g, ""), cells[1]];
+    }));
+}
+
+const defaults = parseStackConfig({ [TENANT_ID_KEY]: "0f1e2d3c-4b5a-6978-8a9b-acbdcedff001", serviceUserPrincipalName: "a@contoso.com" }) as unknown as Record<string, unknown>;
+const OBJECT_OR_SECRET_KEYS = ["handoffKeyVault", "adopt", "existingUserPassword"];
+
+describe("the documentation", () => {
+    it("documents exactly the configuration keys the program reads", () => {
+        assert.deepEqual([...configTable().keys()].sort(), [TENANT_ID_KEY, ...PROJECT_KEYS].sort());
+    });
+
+    it("states the defaults the program applies", () => {
+        for (const [key, documented] of configTable()) {
+            if (key === TENANT_ID_KEY || key === "serviceUserPrincipalName") { assert.equal(documented, "required"); continue; }
+            const actual = defaults[key];
+            if (actual === undefined) { assert.match(documented, /^(unset|per `cloud`)$/, key); continue; }
+            const shown = typeof actual === "string" ? actual : JSON.stringify(actual);
+            assert.equal(documented, `\`${shown}\``, key);
+        }
+    });
+
+    it("declares every scalar and list key in Pulumi.yaml with the program's default", () => {
+        assert.equal(project.name, "jtel-teams-presence");
+        const declared = Object.keys(project.config).sort();
+        assert.deepEqual(declared, PROJECT_KEYS.filter((k) => !OBJECT_OR_SECRET_KEYS.includes(k)).sort());
+        for (const [key, declaration] of Object.entries(project.config)) {
+            if (declaration.default === undefined) continue;
+            assert.deepEqual(declaration.default, defaults[key], key);
+        }
+        assert.deepEqual(Object.keys(project.template.config).sort(), [TENANT_ID_KEY, "jtel-teams-presence:serviceUserPrincipalName"]);
+    });
+
+    it("lists every verification code with its meaning", () => {
+        for (const code of DIAGNOSIS_CODES) assert.ok(readme.includes(`| \`${code}\` |`), code);
+    });
+
+    it("lists every demo scenario", () => {
+        for (const name of SCENARIO_NAMES) assert.ok(readme.includes(`\`${name}\``), name);
+    });
+
+    it("mentions only npm scripts that exist", () => {
+        const mentioned = new Set([...readme.matchAll(/npm run ([a-z]+)/g)].map((m) => m[1]));
+        for (const name of mentioned) assert.ok(scripts[name], `npm run ${name} is documented but not in package.json`);
+        for (const name of ["demo", "verify", "handoff", "emulator", "bench", "test"]) assert.ok(mentioned.has(name) || name === "test", name);
+    });
+});
