@@ -1,11 +1,11 @@
 // `npm run handoff -- (--stack NAME | --outputs FILE|-) [--show-secrets] [--format table|json|env]`: prints the
 // five values the jtel contact needs, as the seed guide's table, with the secret's expiry and rotation dates.
 // Exit codes: 0 printed, 1 the pulumi CLI is missing or failed, 2 bad usage or input.
-import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { formatHandoff, HANDOFF_FORMATS, HandoffOutputsError, parseHandoffOutputs, type HandoffFormat, type HandoffOutputs } from "../handoff";
 import { redact } from "../verifier/redact";
-import { processExecFile, readStackOutputs, StackOutputsError, type ExecFile } from "./stackOutputs";
+import { runAsMain } from "./processIo";
+import { readStackOutputs, StackOutputsError, type ExecFile } from "./stackOutputs";
 
 /** 1 also covers an internal error, which should not happen. */
 export const EXIT = { printed: 0, failed: 1, usage: 2 } as const;
@@ -145,28 +145,4 @@ export async function runHandoffCli(argv: readonly string[], io: HandoffCliIo): 
     return EXIT.printed;
 }
 
-export function processIo(): HandoffCliIo {
-    return {
-        stdout: (text) => process.stdout.write(text),
-        stderr: (text) => process.stderr.write(text),
-        readStdin: async () => {
-            const chunks: Buffer[] = [];
-            for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
-            return Buffer.concat(chunks).toString("utf8");
-        },
-        readFile: (path) => readFile(path, "utf8"),
-        execFile: processExecFile,
-    };
-}
-
-if (require.main === module) {
-    runHandoffCli(process.argv.slice(2), processIo()).then(
-        (code) => {
-            process.exitCode = code;
-        },
-        (error: unknown) => {
-            process.stderr.write(`Internal error: ${error instanceof Error ? error.name : "unknown"}\n`);
-            process.exitCode = EXIT.failed;
-        },
-    );
-}
+if (require.main === module) runAsMain(runHandoffCli, EXIT.failed);

@@ -1,10 +1,10 @@
 // `npm run verify -- --stack NAME | --handoff FILE|-`: proves the five handoff values work the way the
 // jtel connector will use them. Exit codes: 0 verified, 1 terminal diagnosis, 2 bad usage or input,
 // 3 gave up on errors that stayed transient (the report carries the last error's code).
-import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { processExecFile, readStackOutputs, StackOutputsError } from "./stackOutputs";
+import { runAsMain } from "./processIo";
+import { readStackOutputs, StackOutputsError } from "./stackOutputs";
 import { CLOUD_NAMES, cloudEndpoints, describeAgents, redact, verifyPresenceAccess, type CloudName, type Handoff, type VerificationReport, type VerifyOptions } from "../verifier";
 
 export const EXIT = { verified: 0, failed: 1, usage: 2, gaveUp: 3 } as const;
@@ -267,28 +267,4 @@ export async function runVerifyCli(argv: readonly string[], io: CliIo): Promise<
     }
 }
 
-export function processIo(): CliIo {
-    return {
-        stdout: (text) => process.stdout.write(text),
-        stderr: (text) => process.stderr.write(text),
-        readStdin: async () => {
-            const chunks: Buffer[] = [];
-            for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
-            return Buffer.concat(chunks).toString("utf8");
-        },
-        readFile: (path) => readFile(path, "utf8"),
-        execFile: processExecFile,
-    };
-}
-
-if (require.main === module) {
-    runVerifyCli(process.argv.slice(2), processIo()).then(
-        (code) => {
-            process.exitCode = code;
-        },
-        (error: unknown) => {
-            process.stderr.write(`Internal error: ${error instanceof Error ? error.name : "unknown"}\n`);
-            process.exitCode = EXIT.failed;
-        },
-    );
-}
+if (require.main === module) runAsMain(runVerifyCli, EXIT.failed);

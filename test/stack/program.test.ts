@@ -244,3 +244,27 @@ describe("the stack program's guards", function () {
         assert.deepEqual(mocks.resources, []);
     });
 });
+
+describe("the stack program across runs", function () {
+    it("declares identical client-secret inputs for two runs inside one period", async () => {
+        const secretsAt = async (now: string) => (await run(BASE_CONFIG, { now: new Date(now) })).mocks.byType(T.password)
+            // The app's object ID is random per mock run; in a real stack it is the same app.
+            .map((p) => ({ name: p.name, inputs: { ...p.inputs, applicationId: undefined } })).sort((a, b) => a.name.localeCompare(b.name));
+        const first = await secretsAt("2026-06-20T08:00:00Z");
+        assert.equal(first.length, 2);
+        assert.deepEqual(await secretsAt("2026-08-01T17:30:00Z"), first);
+    });
+
+    it("replaces only the older slot at the next rotation boundary", async () => {
+        const before = (await run(BASE_CONFIG, { now: new Date("2026-12-15T23:00:00Z") })).mocks.byType(T.password);
+        const after = (await run(BASE_CONFIG, { now: new Date("2026-12-16T01:00:00Z") })).mocks.byType(T.password);
+        const inputsOf = (list: typeof before, name: string) => {
+            const found = list.find((p) => p.name === name);
+            return found ? { ...found.inputs, applicationId: undefined } : undefined;
+        };
+        // Slot b (issued 2026-06-19) is unchanged; slot a gets the new period's secret.
+        assert.deepEqual(inputsOf(after, "jtel-presence-secret-b"), inputsOf(before, "jtel-presence-secret-b"));
+        assert.equal(inputsOf(before, "jtel-presence-secret-a"), undefined);
+        assert.equal(inputsOf(after, "jtel-presence-secret-a")?.endDate, "2027-08-13T00:00:00.000Z");
+    });
+});
