@@ -260,7 +260,7 @@ describe("the stack program across runs", function () {
         const after = (await run(BASE_CONFIG, { now: new Date("2026-12-16T01:00:00Z") })).mocks.byType(T.password);
         const inputsOf = (list: typeof before, name: string) => {
             const found = list.find((p) => p.name === name);
-            return found ? { ...found.inputs, applicationId: undefined } : undefined;
+            return found ? { ...found.inputs, applicationId: undefined } as Record<string, unknown> : undefined;
         };
         // Slot b (issued 2026-06-19) is unchanged; slot a gets the new period's secret.
         assert.deepEqual(inputsOf(after, "jtel-presence-secret-b"), inputsOf(before, "jtel-presence-secret-b"));
