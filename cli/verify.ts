@@ -3,6 +3,7 @@
 // 3 gave up on errors that stayed transient (the report carries the last error's code).
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { HANDOFF_KEYS, SECRET_KEYS, type HandoffKey } from "../handoff";
 import { runAsMain } from "./processIo";
 import { readStackOutputs, StackOutputsError } from "./stackOutputs";
 import { CLOUD_NAMES, cloudEndpoints, describeAgents, redact, verifyPresenceAccess, type CloudName, type Handoff, type VerificationReport, type VerifyOptions } from "../verifier";
@@ -36,9 +37,6 @@ export const USAGE = `Usage: npm run verify -- (--stack NAME | --handoff FILE|-)
 class UsageError extends Error {}
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const HANDOFF_KEYS = ["applicationClientId", "directoryTenantId", "secretValue", "userEmail", "userPassword"] as const;
-type HandoffKey = (typeof HANDOFF_KEYS)[number];
-const SECRET_KEYS: ReadonlySet<string> = new Set(["secretValue", "userPassword"]);
 
 const RULES: Record<HandoffKey, string> = {
     applicationClientId: "must be the Application (client) ID, a GUID such as 11111111-2222-3333-4444-555555555555",
