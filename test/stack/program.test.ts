@@ -213,6 +213,8 @@ describe("the stack program's guards", function () {
             return true;
         });
         assert.deepEqual(mocks.resources, []);
+        // Nothing after the guard ran: not even the Graph service principal look-up.
+        assert.deepEqual(mocks.invokes.map((i) => i.token), ["azuread:index/getClientConfig:getClientConfig"]);
     });
 
     it("stops before any look-up or resource when the configuration is invalid", async () => {
