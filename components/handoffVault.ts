@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
-import type { HandoffValues } from "./presenceTenant";
+import type { Handoff } from "../handoff/types";
 
 /** Key Vault secret names and content types of the five handoff values, in the seed guide's order. */
-export const HANDOFF_VAULT_ENTRIES: readonly { key: keyof HandoffValues; suffix: string; contentType: string }[] = [
+export const HANDOFF_VAULT_ENTRIES: readonly { key: keyof Handoff; suffix: string; contentType: string }[] = [
     { key: "applicationClientId", suffix: "application-client-id", contentType: "jtel handoff: Application (client) ID" },
     { key: "directoryTenantId", suffix: "directory-tenant-id", contentType: "jtel handoff: Directory (tenant) ID" },
     { key: "secretValue", suffix: "secret-value", contentType: "jtel handoff: Secret Value (client secret)" },
@@ -18,7 +18,7 @@ export function handoffSecretName(prefix: string, suffix: string): string {
 
 export interface HandoffVaultArgs {
     /** The five values. */
-    readonly handoff: pulumi.Input<HandoffValues>;
+    readonly handoff: pulumi.Input<Handoff>;
     /** When the client secret expires (ISO 8601): the Secret Value entry expires with it. */
     readonly secretExpiresAt: pulumi.Input<string>;
     /** Resource group of the existing vault. */
@@ -37,7 +37,7 @@ export interface HandoffVaultArgs {
  */
 export class HandoffVault extends pulumi.ComponentResource {
     /** Key Vault secret name per handoff value. */
-    readonly secretNames: pulumi.Output<Record<keyof HandoffValues, string>>;
+    readonly secretNames: pulumi.Output<Record<keyof Handoff, string>>;
 
     constructor(name: string, args: HandoffVaultArgs, opts?: pulumi.ComponentResourceOptions) {
         super("jtel:presence:HandoffVault", name, {}, opts);
@@ -46,7 +46,7 @@ export class HandoffVault extends pulumi.ComponentResource {
             ? new AzureNativeProvider(`${name}-azure`, { subscriptionId: args.subscriptionId }, { parent: this })
             : undefined;
         const handoff = pulumi.output(args.handoff);
-        const names = {} as Record<keyof HandoffValues, string>;
+        const names = {} as Record<keyof Handoff, string>;
         for (const entry of HANDOFF_VAULT_ENTRIES) {
             const secretName = handoffSecretName(args.secretNamePrefix, entry.suffix);
             names[entry.key] = secretName;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
+import type { Handoff } from "../handoff/types";
 import { AdoptConfig, adoptionPlan } from "./adoption";
 import { AppRegistration } from "./appRegistration";
 import { GraphConsent } from "./graphConsent";
@@ -7,15 +8,6 @@ import { HandoffVault } from "./handoffVault";
 import { MICROSOFT_GRAPH_APP_ID, ResolvedPermission } from "./graphPermissions";
 import { RotatingSecret } from "./rotatingSecret";
 import { ServiceUser } from "./serviceUser";
-
-/** The seed guide's handoff table, in its order. */
-export interface HandoffValues {
-    applicationClientId: string;
-    directoryTenantId: string;
-    secretValue: string;
-    userEmail: string;
-    userPassword: string;
-}
 
 export interface PresenceTenantArgs {
     /** The customer's Directory (tenant) ID; the tenant guard has already checked the deployer is in it. */
@@ -87,11 +79,11 @@ export class PresenceTenant extends pulumi.ComponentResource {
     /** The next rotation boundary (ISO 8601). */
     readonly nextRotationAt: pulumi.Output<string>;
     /** The five values for the jtel contact (secret). */
-    readonly handoff: pulumi.Output<HandoffValues>;
+    readonly handoff: pulumi.Output<Handoff>;
     /** Resolves once the owner link, consent and secret exist: what the verifier waits for. */
     readonly provisioned: pulumi.Output<string[]>;
     /** Key Vault secret names of the handoff values, or null without handoffKeyVault. */
-    readonly keyVaultSecretNames: pulumi.Output<Record<keyof HandoffValues, string> | null>;
+    readonly keyVaultSecretNames: pulumi.Output<Record<keyof Handoff, string> | null>;
 
     constructor(name: string, args: PresenceTenantArgs, opts?: pulumi.ComponentResourceOptions) {
         super("jtel:presence:PresenceTenant", name, {}, opts);

@@ -1,13 +1,10 @@
 // Pulumi mocks that carry out the stack program against the local tenant emulator the way @pulumi/azuread's
 // provider does against Microsoft Graph: every registration becomes the Graph calls that create the object,
 // and the look-ups read the tenant. A wiring mistake in a component then fails a real sign-in, not an assert.
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { GraphError, type Client } from "@microsoft/microsoft-graph-client";
 import { randomInt } from "node:crypto";
 import { createGraphClient } from "../verifier/graph";
-
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 
 /** What a step did, for the demo's progress lines (never a secret). */
 export interface ProvisionedStep {
@@ -39,7 +36,7 @@ export function unwrapSecrets(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(unwrapSecrets);
     if (value && typeof value === "object") {
         const record = value as Record<string, unknown>;
-        if (record[SECRET_SIG_KEY] === SECRET_SIG_VALUE) return unwrapSecrets(record.value);
+        if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return unwrapSecrets(record.value);
         return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
     }
     return value;

@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import program from "../index";
 import { startEmulator, type Emulator } from "../emulator";
-import type { HandoffValues } from "../components/presenceTenant";
+import type { Handoff } from "../handoff/types";
 import type { VerificationFailedError, VerificationSummary } from "../stack/postDeployVerification";
 import { EmulatorMocks } from "./emulatorMocks";
 import { SCENARIOS } from "./scenarios";
@@ -19,7 +19,7 @@ export interface DemoOptions {
     stdout: (line: string) => void;
     stderr: (line: string) => void;
     /** Receives the handoff values; tests use it to scan the output for them. */
-    onHandoff?: (handoff: HandoffValues) => void;
+    onHandoff?: (handoff: Handoff) => void;
 }
 
 /** Agents seeded in the emulated tenant, so the verification reads their presence too. */

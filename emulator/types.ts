@@ -1,19 +1,8 @@
 // The emulator's public contract. The verifier's tests, the demo and the emulator-backed Pulumi mocks
 // code against these types only; everything else in emulator/ is internal.
 
-/** The five values the seed guide asks the tenant administrator to hand to the jtel contact. */
-export interface Handoff {
-    /** Application (client) ID of the app registration. */
-    applicationClientId: string;
-    /** Directory (tenant) ID. */
-    directoryTenantId: string;
-    /** The client secret's value (not its ID). */
-    secretValue: string;
-    /** The service user's sign-in name (UPN). */
-    userEmail: string;
-    /** The service user's password. */
-    userPassword: string;
-}
+export type { Handoff } from "../handoff/types";
+import type { Handoff } from "../handoff/types";
 
 export type Availability =
     | "Available" | "AvailableIdle" | "Away" | "BeRightBack" | "Busy" | "BusyIdle"

@@ -1,6 +1,6 @@
 // The stack outputs the handoff needs, validated once: the secret `handoff` object and the rotation dates.
 import { z } from "zod";
-import type { Handoff } from "../verifier";
+import type { Handoff } from "./types";
 
 export type HandoffKey = keyof Handoff;
 

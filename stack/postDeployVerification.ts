@@ -1,14 +1,14 @@
 // After the resources exist, sign in with the handoff values exactly as the jtel connector will and read
 // presence. Runs inside `pulumi up` only (never in preview); a failure fails the update with the diagnosis.
 import * as pulumi from "@pulumi/pulumi";
-import type { HandoffValues } from "../components/presenceTenant";
+import type { Handoff } from "../handoff/types";
 import { cloudEndpoints, verifyPresenceAccess, type CloudName, type VerificationReport, type VerifyOptions } from "../verifier";
 
-export type VerifyFunction = (handoff: HandoffValues, options: VerifyOptions) => Promise<VerificationReport>;
+export type VerifyFunction = (handoff: Handoff, options: VerifyOptions) => Promise<VerificationReport>;
 
 export interface PostDeployVerificationArgs {
     /** The five values the connector will get. */
-    handoff: pulumi.Output<HandoffValues>;
+    handoff: pulumi.Output<Handoff>;
     /** Resolves once everything the sign-in depends on exists (owner link, consent, secret). */
     after: pulumi.Input<unknown>;
     /** `verify` config: false exports `{status: "disabled"}` and signs in nowhere. */

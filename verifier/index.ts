@@ -5,4 +5,4 @@ export type { AgentSummary } from "./roster";
 export { cloudEndpoints, CLOUD_NAMES, type CloudName, type CloudEndpoints } from "./clouds";
 export { DIAGNOSIS_CODES, REMEDIES, AADSTS_TABLE, remedyFor, type DiagnosisCode } from "./diagnosis";
 export { redact } from "./redact";
-export type { Handoff } from "../emulator/types";
+export type { Handoff } from "../handoff/types";

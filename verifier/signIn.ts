@@ -1,4 +1,4 @@
-import type { Handoff } from "../emulator/types";
+import type { Handoff } from "../handoff/types";
 import { diagnoseNetworkError, diagnoseNoResponse, diagnoseTokenError, type TokenErrorBody } from "./diagnosis";
 import { parseRetryAfter, type AttemptOutcome } from "./retry";
 

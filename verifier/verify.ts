@@ -1,4 +1,4 @@
-import type { Handoff } from "../emulator/types";
+import type { Handoff } from "../handoff/types";
 import { remedyFor, diagnoseMissingScopes, type Diagnosis } from "./diagnosis";
 import { createGraphClient, graphAttempt, SignedInUserTokenProvider, type GraphSession } from "./graph";
 import { readOwnPresence, readPresences } from "./presence";

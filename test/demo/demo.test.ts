@@ -1,10 +1,10 @@
 import { strict as assert } from "node:assert";
 import { runDemoCli } from "../../cli/demo";
 import { runDemo, type DemoOptions } from "../../demo/runDemo";
-import type { HandoffValues } from "../../components/presenceTenant";
+import type { Handoff } from "../../handoff/types";
 import { DEFAULT_TENANT_ID } from "../../emulator";
 
-interface Run { code: number; out: string[]; err: string[]; handoff?: HandoffValues }
+interface Run { code: number; out: string[]; err: string[]; handoff?: Handoff }
 
 async function demo(options: Partial<DemoOptions> = {}): Promise<Run> {
     const run: Run = { code: -1, out: [], err: [] };

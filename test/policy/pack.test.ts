@@ -9,10 +9,11 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { PACK_DESCRIPTION, PACK_NAME } from "../../policy/policies";
 import { analyzerInfo, call, connect, LEVELS } from "./analyzerClient";
 import { EXPECTED_POLICIES, TYPES } from "./policyHarness";
+import { asMockSecret } from "../support/pulumiHarness";
 
 const POLICY_DIR = path.join(__dirname, "..", "..", "policy");
 // A secret input as the engine sends it, and a value preview cannot know yet.
-const secret = (value: string) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
+const secret = (value: string) => asMockSecret(value);
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** PolicyPack prints the port it serves on (the CLI reads it from stdout); capture it instead of printing it. */

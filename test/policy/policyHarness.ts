@@ -4,6 +4,7 @@ import {
     Policy, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
     unknownCheckingProxy,
 } from "@pulumi/policy";
+import { AZUREAD_TYPES } from "../support/azureMocks";
 
 class NotApplicable extends Error {}
 
@@ -57,18 +58,7 @@ export async function runStackPolicy(policy: Policy, resources: StackResourceInp
     return violations;
 }
 
-export const TYPES = {
-    app: "azuread:index/applicationRegistration:ApplicationRegistration",
-    legacyApp: "azuread:index/application:Application",
-    sp: "azuread:index/servicePrincipal:ServicePrincipal",
-    access: "azuread:index/applicationApiAccess:ApplicationApiAccess",
-    user: "azuread:index/user:User",
-    owner: "azuread:index/applicationOwner:ApplicationOwner",
-    grant: "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant",
-    role: "azuread:index/appRoleAssignment:AppRoleAssignment",
-    password: "azuread:index/applicationPassword:ApplicationPassword",
-    random: "random:index/randomPassword:RandomPassword",
-} as const;
+export const TYPES = { ...AZUREAD_TYPES, legacyApp: "azuread:index/application:Application" } as const;
 
 /** The pack's policies and their enforcement levels, as the pack must register them. */
 export const EXPECTED_POLICIES: Record<string, string> = {

@@ -1,9 +1,8 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { BASE_CONFIG, tenantMocks } from "../support/azureMocks";
-import { installMocks, RecordingMocks, valueOf } from "../support/pulumiHarness";
+import { asMockSecret, installMocks, RecordingMocks, valueOf } from "../support/pulumiHarness";
 
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const ADOPT = {
     applicationObjectId: "11111111-1111-1111-1111-111111111111",
     servicePrincipalObjectId: "22222222-2222-2222-2222-222222222222",
@@ -36,8 +35,8 @@ describe("handoff delivery through Key Vault", () => {
             assert.equal(s.inputs.resourceGroupName, "rg-jtel");
             assert.equal(s.inputs.vaultName, "kv-jtel-presence");
             // Every value reaches Key Vault as a Pulumi secret (the whole properties block), never as plain text in the state.
-            const wrapped = s.inputs.properties as { [SECRET_SIG]: string; value: { value: string; contentType: string } };
-            assert.equal(wrapped[SECRET_SIG], "1b47061264138c4ac30d75fd1eb44270");
+            const wrapped = s.inputs.properties as { value: { value: string; contentType: string } };
+            assert.deepEqual(wrapped, asMockSecret(wrapped.value));
             const properties = wrapped.value;
             assert.equal(properties.value, values[i]);
             assert.match(properties.contentType, /^jtel handoff: /);
@@ -107,7 +106,7 @@ describe("adopting a setup made with the manual guide", () => {
     it("keeps the user's existing password by default: no password is generated and the handoff carries the kept one", async () => {
         assert.equal(mocks.byType("random:index/randomPassword:RandomPassword").length, 0);
         const user = mocks.one("azuread:index/user:User");
-        assert.deepEqual(user.inputs.password, { [SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270", value: existingPassword });
+        assert.deepEqual(user.inputs.password, asMockSecret(existingPassword));
         assert.equal((await valueOf(outputs.handoff)).userPassword, existingPassword);
         assert.equal(await pulumi.isSecret(outputs.handoff), true);
         // The new objects' IDs are the adopted ones.

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { BASE_CONFIG, tenantMocks } from "../support/azureMocks";
 import { installMocks, settled, valueOf } from "../support/pulumiHarness";
-import type { HandoffValues } from "../../components/presenceTenant";
+import type { Handoff } from "../../handoff/types";
 import type { VerificationReport, VerifyOptions } from "../../verifier";
 import { REMEDIES } from "../../verifier";
 
@@ -16,7 +16,7 @@ function report(overrides: Partial<VerificationReport> = {}): VerificationReport
 }
 
 async function run(config: Record<string, string>, result: VerificationReport, preview = false) {
-    const calls: { handoff: HandoffValues; options: VerifyOptions }[] = [];
+    const calls: { handoff: Handoff; options: VerifyOptions }[] = [];
     const mocks = tenantMocks();
     await installMocks(mocks, { config: { ...BASE_CONFIG, verify: "true", ...config }, preview });
     const { main } = await import("../../stack/main");

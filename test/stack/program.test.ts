@@ -1,21 +1,11 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { BASE_CONFIG, OTHER_TENANT_ID, TENANT_ID, tenantMocks } from "../support/azureMocks";
+import { AZUREAD_TYPES, BASE_CONFIG, OTHER_TENANT_ID, TENANT_ID, tenantMocks } from "../support/azureMocks";
 import { GRAPH_ROLE_IDS, GRAPH_SCOPE_IDS, GRAPH_SP_OBJECT_ID } from "../support/graphFixture";
-import { installMocks, RecordingMocks, valueOf } from "../support/pulumiHarness";
+import { asMockSecret, installMocks, RecordingMocks, valueOf } from "../support/pulumiHarness";
 import { passwordProblems } from "../../components/passwordPolicy";
 
-const T = {
-    app: "azuread:index/applicationRegistration:ApplicationRegistration",
-    sp: "azuread:index/servicePrincipal:ServicePrincipal",
-    access: "azuread:index/applicationApiAccess:ApplicationApiAccess",
-    user: "azuread:index/user:User",
-    owner: "azuread:index/applicationOwner:ApplicationOwner",
-    grant: "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant",
-    role: "azuread:index/appRoleAssignment:AppRoleAssignment",
-    password: "azuread:index/applicationPassword:ApplicationPassword",
-    random: "random:index/randomPassword:RandomPassword",
-};
+const T = AZUREAD_TYPES;
 
 type Main = typeof import("../../stack/main").main;
 type Outputs = Awaited<ReturnType<Main>>;
@@ -73,7 +63,7 @@ describe("the stack program under Pulumi mocks", function () {
         assert.equal(user.inputs.disablePasswordExpiration, true);
         assert.equal(user.inputs.accountEnabled, true);
         // The password reaches the provider as a secret, never as plain text.
-        assert.deepEqual(user.inputs.password, { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: mocks.one(T.random).state.result });
+        assert.deepEqual(user.inputs.password, asMockSecret(mocks.one(T.random).state.result));
     });
 
     it("generates the password with the connector-safe alphabet and at least 32 characters", () => {

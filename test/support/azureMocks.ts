@@ -6,6 +6,19 @@ import { drawPassword } from "../../demo/emulatorMocks";
 import { GRAPH_ROLE_IDS, GRAPH_SCOPE_IDS, GRAPH_SP_OBJECT_ID } from "./graphFixture";
 import { InvokeHandler, RecordingMocks, ResourceHandler } from "./pulumiHarness";
 
+/** Type tokens of the resources the program registers. */
+export const AZUREAD_TYPES = {
+    app: "azuread:index/applicationRegistration:ApplicationRegistration",
+    sp: "azuread:index/servicePrincipal:ServicePrincipal",
+    access: "azuread:index/applicationApiAccess:ApplicationApiAccess",
+    user: "azuread:index/user:User",
+    owner: "azuread:index/applicationOwner:ApplicationOwner",
+    grant: "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant",
+    role: "azuread:index/appRoleAssignment:AppRoleAssignment",
+    password: "azuread:index/applicationPassword:ApplicationPassword",
+    random: "random:index/randomPassword:RandomPassword",
+} as const;
+
 export const TENANT_ID = "0f1e2d3c-4b5a-6978-8a9b-acbdcedff001";
 export const OTHER_TENANT_ID = "99999999-8888-7777-6666-555555555555";
 

@@ -101,6 +101,11 @@ export async function installMocks(mocks: RecordingMocks, options: RunOptions): 
     };
 }
 
+/** A secret as mocks receive it in resource inputs: Pulumi's secret signature around the value. */
+export function asMockSecret(value: unknown): Record<string, unknown> {
+    return { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value };
+}
+
 /** The plain value of an output (mocks make every value known). */
 export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
     return new Promise((resolve) => pulumi.output(output).apply((v) => { resolve(v as T); return v; }));
