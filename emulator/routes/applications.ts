@@ -1,0 +1,117 @@
+// Applications: the registration, its client secrets (addPassword/removePassword) and its owners.
+import type { ApplicationRecord } from "../types";
+import {
+    dateProperty, applyFilter, fail, NO_CONTENT, notFound, objectBody, ok, parseEqFilter, stringProperty, visibleApplication,
+    type GraphContext, type RouteRegistrar,
+} from "./support";
+
+function applicationView(app: ApplicationRecord): Record<string, unknown> {
+    return {
+        id: app.id,
+        appId: app.appId,
+        displayName: app.displayName,
+        signInAudience: app.signInAudience,
+        createdDateTime: app.createdAt.toISOString(),
+        requiredResourceAccess: app.requiredResourceAccess,
+        // secretText is only ever returned by addPassword.
+        passwordCredentials: app.passwordCredentials.map((c) => ({
+            customKeyIdentifier: null, displayName: c.displayName ?? null, endDateTime: c.endDateTime,
+            hint: c.hint, keyId: c.keyId, secretText: null, startDateTime: c.startDateTime,
+        })),
+    };
+}
+
+function directoryObjectIdFromRef(ref: string): string | undefined {
+    const match = /directoryObjects\/([^/?]+)\/?$/i.exec(ref);
+    return match ? decodeURIComponent(match[1]) : undefined;
+}
+
+export function applicationRoutes(route: RouteRegistrar, g: GraphContext): void {
+    const { directory } = g;
+    route("POST", "/applications", (ctx) => {
+        const body = objectBody(ctx.request);
+        const created = directory.createApplication({
+            displayName: stringProperty(body, "displayName", true),
+            ...(stringProperty(body, "signInAudience") ? { signInAudience: stringProperty(body, "signInAudience") } : {}),
+        });
+        if (Array.isArray(body.requiredResourceAccess)) {
+            directory.setRequiredResourceAccess(created.id, body.requiredResourceAccess as ApplicationRecord["requiredResourceAccess"]);
+        }
+        const app = directory.applications().find((a) => a.id === created.id) ?? created;
+        return ok({ "@odata.context": g.context("applications/$entity"), ...applicationView(app) }, 201);
+    });
+    route("GET", "/applications", (ctx) => {
+        const apps = applyFilter(directory.visibleApplications(), parseEqFilter(ctx.request.query.get("$filter")), {
+            appid: (a) => a.appId, displayname: (a) => a.displayName, id: (a) => a.id,
+        });
+        return ok({ "@odata.context": g.context("applications"), value: apps.map(applicationView) });
+    });
+    route("GET", "/applications/:id", (ctx) => ok({
+        "@odata.context": g.context("applications/$entity"), ...applicationView(visibleApplication(directory, ctx.params[0])),
+    }));
+    route("PATCH", "/applications/:id", (ctx) => {
+        const app = visibleApplication(directory, ctx.params[0]);
+        const body = objectBody(ctx.request);
+        directory.updateApplication(app.id, {
+            ...(stringProperty(body, "displayName") !== undefined ? { displayName: stringProperty(body, "displayName") } : {}),
+            ...(stringProperty(body, "signInAudience") !== undefined ? { signInAudience: stringProperty(body, "signInAudience") } : {}),
+            ...(Array.isArray(body.requiredResourceAccess)
+                ? { requiredResourceAccess: body.requiredResourceAccess as ApplicationRecord["requiredResourceAccess"] } : {}),
+        });
+        return NO_CONTENT;
+    });
+    route("DELETE", "/applications/:id", (ctx) => {
+        directory.deleteApplication(visibleApplication(directory, ctx.params[0]).id);
+        return NO_CONTENT;
+    });
+    route("POST", "/applications/:id/addPassword", (ctx) => {
+        const app = visibleApplication(directory, ctx.params[0]);
+        const body = objectBody(ctx.request);
+        // Graph documents a `passwordCredential` wrapper; some clients send its fields at the top level.
+        const credential = (typeof body.passwordCredential === "object" && body.passwordCredential !== null
+            ? body.passwordCredential : body) as Record<string, unknown>;
+        const displayName = stringProperty(credential, "displayName");
+        const startDateTime = dateProperty(credential, "startDateTime");
+        const endDateTime = dateProperty(credential, "endDateTime");
+        const created = directory.addPassword(app.id, {
+            ...(displayName !== undefined ? { displayName } : {}),
+            ...(startDateTime ? { startDateTime } : {}),
+            ...(endDateTime ? { endDateTime } : {}),
+        });
+        const stored = directory.applications().find((a) => a.id === app.id)?.passwordCredentials.find((c) => c.keyId === created.keyId);
+        return ok({
+            "@odata.context": g.context("microsoft.graph.passwordCredential"),
+            customKeyIdentifier: null,
+            displayName: stored?.displayName ?? null,
+            endDateTime: created.endDateTime,
+            hint: stored?.hint ?? created.secretText.slice(0, 3),
+            keyId: created.keyId,
+            secretText: created.secretText,
+            startDateTime: stored?.startDateTime,
+        });
+    });
+    route("POST", "/applications/:id/removePassword", (ctx) => {
+        const app = visibleApplication(directory, ctx.params[0]);
+        directory.removePassword(app.id, stringProperty(objectBody(ctx.request), "keyId", true));
+        return NO_CONTENT;
+    });
+    route("POST", "/applications/:id/owners/$ref", (ctx) => {
+        const app = visibleApplication(directory, ctx.params[0]);
+        const ref = stringProperty(objectBody(ctx.request), "@odata.id", true);
+        const ownerId = directoryObjectIdFromRef(ref);
+        if (!ownerId) throw fail(400, "Request_BadRequest", `'@odata.id' must reference a directory object, like https://graph.microsoft.com/v1.0/directoryObjects/{id}; got '${ref}'.`);
+        if (!directory.visibleDirectoryObject(ownerId)) throw notFound(ownerId);
+        directory.addOwner(app.id, ownerId);
+        return NO_CONTENT;
+    });
+    route("GET", "/applications/:id/owners", (ctx) => {
+        const app = visibleApplication(directory, ctx.params[0]);
+        const owners = app.ownerIds.map((id) => directory.visibleDirectoryObject(id)).flatMap((o): Record<string, unknown>[] => {
+            if (!o) return [];
+            return o.kind === "user"
+                ? [{ "@odata.type": "#microsoft.graph.user", id: o.user.id, userPrincipalName: o.user.userPrincipalName, displayName: o.user.displayName }]
+                : [{ "@odata.type": "#microsoft.graph.servicePrincipal", id: o.sp.id, appId: o.sp.appId, displayName: o.sp.displayName }];
+        });
+        return ok({ "@odata.context": g.context("directoryObjects"), value: owners });
+    });
+}

@@ -1,0 +1,107 @@
+// Users: look-ups (what the verifier's roster and Graph clients read) and the management calls the
+// azuread provider makes for the service user.
+import type { Principal } from "../tokens";
+import type { UserRecord } from "../types";
+import { signedInUser } from "./presence";
+import {
+    applyFilter, fail, NO_CONTENT, notFound, objectBody, ok, parseEqFilter, permitted, stringProperty, visibleUser,
+    type GraphContext, type GraphResult, type RouteContext, type RouteRegistrar,
+} from "./support";
+
+const USER_READ_PERMISSIONS = ["User.ReadBasic.All", "User.Read.All", "Directory.Read.All", "User.ReadWrite.All", "Directory.ReadWrite.All"];
+const DEFAULT_USER_PROPERTIES = ["id", "userPrincipalName", "displayName"];
+
+function assertCanReadUsers(principal: Principal): void {
+    if (!permitted(principal, USER_READ_PERMISSIONS)) {
+        throw fail(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+    }
+}
+
+function selection(query: URLSearchParams): string[] {
+    const select = query.get("$select");
+    return select ? select.split(",").map((s) => s.trim()).filter(Boolean) : DEFAULT_USER_PROPERTIES;
+}
+
+function userView(user: UserRecord, select: string[] = DEFAULT_USER_PROPERTIES): Record<string, unknown> {
+    const all: Record<string, unknown> = {
+        id: user.id,
+        userPrincipalName: user.userPrincipalName,
+        displayName: user.displayName,
+        accountEnabled: user.accountEnabled,
+        passwordPolicies: user.passwordPolicies ?? null,
+        createdDateTime: user.createdAt.toISOString(),
+        mail: null,
+    };
+    const view: Record<string, unknown> = {};
+    for (const key of select) {
+        const known = Object.keys(all).find((k) => k.toLowerCase() === key.toLowerCase());
+        if (known) view[known] = all[known];
+    }
+    return view;
+}
+
+function readUser(g: GraphContext, ctx: RouteContext, idOrUpn: string): GraphResult {
+    const { principal } = ctx;
+    const user = g.directory.visibleUser(idOrUpn);
+    // With only User.Read a delegated caller may read itself and nobody else.
+    const self = principal.kind === "user" && user?.id === principal.oid && permitted(principal, ["User.Read"]);
+    if (!self) assertCanReadUsers(principal);
+    if (!user) throw notFound(idOrUpn);
+    return ok({ "@odata.context": g.context("users/$entity"), ...userView(user, selection(ctx.request.query)) });
+}
+
+function createUser(g: GraphContext, ctx: RouteContext): GraphResult {
+    const body = objectBody(ctx.request);
+    const profile = body.passwordProfile;
+    if (typeof profile !== "object" || profile === null) throw fail(400, "Request_BadRequest", "Property 'passwordProfile' is required when creating a user.");
+    const profileFields = profile as Record<string, unknown>;
+    const password = stringProperty(profileFields, "password", true);
+    const force = profileFields.forceChangePasswordNextSignIn;
+    const passwordPolicies = stringProperty(body, "passwordPolicies");
+    const created = g.directory.createUser({
+        userPrincipalName: stringProperty(body, "userPrincipalName", true),
+        displayName: stringProperty(body, "displayName", true),
+        password,
+        ...(typeof force === "boolean" ? { forceChangePasswordNextSignIn: force } : {}),
+        ...(typeof body.accountEnabled === "boolean" ? { accountEnabled: body.accountEnabled } : {}),
+        ...(passwordPolicies !== undefined ? { passwordPolicies } : {}),
+    });
+    return ok({ "@odata.context": g.context("users/$entity"), ...userView(created, ["id", "userPrincipalName", "displayName", "accountEnabled", "passwordPolicies"]) }, 201);
+}
+
+function patchUser(g: GraphContext, ctx: RouteContext): GraphResult {
+    const user = visibleUser(g.directory, ctx.params[0]);
+    const body = objectBody(ctx.request);
+    const displayName = stringProperty(body, "displayName");
+    const passwordPolicies = stringProperty(body, "passwordPolicies");
+    if (typeof body.passwordProfile === "object" && body.passwordProfile !== null) {
+        const profile = body.passwordProfile as Record<string, unknown>;
+        const force = profile.forceChangePasswordNextSignIn;
+        g.directory.setPassword(user.id, stringProperty(profile, "password", true), typeof force === "boolean" ? force : undefined);
+    }
+    g.directory.updateUser(user.id, {
+        ...(typeof body.accountEnabled === "boolean" ? { accountEnabled: body.accountEnabled } : {}),
+        ...(displayName !== undefined ? { displayName } : {}),
+        ...(passwordPolicies !== undefined ? { passwordPolicies } : {}),
+    });
+    return NO_CONTENT;
+}
+
+export function userRoutes(route: RouteRegistrar, g: GraphContext): void {
+    route("GET", "/me", (ctx) => readUser(g, ctx, signedInUser(g, ctx).id));
+    route("GET", "/users", (ctx) => {
+        assertCanReadUsers(ctx.principal);
+        const users = applyFilter(g.directory.visibleUsers(), parseEqFilter(ctx.request.query.get("$filter")), {
+            userprincipalname: (u) => u.userPrincipalName, displayname: (u) => u.displayName, id: (u) => u.id,
+        });
+        const select = selection(ctx.request.query);
+        return ok({ "@odata.context": g.context("users"), value: users.map((u) => userView(u, select)) });
+    });
+    route("POST", "/users", (ctx) => createUser(g, ctx));
+    route("GET", "/users/:id", (ctx) => readUser(g, ctx, ctx.params[0]));
+    route("PATCH", "/users/:id", (ctx) => patchUser(g, ctx));
+    route("DELETE", "/users/:id", (ctx) => {
+        g.directory.deleteUser(visibleUser(g.directory, ctx.params[0]).id);
+        return NO_CONTENT;
+    });
+}
