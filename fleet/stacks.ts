@@ -17,7 +17,7 @@ export const EXAMPLE_STACK = "dev";
 /** The stacks with a committed `Pulumi.<stack>.yaml`, sorted; `Pulumi.yaml` and the example are left out. */
 export function managedStacks(fileNames: readonly string[]): string[] {
     return fileNames
-        .map((name) => /^Pulumi\.(.+)\.yaml$/.exec(name)?.[1])
+        .map((name) => /^Pulumi\.(.*)\.yaml$/.exec(name)?.[1])
         .filter((stack): stack is string => stack !== undefined && stack !== EXAMPLE_STACK)
         .sort();
 }
