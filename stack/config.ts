@@ -22,9 +22,6 @@ export const TENANT_ID_KEY = "azuread:tenantId";
 /** Keys whose value must be stored encrypted (`pulumi config set --secret`): the program refuses them in clear. */
 export const SECRET_CONFIG_KEYS: readonly (typeof PROJECT_KEYS)[number][] = ["existingUserPassword"];
 
-/** How a list is set so that Pulumi accepts it for a `type: array` key (a JSON string is refused there). */
-const LIST_HINT = (key: string, first: string) => `set it item by item with \`pulumi config set --path '${key}[0]' ${first}\` (then [1], ...) or as a YAML list in Pulumi.<stack>.yaml`;
-
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Entra ID's UPN rules, simplified: a local part of letters, digits and . _ - ' ! # ^ ~, and a domain.
 const UPN = /^(?!\.)[A-Za-z0-9._'!#^~-]{1,64}(?<!\.)@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
@@ -63,7 +60,7 @@ function json(v: unknown): unknown {
 
 function nameList(key: string, fallback: string[], example: string) {
     const message = (i: { input?: unknown }) =>
-        `${key} ${show(i.input)} must be a list of permission names such as ${example}; ${LIST_HINT(key, "Presence.Read.All")}`;
+        `${key} ${show(i.input)} must be a JSON list of permission names such as ${example}`;
     return z.preprocess((v) => (v === undefined ? fallback : json(v)), z
         .array(z.string({ error: message }).regex(/^[A-Za-z][A-Za-z0-9_.]*$/, { error: message }), { error: message })
         .refine((l) => new Set(l).size === l.length, { error: (i) => `${key} ${show(i.input)} lists a permission twice` }));
@@ -131,7 +128,7 @@ const schema = z.object({
     verifyTimeoutSeconds: whole("verifyTimeoutSeconds", 600, 10, 3600, "seconds"),
     verifyAgents: z.preprocess((v) => (v === undefined ? [] : json(v)), z.array(
         z.string().refine((s) => GUID.test(s) || UPN.test(s), { error: (i) => `verifyAgents entry ${show(i.input)} must be an object ID (GUID) or a sign-in name such as agent@contoso.com` }),
-        { error: (i) => `verifyAgents ${show(i.input)} must be a list such as ["agent1@contoso.com","agent2@contoso.com"]; ${LIST_HINT("verifyAgents", "agent1@contoso.com")}` })),
+        { error: (i) => `verifyAgents ${show(i.input)} must be a JSON list such as ["agent1@contoso.com","agent2@contoso.com"]` })),
     cloud: z.preprocess((v) => v ?? "public", z.enum(["public", "usgovernment", "china"], { error: (i) => `cloud ${show(i.input)} must be "public", "usgovernment" or "china"` })),
     authorityHost: endpointUrl("authorityHost"),
     graphEndpoint: endpointUrl("graphEndpoint"),
@@ -175,7 +172,9 @@ export class ConfigError extends UserError {
     constructor(readonly problems: string[]) {
         super(`The stack configuration is not valid (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was created:\n` +
             problems.map((p) => `  - ${p}`).join("\n") +
-            "\nSet a value with `pulumi config set KEY VALUE`, a list with `pulumi config set --path 'KEY[0]' VALUE`, a secret with `pulumi config set --secret KEY`.");
+            // Pulumi refuses a JSON string for a list-typed key before the program runs, hence --path for lists.
+            "\nSet a value with `pulumi config set KEY VALUE`, a list item by item with `pulumi config set --path 'KEY[0]' VALUE` " +
+            "(or as a YAML list in Pulumi.<stack>.yaml), a secret with `pulumi config set --secret KEY`.");
         this.name = "ConfigError";
     }
 }

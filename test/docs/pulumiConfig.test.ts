@@ -171,7 +171,11 @@ describe("Pulumi's own checks on this project's configuration", () => {
                 messages.push((error as Error).message);
             }
         }
-        const commands = messages.flatMap((m) => [...m.matchAll(/`(pulumi config (?:set|rm)\b[^`]*)`/g)].map((c) => c[1])).filter((c) => !/\bKEY\b/.test(c));
+        // The configuration error's general hints name KEY and VALUE: try them with a list key.
+        const commands = messages.flatMap((m) => [...m.matchAll(/`(pulumi config (?:set|rm)\b[^`]*)`/g)].map((c) => c[1]))
+            .map((c) => c.replace(/\bKEY\b/g, "verifyAgents").replace(/\bVALUE\b/g, "agent1@contoso.com"))
+            .filter((c) => !/^pulumi config set verifyAgents agent1@contoso.com$/.test(c) && !/--secret verifyAgents$/.test(c));
+        assert.ok(commands.some((c) => c.includes("--path 'verifyAgents[0]'")), commands.join("\n"));
         assert.ok(commands.length >= 4, commands.join("\n"));
         for (const command of commands) {
             const stack = baseStack();
