@@ -75,11 +75,13 @@ describe("a verification with a cloud chosen and no override", () => {
                 const headers = new Headers(init?.headers);
                 seen.push({ url, body: typeof init?.body === "string" ? init.body : undefined, authorization: headers.get("authorization") ?? undefined });
                 const path = new URL(url).pathname;
+                const user = "2b1f9f6e-0c2d-4e55-9a3b-6c7d8e9f0a1b";
+                // The token carries no `oid`, so the verifier also asks GET /me: one more Graph request to place.
                 const body = path.endsWith("/oauth2/v2.0/token")
                     ? { token_type: "Bearer", access_token: new UnsecuredJWT({ scp: "User.Read Presence.Read.All" }).encode() }
-                    : path === "/v1.0/me/presence"
-                        ? { id: "u-1", availability: "Available", activity: "Available" }
-                        : { value: [{ id: "u-1", availability: "Available", activity: "Available" }] };
+                    : path === "/v1.0/me"
+                        ? { id: user }
+                        : { value: [{ id: user, availability: "Available", activity: "Available" }] };
                 return new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } });
             }) as typeof fetch;
             const time = new FakeTime();
