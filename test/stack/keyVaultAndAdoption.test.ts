@@ -11,7 +11,8 @@ const ADOPT = {
 };
 
 async function run(config: Record<string, string>, now = new Date("2026-11-27T10:00:00Z")) {
-    const mocks: RecordingMocks = tenantMocks();
+    // When adopting, the tenant holds what the manual guide made, so the imports find something to read.
+    const mocks: RecordingMocks = tenantMocks({ now, ...(config.adopt ? { handMadeSetup: ADOPT } : {}) });
     await installMocks(mocks, { config: { ...BASE_CONFIG, ...config } });
     const { main } = await import("../../stack/main");
     const outputs = await main({ now });
