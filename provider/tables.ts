@@ -19,6 +19,10 @@
 // delete-before-create by default, so "create-before-delete unless deleteBeforeReplace" holds only for the
 // bridged providers.
 
+import { graphDateTime } from "../emulator/dateTime";
+
+export { graphDateTime };
+
 /** How the bridge compares a property: strings (SDKv2: "" equals absent), sets (order and duplicates do
  * not matter), ordered lists, booleans and integers (false/0 equal absent), maps and nested objects. */
 export type PropertyKind = "string" | "bool" | "int" | "set" | "list" | "map" | "object";
@@ -71,16 +75,6 @@ export interface ResourceSemantics {
 const AZUREAD = "hashicorp/terraform-provider-azuread@v3.8.0 internal/services/";
 const RANDOM = "hashicorp/terraform-provider-random@v3.9.0 internal/provider/resource_password.go";
 const NATIVE = "pulumi/pulumi-azure-native provider/pkg/provider/";
-
-/**
- * An instant as Graph writes a DateTimeOffset back: UTC, `Z`, fractional seconds only when not zero and
- * without trailing zeros (e.g. "2299-12-31T00:00:00Z", "2023-02-15T21:38:02.84925Z" in
- * MicrosoftDocs/azure-docs#105692). JavaScript dates carry milliseconds, so at most three digits here.
- */
-export function graphDateTime(instant: Date): string {
-    const iso = instant.toISOString();
-    return iso.replace(/\.(\d{3})Z$/, (_m, f: string) => (f === "000" ? "Z" : `.${f.replace(/0+$/, "")}Z`));
-}
 
 /**
  * The round trip of a credential date: credentials.go parses it as RFC 3339 and re-formats it with Go's

@@ -2,13 +2,15 @@
 // azuread provider makes for the service user.
 import type { Principal } from "../tokens";
 import type { UserRecord } from "../types";
+import { authorize, REQUIREMENTS } from "./permissions";
 import { signedInUser } from "./presence";
 import {
-    applyFilter, fail, NO_CONTENT, notFound, objectBody, ok, parseEqFilter, permitted, stringProperty, visibleUser,
+    applyFilter, fail, graphDateTime, NO_CONTENT, notFound, objectBody, ok, parseEqFilter, permitted, stringProperty, visibleUser,
     type GraphContext, type GraphResult, type RouteContext, type RouteRegistrar,
 } from "./support";
 
-const USER_READ_PERMISSIONS = ["User.ReadBasic.All", "User.Read.All", "Directory.Read.All", "User.ReadWrite.All", "Directory.ReadWrite.All"];
+// Directory.AccessAsUser.All (what `az login` gives a deploying administrator) reads what the user may read.
+const USER_READ_PERMISSIONS = ["User.ReadBasic.All", "User.Read.All", "Directory.Read.All", "User.ReadWrite.All", "Directory.ReadWrite.All", "Directory.AccessAsUser.All"];
 const DEFAULT_USER_PROPERTIES = ["id", "userPrincipalName", "displayName"];
 
 function assertCanReadUsers(principal: Principal): void {
@@ -29,7 +31,9 @@ function userView(user: UserRecord, select: string[] = DEFAULT_USER_PROPERTIES):
         displayName: user.displayName,
         accountEnabled: user.accountEnabled,
         passwordPolicies: user.passwordPolicies ?? null,
-        createdDateTime: user.createdAt.toISOString(),
+        mailNickname: user.mailNickname ?? null,
+        showInAddressList: user.showInAddressList ?? null,
+        createdDateTime: graphDateTime(user.createdAt),
         mail: null,
     };
     const view: Record<string, unknown> = {};
@@ -51,6 +55,7 @@ function readUser(g: GraphContext, ctx: RouteContext, idOrUpn: string): GraphRes
 }
 
 function createUser(g: GraphContext, ctx: RouteContext): GraphResult {
+    authorize(g.directory, ctx.principal, REQUIREMENTS.createUser);
     const body = objectBody(ctx.request);
     const profile = body.passwordProfile;
     if (typeof profile !== "object" || profile === null) throw fail(400, "Request_BadRequest", "Property 'passwordProfile' is required when creating a user.");
@@ -58,6 +63,7 @@ function createUser(g: GraphContext, ctx: RouteContext): GraphResult {
     const password = stringProperty(profileFields, "password", true);
     const force = profileFields.forceChangePasswordNextSignIn;
     const passwordPolicies = stringProperty(body, "passwordPolicies");
+    const mailNickname = stringProperty(body, "mailNickname");
     const created = g.directory.createUser({
         userPrincipalName: stringProperty(body, "userPrincipalName", true),
         displayName: stringProperty(body, "displayName", true),
@@ -65,6 +71,7 @@ function createUser(g: GraphContext, ctx: RouteContext): GraphResult {
         ...(typeof force === "boolean" ? { forceChangePasswordNextSignIn: force } : {}),
         ...(typeof body.accountEnabled === "boolean" ? { accountEnabled: body.accountEnabled } : {}),
         ...(passwordPolicies !== undefined ? { passwordPolicies } : {}),
+        ...(mailNickname !== undefined ? { mailNickname } : {}),
     });
     return ok({ "@odata.context": g.context("users/$entity"), ...userView(created, ["id", "userPrincipalName", "displayName", "accountEnabled", "passwordPolicies"]) }, 201);
 }
@@ -72,6 +79,8 @@ function createUser(g: GraphContext, ctx: RouteContext): GraphResult {
 function patchUser(g: GraphContext, ctx: RouteContext): GraphResult {
     const user = visibleUser(g.directory, ctx.params[0]);
     const body = objectBody(ctx.request);
+    const resetsPassword = typeof body.passwordProfile === "object" && body.passwordProfile !== null;
+    authorize(g.directory, ctx.principal, resetsPassword ? REQUIREMENTS.resetPassword : REQUIREMENTS.updateUser);
     const displayName = stringProperty(body, "displayName");
     const passwordPolicies = stringProperty(body, "passwordPolicies");
     if (typeof body.passwordProfile === "object" && body.passwordProfile !== null) {
@@ -83,6 +92,9 @@ function patchUser(g: GraphContext, ctx: RouteContext): GraphResult {
         ...(typeof body.accountEnabled === "boolean" ? { accountEnabled: body.accountEnabled } : {}),
         ...(displayName !== undefined ? { displayName } : {}),
         ...(passwordPolicies !== undefined ? { passwordPolicies } : {}),
+        // Graph v1.0 does not let this be written (known issue 14972); the azuread provider uses beta for it.
+        // The emulator serves v1.0 only and accepts it here instead.
+        ...(typeof body.showInAddressList === "boolean" ? { showInAddressList: body.showInAddressList } : {}),
     });
     return NO_CONTENT;
 }
@@ -101,6 +113,7 @@ export function userRoutes(route: RouteRegistrar, g: GraphContext): void {
     route("GET", "/users/:id", (ctx) => readUser(g, ctx, ctx.params[0]));
     route("PATCH", "/users/:id", (ctx) => patchUser(g, ctx));
     route("DELETE", "/users/:id", (ctx) => {
+        authorize(g.directory, ctx.principal, REQUIREMENTS.deleteUser);
         g.directory.deleteUser(visibleUser(g.directory, ctx.params[0]).id);
         return NO_CONTENT;
     });
