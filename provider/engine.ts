@@ -4,7 +4,7 @@
 // tenant. Chaining runs gives the state each run leaves behind, so a scenario ("first deploy, redeploy a
 // day later") runs the real program twice and compares plans. Test support for the tests and `npm run demo`.
 import * as pulumi from "@pulumi/pulumi";
-import { planResource, planRun, summarize, type PlanStep, type Registration, type StateEntry } from "./plan";
+import { planResource, planRun, type PlanStep, type Registration, type StateEntry } from "./plan";
 import { semanticsOf, storedState } from "./tables";
 
 /** The tenant (or a model of it) the engine carries a plan out against, the way the provider would. */
@@ -174,11 +174,6 @@ export class DeploymentEngine implements pulumi.runtime.Mocks {
             }
         }
         return { steps, state: this.mode === "up" ? [...this.next] : [...this.previous] };
-    }
-
-    /** "create 1, same 9" for progress lines. */
-    static summary(steps: readonly PlanStep[]): string {
-        return summarize(steps);
     }
 }
 
