@@ -1,8 +1,10 @@
 // What each management call requires of the caller, as Microsoft Graph's v1.0 reference states it (the
 // "Permissions" table and the "least privileged roles" note of each API page on learn.microsoft.com/graph/api).
 // An app-only caller needs one of the listed application permissions in its token's `roles` (and, where
-// Graph says so, a directory role assigned to its service principal); a signed-in caller needs one of the
-// delegated scopes in `scp` and one of the directory roles, or to own the application it changes.
+// Graph says so, a directory role assigned to its service principal), or a directory role that allows the
+// operation assigned to its service principal (Entra roles can be assigned to service principals; the GitOps
+// deployer of docs/gitops.md is set up that way); a signed-in caller needs one of the delegated scopes in
+// `scp` and one of the directory roles, or to own the application it changes.
 // Anything else gets Graph's 403: {"error":{"code":"Authorization_RequestDenied","message":"Insufficient
 // privileges to complete the operation."}}.
 import type { EmulatedDirectory } from "../directory";
@@ -153,6 +155,10 @@ export function authorize(directory: EmulatedDirectory, principal: Principal, re
         const held = granted(principal.roles);
         const allowed = holdsOneSet(held, requirement.application) || (owner && held.has("Application.ReadWrite.OwnedBy"));
         if (allowed && holdsRole(directory, principal.oid, requirement.applicationRoles)) return;
+        // A directory role assigned to the service principal: the roles a signed-in user would need (any role
+        // for the reads that need none).
+        const roles = directory.directoryRolesOf(principal.oid);
+        if (roles.length > 0 && holdsRole(directory, principal.oid, requirement.delegatedRoles ?? roles as DirectoryRole[])) return;
         throw denied();
     }
     const scopes = granted(principal.scopes);

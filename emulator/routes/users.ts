@@ -13,8 +13,9 @@ import {
 const USER_READ_PERMISSIONS = ["User.ReadBasic.All", "User.Read.All", "Directory.Read.All", "User.ReadWrite.All", "Directory.ReadWrite.All", "Directory.AccessAsUser.All"];
 const DEFAULT_USER_PROPERTIES = ["id", "userPrincipalName", "displayName"];
 
-function assertCanReadUsers(principal: Principal): void {
-    if (!permitted(principal, USER_READ_PERMISSIONS)) {
+function assertCanReadUsers(g: GraphContext, principal: Principal): void {
+    // Every administrator role reads users; a role assigned to a service principal counts for its app-only calls.
+    if (!permitted(principal, USER_READ_PERMISSIONS) && g.directory.directoryRolesOf(principal.oid).length === 0) {
         throw fail(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
     }
 }
@@ -49,7 +50,7 @@ function readUser(g: GraphContext, ctx: RouteContext, idOrUpn: string): GraphRes
     const user = g.directory.visibleUser(idOrUpn);
     // With only User.Read a delegated caller may read itself and nobody else.
     const self = principal.kind === "user" && user?.id === principal.oid && permitted(principal, ["User.Read"]);
-    if (!self) assertCanReadUsers(principal);
+    if (!self) assertCanReadUsers(g, principal);
     if (!user) throw notFound(idOrUpn);
     return ok({ "@odata.context": g.context("users/$entity"), ...userView(user, selection(ctx.request.query)) });
 }
@@ -102,7 +103,7 @@ function patchUser(g: GraphContext, ctx: RouteContext): GraphResult {
 export function userRoutes(route: RouteRegistrar, g: GraphContext): void {
     route("GET", "/me", (ctx) => readUser(g, ctx, signedInUser(g, ctx).id));
     route("GET", "/users", (ctx) => {
-        assertCanReadUsers(ctx.principal);
+        assertCanReadUsers(g, ctx.principal);
         const users = applyFilter(g.directory.visibleUsers(), parseEqFilter(ctx.request.query.get("$filter")), {
             userprincipalname: (u) => u.userPrincipalName, displayname: (u) => u.displayName, id: (u) => u.id,
         });

@@ -97,6 +97,13 @@ describe("README's least-privileged deployer, proved against the emulator's Grap
         }
     });
 
+    it("README column \"Entra role\" for a service principal: holding only the roles (as docs/gitops.md bootstraps the deployer) it deploys; without Cloud Application Administrator Graph answers 403", async () => {
+        await deploy(emulator, await servicePrincipalDeployer(emulator, { appRoles: [], directoryRoles: ["Cloud Application Administrator", "User Administrator"] }));
+        await emulator.close();
+        emulator = await startEmulator({ now: () => NOW });
+        await assert.rejects(deploy(emulator, await servicePrincipalDeployer(emulator, { appRoles: [], directoryRoles: ["User Administrator"] })), REFUSED);
+    });
+
     it("README row \"Privileged Role Administrator\": with applicationPermissions a user also needs it; Cloud Application Administrator cannot consent to Graph app roles", async () => {
         await deploy(emulator, await userDeployer(emulator, ["Cloud Application Administrator", "User Administrator", "Privileged Role Administrator"]), APP_PERMISSIONS);
         await emulator.close();
