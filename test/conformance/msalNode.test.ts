@@ -101,6 +101,16 @@ describe("conformance: @azure/msal-node against the HTTPS emulator", function ()
         ]);
     });
 
+    it("refuses a plain-http authority with authority_uri_insecure, which is why the emulator serves https", async () => {
+        // msal-common src/url/UrlString.ts validateAsUri: the authority's protocol must be https:.
+        const error = await (async () => {
+            const app = await msalApp({ authority: `http://127.0.0.1:${new URL(emulator.url).port}/${emulator.tenantId}` });
+            await ropc(app);
+        })().then(() => undefined, (e: unknown) => e);
+        assert.ok(error instanceof ClientError);
+        assert.equal(error.summary.errorCode, "authority_uri_insecure");
+    });
+
     it("signs in with ROPC and {graph}/.default, the connector's request, through MSAL", async () => {
         const result = await ropc(await msalApp(), ["https://graph.microsoft.com/.default"]);
         assert.equal(result.accessTokenClaims.scp, "User.Read Presence.Read.All");
