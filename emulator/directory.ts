@@ -278,7 +278,8 @@ export class EmulatedDirectory implements Directory {
     }
 
     setPresence(userObjectId: string, availability: Availability, activity?: string): void {
-        this.userState(userObjectId).record.presence = { availability, activity: activity ?? availability };
+        const record = this.userState(userObjectId).record;
+        record.presence = { availability, activity: activity ?? availability, sequence: (record.presence.sequence ?? 0) + 1 };
     }
 
     grantDelegated(input: { clientId: string; resourceId: string; scope: string; principalId?: string }): DelegatedGrantRecord {
@@ -468,7 +469,8 @@ export class EmulatedDirectory implements Directory {
 
     /** By object ID or UPN (case-insensitive). */
     visibleUser(idOrUpn: string): UserRecord | undefined {
-        const state = this.userStates.get(idOrUpn) ?? this.userByUpn(idOrUpn);
+        // Object IDs are GUIDs (stored lower-case), which Graph matches whatever their case.
+        const state = this.userStates.get(idOrUpn) ?? this.userStates.get(idOrUpn.toLowerCase()) ?? this.userByUpn(idOrUpn);
         return state && this.isReplicated(state.record.createdAt) ? structuredClone(state.record) : undefined;
     }
 

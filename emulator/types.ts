@@ -67,8 +67,9 @@ export interface UserRecord {
     showInAddressList?: boolean | null;
     createdAt: Date;
     passwordChangedAt: Date;
-    /** Teams presence this user shows; `PresenceUnknown` for users without Teams. */
-    presence: { availability: Availability; activity: string };
+    /** Teams presence this user shows; `PresenceUnknown` for users without Teams. `sequence` counts changes
+     * (Graph's opaque `sequenceNumber` grows with each one). */
+    presence: { availability: Availability; activity: string; sequence?: number };
 }
 
 export interface DelegatedGrantRecord {
