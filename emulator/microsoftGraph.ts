@@ -1,5 +1,7 @@
 // Microsoft Graph's own service principal as every tenant has it. The IDs are the real ones
-// (../shared/reference/entra-and-graph.md) so code that resolves permissions by name gets realistic GUIDs.
+// (../shared/reference/entra-and-graph.md; AuditLog.Read.All, which the credential activity report needs, from
+// learn.microsoft.com/graph/permissions-reference#auditlogreadall) so code that resolves permissions by name gets
+// realistic GUIDs.
 import type { ServicePrincipalRecord } from "./types";
 
 export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
@@ -12,12 +14,14 @@ export const GRAPH_DELEGATED_SCOPES: readonly { id: string; value: string }[] = 
     { id: "b340eb25-3456-403f-be2f-af7a0d370277", value: "User.ReadBasic.All" },
     { id: "a154be20-db9c-4678-8ab7-66f6cc099a59", value: "User.Read.All" },
     { id: "7427e0e9-2fba-42fe-b0c0-848c9e6a8182", value: "offline_access" },
+    { id: "e4c9e354-4dc5-45b8-9e7c-e1393b0b1a20", value: "AuditLog.Read.All" },
 ];
 
 export const GRAPH_APP_ROLES: readonly { id: string; value: string }[] = [
     { id: "a70e0c2d-e793-494c-94c4-118fa0a67f42", value: "Presence.Read.All" },
     { id: "97235f07-e226-4f63-ace3-39588e11d3a1", value: "User.ReadBasic.All" },
     { id: "df021288-bdef-4463-88db-98f22de89214", value: "User.Read.All" },
+    { id: "b0afded3-3588-46d8-8b3d-9842eff778da", value: "AuditLog.Read.All" },
 ];
 
 export function createGraphServicePrincipal(id: string): ServicePrincipalRecord {

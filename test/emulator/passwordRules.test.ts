@@ -44,12 +44,15 @@ describe("emulator Microsoft Graph service principal", () => {
                 "User.ReadBasic.All": "b340eb25-3456-403f-be2f-af7a0d370277",
                 "User.Read.All": "a154be20-db9c-4678-8ab7-66f6cc099a59",
                 offline_access: "7427e0e9-2fba-42fe-b0c0-848c9e6a8182",
+                // The credential activity report's permission (learn.microsoft.com/graph/permissions-reference#auditlogreadall).
+                "AuditLog.Read.All": "e4c9e354-4dc5-45b8-9e7c-e1393b0b1a20",
             });
             const roles = Object.fromEntries(sp.appRoles.map((r) => [r.value, r.id]));
             assert.deepEqual(roles, {
                 "Presence.Read.All": "a70e0c2d-e793-494c-94c4-118fa0a67f42",
                 "User.ReadBasic.All": "97235f07-e226-4f63-ace3-39588e11d3a1",
                 "User.Read.All": "df021288-bdef-4463-88db-98f22de89214",
+                "AuditLog.Read.All": "b0afded3-3588-46d8-8b3d-9842eff778da",
             });
         } finally {
             await emulator.close();
