@@ -111,7 +111,8 @@ function credentialFailure(error: unknown): string {
 
 /**
  * The app's client secrets with their last use. Never throws for a tenant-side problem: an unavailable report
- * comes back with its reason (no request at all in a sovereign cloud). Throws only for a bad graphEndpoint.
+ * comes back with its reason (no request at all in a sovereign cloud). Throws only for a graphEndpoint that breaks
+ * the endpoint rule, which callers check first.
  */
 export async function readCredentialActivity(options: ReadActivityOptions): Promise<ActivityReport> {
     if (options.cloud !== "public") return unavailable("sovereign-cloud", `cloud ${options.cloud}`);
@@ -119,7 +120,7 @@ export async function readCredentialActivity(options: ReadActivityOptions): Prom
     const problem = graphEndpointProblem(graphEndpoint);
     if (problem) throw new RangeError(`graphEndpoint "${graphEndpoint}" ${problem}`);
     // Interpolated into $filter: only a GUID may go there.
-    if (!GUID.test(options.appId)) throw new RangeError(`appId "${options.appId}" must be an Application (client) ID (a GUID)`);
+    if (!GUID.test(options.appId)) return unavailable("malformed", "the Application (client) ID is not a GUID");
 
     const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     let token: string;
