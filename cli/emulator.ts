@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { startEmulator, type Availability, type EmulatorOptions, type Faults } from "../emulator";
+import { GRAPH_DELEGATED_SCOPES, startEmulator, type Availability, type EmulatorOptions, type Faults } from "../emulator";
 
 export const USAGE = `Usage: npm run emulator -- [options]
 
@@ -25,7 +25,9 @@ export const USAGE = `Usage: npm run emulator -- [options]
   --retry-after-seconds N     Retry-After sent with a 429 (default 1)
   --server-error-every N      every N-th request gets 503
   --latency-ms N              added latency per request
-  --help                      show this help`;
+  --help                      show this help
+
+Exit codes: 0 stopped by Ctrl+C or SIGTERM (or --help), 1 could not start, 2 bad usage.`;
 
 const AGENTS: { userPrincipalName: string; availability: Availability; activity: string }[] = [
     { userPrincipalName: "anna", availability: "Available", activity: "Available" },
@@ -117,6 +119,13 @@ export function parseEmulatorArgs(argv: string[]): EmulatorCliConfig {
         serviceUserFaults.push("withoutTeams");
     }
     const delegatedScopes = values.scopes?.split(",").map((s) => s.trim()).filter(Boolean);
+    if (delegatedScopes !== undefined) {
+        const known = GRAPH_DELEGATED_SCOPES.map((s) => s.value);
+        const unknown = delegatedScopes.filter((s) => !known.includes(s));
+        if (delegatedScopes.length === 0 || unknown.length > 0) {
+            throw new UsageError(`--scopes "${values.scopes}" must list delegated Microsoft Graph permissions the emulator knows, comma-separated: ${known.join(", ")}`);
+        }
+    }
     return {
         options: {
             faults,

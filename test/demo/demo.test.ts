@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { runDemoCli } from "../../cli/demo";
+import { parseNow, runDemoCli } from "../../cli/demo";
 import { runDemo, type DemoOptions } from "../../demo/runDemo";
 import type { Handoff } from "../../handoff/types";
 import { DEFAULT_TENANT_ID } from "../../emulator";
@@ -112,7 +112,10 @@ describe("npm run demo", function () {
         assert.match(scenario.err.join("\n"), /--scenario "nope" is not a scenario; choose one of: mfa-required, slow-replication, consent-revoked, expired-password, conditional-access-block/);
         const date = await runCli(["--now", "soon"]);
         assert.equal(date.code, 2);
-        assert.match(date.err.join("\n"), /--now "soon" must be an ISO 8601 date/);
+        assert.match(date.err.join("\n"), /--now "soon" must be a calendar date in ISO 8601 such as 2027-01-15/);
+        const impossible = await runCli(["--now", "2027-02-30"]);
+        assert.equal(impossible.code, 2);
+        assert.match(impossible.err.join("\n"), /--now "2027-02-30" must be a calendar date/);
         const flag = await runCli(["--colour"]);
         assert.equal(flag.code, 2);
         assert.match(flag.err.join("\n"), /--colour/);
@@ -124,3 +127,16 @@ async function runCli(argv: string[]): Promise<Run> {
     run.code = await runDemoCli(argv, { stdout: (l) => run.out.push(l), stderr: (l) => run.err.push(l) });
     return run;
 }
+
+describe("the demo's --now", () => {
+    it("takes a date as midnight UTC and a date-time with its zone", () => {
+        assert.equal(parseNow("2027-01-15")?.toISOString(), "2027-01-15T00:00:00.000Z");
+        assert.equal(parseNow("2028-02-29")?.toISOString(), "2028-02-29T00:00:00.000Z");
+        assert.equal(parseNow("2027-01-15T09:30:00Z")?.toISOString(), "2027-01-15T09:30:00.000Z");
+        assert.equal(parseNow("2027-01-15T09:30+01:00")?.toISOString(), "2027-01-15T08:30:00.000Z");
+    });
+
+    for (const text of ["2027-02-30", "2027-02-29", "2027-13-01", "2027-04-31", "2027-01-15T24:00Z", "2027-01-15T09:00", "15.01.2027", "2027-1-5", "soon"]) {
+        it(`refuses ${text} instead of rolling it over or reading it as local time`, () => assert.equal(parseNow(text), undefined));
+    }
+});

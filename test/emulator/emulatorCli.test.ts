@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { parseEmulatorArgs, UsageError } from "../../cli/emulator";
 import type { Emulator, Handoff } from "../../emulator";
 import { postToken, ropcForm } from "./support";
@@ -34,11 +34,20 @@ describe("npm run emulator: arguments", () => {
         ["a tenant ID that is not a GUID", ["--tenant-id", "contoso"]],
         ["a lockout threshold of 0", ["--lockout-threshold", "0"]],
         ["an unknown flag", ["--bogus"]],
+        ["a scope the emulator does not know", ["--scopes", "User.Read,Nope.Read"]],
     ] as const) {
         it(`refuses ${rule} with a usage error naming the flag`, () => {
             assert.throws(() => parseEmulatorArgs([...argv]), (e: unknown) => e instanceof UsageError && e.message.includes(argv[0].replace(/^--/, "")));
         });
     }
+
+    it("names the allowed scopes, not an internal function, for an unknown --scopes entry", () => {
+        assert.throws(() => parseEmulatorArgs(["--scopes", "Nope.Read"]), (e: Error) => {
+            assert.ok(e instanceof UsageError);
+            assert.equal(e.message, '--scopes "Nope.Read" must list delegated Microsoft Graph permissions the emulator knows, comma-separated: Presence.Read, Presence.Read.All, User.Read, User.ReadBasic.All, User.Read.All, offline_access');
+            return true;
+        });
+    });
 });
 
 describe("npm run emulator: the running process", function () {
@@ -62,8 +71,16 @@ describe("npm run emulator: the running process", function () {
         });
     });
 
-    after(() => {
-        if (child.exitCode === null) child.kill("SIGKILL");
+    after(async () => {
+        if (child.exitCode === null && child.signalCode === null) {
+            const exited = new Promise((resolve) => child.once("exit", resolve));
+            child.kill("SIGTERM");
+            await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+            if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+        }
+        // The handoff file holds the secret and the password: gone even if the emulator could not remove it.
+        const file = /handoff file:\s+(\S+)/.exec(stdout)?.[1];
+        if (file) rmSync(dirname(file), { recursive: true, force: true });
     });
 
     it("prints the URL, tenant ID and a 0600 handoff file that signs in, but never the secret or password", async () => {
