@@ -6,7 +6,7 @@
 import type { TokenCredential } from "@azure/identity";
 import type { CloudName } from "../verifier/clouds";
 import type { UsageRecord } from "../verifier/secretUsage";
-import { graphEndpointProblem, readCredentialActivity } from "../verifier/usageReport";
+import { readCredentialActivity } from "../verifier/usageReport";
 
 /** The deployer's credential for one tenant. */
 export type CredentialFactory = (tenantId: string) => TokenCredential;
@@ -38,12 +38,6 @@ export interface ReadUsageOptions {
     /** Override of the Graph endpoint (the local emulator); https, http only on loopback. */
     graphEndpoint?: string;
     now(): Date;
-}
-
-/** The flag's value checked against the endpoint rule; the message names the flag. */
-export function checkGraphEndpointFlag(flag: string, value: string): string | undefined {
-    const problem = graphEndpointProblem(value);
-    return problem ? `${flag} "${value}" ${problem}` : undefined;
 }
 
 /** Reads the report for a deployed stack; undefined when the outputs do not name a tenant and an app yet. */

@@ -14,7 +14,8 @@ import {
     type StackSource, type StatusOutputs, type Thresholds,
 } from "../fleet/status";
 import { usageRecordSchema, type UsageRecord } from "../verifier/secretUsage";
-import { checkGraphEndpointFlag, defaultAzureCredential, readUsageRecord, type CredentialFactory } from "./secretUsage";
+import { checkEndpoint, EndpointError } from "../verifier/endpoints";
+import { defaultAzureCredential, readUsageRecord, type CredentialFactory } from "./secretUsage";
 import { summarizePulumiStderr } from "./stackOutputs";
 
 export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
@@ -140,16 +141,20 @@ async function parse(argv: readonly string[], io: StatusCliIo): Promise<Parsed |
         switchDeadlineDays: days("--switch-deadline-days", values["switch-deadline-days"], DEFAULT_THRESHOLDS.switchDeadlineDays),
         idleHours: days("--idle-hours", values["idle-hours"], DEFAULT_THRESHOLDS.idleHours, "hours", MAX_HOURS),
     };
-    const graphEndpoint = values["graph-endpoint"];
+    let graphEndpoint = values["graph-endpoint"];
     if (graphEndpoint !== undefined) {
         if (values.outputs !== undefined || values["skip-usage"]) throw new UsageError("--graph-endpoint applies only when the credential activity report is read; leave it out with --outputs DIR or --skip-usage");
-        const problem = checkGraphEndpointFlag("--graph-endpoint", graphEndpoint);
-        if (problem) throw new UsageError(problem);
+        try {
+            graphEndpoint = checkEndpoint("--graph-endpoint", graphEndpoint);
+        } catch (error) {
+            if (error instanceof EndpointError) throw new UsageError(error.message);
+            throw error;
+        }
     }
     const stacks = values.stack !== undefined ? [...new Set(values.stack)] : await stackFiles(io.cwd);
     return {
         stacks, outputsDir: values.outputs, saveDir: values.save, backendUrl, json: values.json === true, thresholds, now, exitZero: values["exit-zero"] === true,
-        skipUsage: values["skip-usage"] === true, ...(graphEndpoint !== undefined ? { graphEndpoint: graphEndpoint.replace(/\/+$/, "") } : {}),
+        skipUsage: values["skip-usage"] === true, ...(graphEndpoint !== undefined ? { graphEndpoint } : {}),
     };
 }
 

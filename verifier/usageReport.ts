@@ -16,12 +16,13 @@
 //     tenant is B2C or tenant doesn't have premium license", microsoftgraph/microsoft-graph-docs#11818 for the
 //     beta reports; MicrosoftDocs/entra-docs concept-usage-insights-report.md lists the P1/P2 prerequisite);
 //   - pages through @odata.nextLink.
-// The token goes only to the Graph origin (verifier/graph.ts's GraphOriginAuthenticationHandler), never with a
-// redirect, and only over https (http only on loopback, for the local emulator).
+// The verifier's transport rules apply unchanged: the endpoint rule (verifier/endpoints.ts: https, http only on
+// loopback), the token only to the Graph origin and never with a redirect (verifier/graph.ts).
 import type { TokenCredential } from "@azure/identity";
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { z } from "zod";
 import { cloudEndpoints, type CloudName } from "./clouds";
+import { checkEndpoint } from "./endpoints";
 import { createGraphClient, graphAttempt } from "./graph";
 import { redact } from "./redact";
 import { unknownMessage, type ActivityReport, type CredentialActivity, type UnavailableReason } from "./secretUsage";
@@ -49,20 +50,6 @@ export interface ReadActivityOptions {
     credential: TokenCredential;
     /** Bound on the whole read; 30 s by default. */
     timeoutMs?: number;
-}
-
-/** Why `value` may not receive the deployer's token, or undefined when it may. */
-export function graphEndpointProblem(value: string): string | undefined {
-    let url: URL;
-    try {
-        url = new URL(value);
-    } catch {
-        return "must be an absolute URL such as https://graph.microsoft.com";
-    }
-    const loopback = url.hostname === "localhost" || url.hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname);
-    if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) return "must use https:// (http:// only for a loopback host such as 127.0.0.1)";
-    if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") return "must not carry a user name, password, query or fragment";
-    return undefined;
 }
 
 function unavailable(reason: UnavailableReason, detail?: string): ActivityReport {
@@ -116,9 +103,7 @@ function credentialFailure(error: unknown): string {
  */
 export async function readCredentialActivity(options: ReadActivityOptions): Promise<ActivityReport> {
     if (options.cloud !== "public") return unavailable("sovereign-cloud", `cloud ${options.cloud}`);
-    const graphEndpoint = (options.graphEndpoint ?? cloudEndpoints("public").graphEndpoint).replace(/\/+$/, "");
-    const problem = graphEndpointProblem(graphEndpoint);
-    if (problem) throw new RangeError(`graphEndpoint "${graphEndpoint}" ${problem}`);
+    const graphEndpoint = options.graphEndpoint === undefined ? cloudEndpoints("public").graphEndpoint : checkEndpoint("graphEndpoint", options.graphEndpoint);
     // Interpolated into $filter: only a GUID may go there.
     if (!GUID.test(options.appId)) return unavailable("malformed", "the Application (client) ID is not a GUID");
 

@@ -327,7 +327,7 @@ describe("npm run status", () => {
     const bad: [string, string[], RegExp][] = [
         ["a fractional idle threshold", ["--idle-hours", "1.5"], /--idle-hours "1\.5" must be a whole number of hours from 0 to 8760/],
         ["a negative switch deadline", ["--switch-deadline-days=-3"], /--switch-deadline-days "-3" must be a whole number of days/],
-        ["a Graph endpoint in clear text off this machine", ["--graph-endpoint", "http://graph.example.com"], /--graph-endpoint "http:\/\/graph\.example\.com" must use https:\/\//],
+        ["a Graph endpoint in clear text off this machine", ["--graph-endpoint", "http://graph.example.com"], /--graph-endpoint "http:\/\/graph\.example\.com" must use https:\/\/, or http:\/\/ only for a loopback host/],
         ["--graph-endpoint with --outputs", ["--outputs", "x", "--graph-endpoint", "https://graph.microsoft.com"], /--graph-endpoint applies only when the credential activity report is read/],
         ["an unknown flag", ["--show-secrets"], /Unknown option '--show-secrets'.*the options are --stack/],
         ["--stack with --all", ["--stack", "contoso", "--all"], /either --stack NAME or --all/],

@@ -173,7 +173,7 @@ describe("credential activity report (emulator and reader)", () => {
     });
 
     it("refuses a Graph endpoint that would carry the token in clear text off this machine", async () => {
-        await assert.rejects(readCredentialActivity({ tenantId: emulator.tenantId, appId: handoff.applicationClientId, cloud: "public", graphEndpoint: "http://graph.example.com", credential: addReportReader(emulator).credential }), /must use https:\/\//);
+        await assert.rejects(readCredentialActivity({ tenantId: emulator.tenantId, appId: handoff.applicationClientId, cloud: "public", graphEndpoint: "http://graph.example.com", credential: addReportReader(emulator).credential }), /graphEndpoint "http:\/\/graph.example.com" must use https:\/\//);
     });
 });
 
@@ -204,6 +204,13 @@ describe("credential activity reader against a misbehaving Graph", () => {
         const report = await read();
         assert.equal(report.available === false && report.reason, "malformed");
         assert.equal(seen.length, 1);
+    });
+
+    it("never follows a redirect, so the token is sent once, to the Graph origin only", async () => {
+        answer = (path) => (path.startsWith("/beta/") ? { status: 307, headers: { Location: `${url}/stolen` } } : { status: 200, body: { value: [] } });
+        const report = await read();
+        assert.deepEqual(report.available === false && [report.reason, /redirected/.test(report.message)], ["unreachable", true]);
+        assert.deepEqual(seen.map((s) => s.path.split("?")[0]), ["/beta/reports/appCredentialSignInActivities"]);
     });
 
     it("reads the latest of the three sign-in times and skips certificates", async () => {
