@@ -4,7 +4,8 @@
 // the stack's non-secret outputs it is judged against. Nothing here can fail a command: a report that cannot be
 // read comes back as `unknown` with the reason.
 import type { TokenCredential } from "@azure/identity";
-import type { CloudName } from "../verifier/clouds";
+import { z } from "zod";
+import { CLOUD_NAMES, type CloudName } from "../verifier/clouds";
 import type { UsageRecord } from "../verifier/secretUsage";
 import { readCredentialActivity } from "../verifier/usageReport";
 
@@ -31,6 +32,23 @@ export interface UsageOutputs {
     previousSecretExpiresAt?: string | null;
     cloud?: CloudName;
     verification?: { verifiedAt?: string; elapsedMs?: number };
+}
+
+const usageOutputsSchema = z.object({
+    directoryTenantId: z.string().nullish().catch(undefined),
+    applicationClientId: z.string().nullish().catch(undefined),
+    currentSecretKeyId: z.string().nullish().catch(undefined),
+    previousSecretKeyId: z.string().nullish().catch(undefined),
+    previousSecretExpiresAt: z.iso.datetime({ offset: true }).nullish().catch(undefined),
+    cloud: z.enum(CLOUD_NAMES).optional().catch(undefined),
+    verification: z.object({ verifiedAt: z.iso.datetime({ offset: true }).optional(), elapsedMs: z.number().int().nonnegative().optional() }).optional().catch(undefined),
+});
+
+/** The non-secret outputs the report needs, picked from `pulumi stack output --json` (with or without
+ * --show-secrets); anything else, the handoff included, is dropped. A malformed value counts as absent. */
+export function pickUsageOutputs(raw: unknown): UsageOutputs {
+    const parsed = usageOutputsSchema.safeParse(raw);
+    return parsed.success ? parsed.data : {};
 }
 
 export interface ReadUsageOptions {

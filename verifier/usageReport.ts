@@ -52,8 +52,9 @@ export interface ReadActivityOptions {
     timeoutMs?: number;
 }
 
-function unavailable(reason: UnavailableReason, detail?: string): ActivityReport {
-    return { available: false, reason, message: detail ? `${unknownMessage(reason)} (${detail})` : unknownMessage(reason) };
+function unavailable(reason: UnavailableReason, detail?: string, tenantId?: string): ActivityReport {
+    const message = tenantId ? unknownMessage(reason).replace("<tenant ID>", tenantId) : unknownMessage(reason);
+    return { available: false, reason, message: detail ? `${message} (${detail})` : message };
 }
 
 const isoOrNull = z.string().nullish().transform((v) => (v && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : null));
@@ -114,10 +115,10 @@ export async function readCredentialActivity(options: ReadActivityOptions): Prom
             tenantId: options.tenantId,
             abortSignal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
         });
-        if (!issued?.token) return unavailable("no-credential", "the credential returned no token");
+        if (!issued?.token) return unavailable("no-credential", "the credential returned no token", options.tenantId);
         token = issued.token;
     } catch (error) {
-        return unavailable("no-credential", credentialFailure(error));
+        return unavailable("no-credential", credentialFailure(error), options.tenantId);
     }
 
     const client: Client = createGraphClient(graphEndpoint, { getAccessToken: () => Promise.resolve(token) }, "beta");
