@@ -49,8 +49,9 @@ export const USAGE = `Usage: npm run status -- [--stack NAME ... | --all] [optio
                              problem (default ${DEFAULT_THRESHOLDS.switchDeadlineDays}; 0 = off)
   --idle-hours N             a connector that used no client secret for N hours is a problem
                              (default ${DEFAULT_THRESHOLDS.idleHours}; 0 = off)
-  --skip-usage               do not read which secret the connector uses (Graph's credential activity report,
-                             read as the deployer: az login or OIDC, AuditLog.Read.All or Reports Reader)
+  --usage read|saved|skip    which client secret the connector uses: read Graph's credential activity report
+                             as the deployer (az login or OIDC; AuditLog.Read.All or Reports Reader), take the
+                             one saved beside --outputs, or skip it (default: read, saved with --outputs)
   --graph-endpoint URL       read that report from this Graph endpoint (https; http only on loopback)
   --now ISO-DATE             evaluate at this instant instead of the clock
   --exit-zero                exit 0 even past a threshold (still 2 on bad usage)
@@ -60,7 +61,7 @@ Exit codes: 0 every stack within thresholds, 1 a stack past a threshold or unrea
 
 class UsageError extends Error {}
 
-const OPTIONS = "--stack, --all, --outputs, --save, --backend-url, --json, --secret-expiry-days, --verification-age-days, --switch-deadline-days, --idle-hours, --skip-usage, --graph-endpoint, --now, --exit-zero, --help";
+const OPTIONS = "--stack, --all, --outputs, --save, --backend-url, --json, --secret-expiry-days, --verification-age-days, --switch-deadline-days, --idle-hours, --usage, --graph-endpoint, --now, --exit-zero, --help";
 const MAX_DAYS = 3650;
 const MAX_HOURS = 8760;
 
@@ -73,9 +74,12 @@ interface Parsed {
     thresholds: Thresholds;
     now: Date;
     exitZero: boolean;
-    skipUsage: boolean;
+    usage: UsageMode;
     graphEndpoint?: string;
 }
+
+const USAGE_MODES = ["read", "saved", "skip"] as const;
+type UsageMode = (typeof USAGE_MODES)[number];
 
 function days(flag: string, value: string | undefined, fallback: number, unit = "days", max = MAX_DAYS): number {
     if (value === undefined) return fallback;
@@ -109,7 +113,7 @@ async function parse(argv: readonly string[], io: StatusCliIo): Promise<Parsed |
                 "verification-age-days": { type: "string" },
                 "switch-deadline-days": { type: "string" },
                 "idle-hours": { type: "string" },
-                "skip-usage": { type: "boolean" },
+                usage: { type: "string" },
                 "graph-endpoint": { type: "string" },
                 now: { type: "string" },
                 "exit-zero": { type: "boolean" },
@@ -141,9 +145,12 @@ async function parse(argv: readonly string[], io: StatusCliIo): Promise<Parsed |
         switchDeadlineDays: days("--switch-deadline-days", values["switch-deadline-days"], DEFAULT_THRESHOLDS.switchDeadlineDays),
         idleHours: days("--idle-hours", values["idle-hours"], DEFAULT_THRESHOLDS.idleHours, "hours", MAX_HOURS),
     };
+    const usage = values.usage ?? (values.outputs !== undefined ? "saved" : "read");
+    if (!(USAGE_MODES as readonly string[]).includes(usage)) throw new UsageError(`--usage "${usage}" must be one of ${USAGE_MODES.join(", ")}`);
+    if (usage === "saved" && values.outputs === undefined) throw new UsageError("--usage saved reads the report saved beside the outputs: pass --outputs DIR too");
     let graphEndpoint = values["graph-endpoint"];
     if (graphEndpoint !== undefined) {
-        if (values.outputs !== undefined || values["skip-usage"]) throw new UsageError("--graph-endpoint applies only when the credential activity report is read; leave it out with --outputs DIR or --skip-usage");
+        if (usage !== "read") throw new UsageError(`--graph-endpoint applies only when the credential activity report is read (--usage read), not with --usage ${usage}`);
         try {
             graphEndpoint = checkEndpoint("--graph-endpoint", graphEndpoint);
         } catch (error) {
@@ -154,7 +161,7 @@ async function parse(argv: readonly string[], io: StatusCliIo): Promise<Parsed |
     const stacks = values.stack !== undefined ? [...new Set(values.stack)] : await stackFiles(io.cwd);
     return {
         stacks, outputsDir: values.outputs, saveDir: values.save, backendUrl, json: values.json === true, thresholds, now, exitZero: values["exit-zero"] === true,
-        skipUsage: values["skip-usage"] === true, ...(graphEndpoint !== undefined ? { graphEndpoint } : {}),
+        usage: usage as UsageMode, ...(graphEndpoint !== undefined ? { graphEndpoint } : {}),
     };
 }
 
@@ -188,8 +195,12 @@ async function readFromPulumi(stack: string, parsed: Parsed, io: StatusCliIo): P
         if (error instanceof StatusOutputsError) return { stack, error: error.message };
         throw error;
     }
-    if (parsed.skipUsage || !io.credential) return { stack, outputs };
-    // Read right after the outputs, so the report is judged against the key IDs it was read for.
+    return withLiveUsage(stack, outputs, parsed, io);
+}
+
+/** Reads the report right after the outputs, so it is judged against the key IDs it was read for. */
+async function withLiveUsage(stack: string, outputs: StatusOutputs, parsed: Parsed, io: StatusCliIo): Promise<StackSource> {
+    if (parsed.usage !== "read" || !io.credential) return { stack, outputs };
     const usage = await readUsageRecord(outputs, { credential: io.credential, now: io.now, ...(parsed.graphEndpoint ? { graphEndpoint: parsed.graphEndpoint } : {}) });
     return usage ? { stack, outputs, usage } : { stack, outputs };
 }
@@ -220,7 +231,7 @@ async function readRecordedUsage(stack: string, dir: string, io: StatusCliIo): P
     return result.data;
 }
 
-async function readRecorded(stack: string, dir: string, io: StatusCliIo): Promise<StackSource> {
+async function readRecorded(stack: string, dir: string, parsed: Parsed, io: StatusCliIo): Promise<StackSource> {
     const path = join(resolve(io.cwd, dir), `${stack}.json`);
     const source = `--outputs ${join(dir, `${stack}.json`)}`;
     let text: string;
@@ -243,6 +254,7 @@ async function readRecorded(stack: string, dir: string, io: StatusCliIo): Promis
         if (error instanceof StatusOutputsError) throw new UsageError(error.message);
         throw error;
     }
+    if (parsed.usage !== "saved") return withLiveUsage(stack, outputs, parsed, io);
     const usage = await readRecordedUsage(stack, dir, io);
     return usage ? { stack, outputs, usage } : { stack, outputs };
 }
@@ -265,7 +277,7 @@ export async function runStatusCli(argv: readonly string[], io: StatusCliIo): Pr
         const p = parsed;
         sources = [];
         // One stack at a time: each `pulumi stack output` starts a CLI and reads a state file.
-        for (const stack of p.stacks) sources.push(p.outputsDir !== undefined ? await readRecorded(stack, p.outputsDir, io) : await readFromPulumi(stack, p, io));
+        for (const stack of p.stacks) sources.push(p.outputsDir !== undefined ? await readRecorded(stack, p.outputsDir, p, io) : await readFromPulumi(stack, p, io));
     } catch (error) {
         if (error instanceof UsageError) {
             io.stderr(`${error.message}\nNothing was written. Run with --help for usage.\n`);
@@ -279,7 +291,7 @@ export async function runStatusCli(argv: readonly string[], io: StatusCliIo): Pr
         for (const source of sources) {
             if (!("outputs" in source)) continue;
             await writeFile(join(dir, `${source.stack}.json`), recordable(source.outputs));
-            // With --skip-usage nothing is read, so a report saved earlier (before the up) stays.
+            // With --usage skip nothing is read, so a report saved earlier (before the up) stays.
             if (source.usage) await writeFile(usageFile(dir, source.stack), `${JSON.stringify(source.usage, null, 2)}\n`);
         }
     }

@@ -303,9 +303,23 @@ describe("npm run status", () => {
             assert.ok(!saved.includes(previousSecret) && !saved.includes(newestSecret), "the saved report holds no secret");
             const fromFiles = await status(["--stack", "contoso", "--outputs", "saved", "--json"]);
             assert.equal(fromFiles.stdout, run.stdout);
-            // After the up: --skip-usage refreshes the outputs and keeps the report read before it.
-            assert.equal((await status(["--stack", "contoso", "--save", "saved", "--skip-usage", "--exit-zero"], pulumi, reader.credential)).code, 0);
+            // After the up: --usage skip refreshes the outputs and keeps the report read before it.
+            assert.equal((await status(["--stack", "contoso", "--save", "saved", "--usage", "skip", "--exit-zero"], pulumi, reader.credential)).code, 0);
             assert.equal(readFileSync(join(dir, "saved", "contoso.usage.json"), "utf8"), saved);
+        });
+
+        it("runs the daily workflow's sequence: outputs with the state sign-in, the report from them with the deployer's, the fleet from the files", async () => {
+            await signIn(newestSecret);
+            clock.advance(23 * 3_600_000);
+            await signIn(newestSecret); // the connector switched
+            const reader = addReportReader(emulator);
+            assert.equal((await status(["--stack", "contoso", "--save", "fleet-status", "--usage", "skip", "--exit-zero"], pulumi)).code, 0);
+            assert.ok(!existsSync(join(dir, "fleet-status", "contoso.usage.json")));
+            const report = await status(["--stack", "contoso", "--outputs", "fleet-status", "--usage", "read", "--graph-endpoint", emulator.url, "--save", "fleet-status", "--exit-zero"], undefined, reader.credential);
+            assert.equal(report.calls.length, 0, "no pulumi call with the deployer's sign-in");
+            const fleet = await status(["--stack", "contoso", "--outputs", "fleet-status"]);
+            assert.match(fleet.stdout, /\| switched \| ok \|/);
+            assert.equal(fleet.code, 0);
         });
 
         it("shows unknown, never a failure, when the deployer may not read the report", async () => {
@@ -328,7 +342,9 @@ describe("npm run status", () => {
         ["a fractional idle threshold", ["--idle-hours", "1.5"], /--idle-hours "1\.5" must be a whole number of hours from 0 to 8760/],
         ["a negative switch deadline", ["--switch-deadline-days=-3"], /--switch-deadline-days "-3" must be a whole number of days/],
         ["a Graph endpoint in clear text off this machine", ["--graph-endpoint", "http://graph.example.com"], /--graph-endpoint "http:\/\/graph\.example\.com" must use https:\/\/, or http:\/\/ only for a loopback host/],
-        ["--graph-endpoint with --outputs", ["--outputs", "x", "--graph-endpoint", "https://graph.microsoft.com"], /--graph-endpoint applies only when the credential activity report is read/],
+        ["--graph-endpoint with --outputs", ["--outputs", "x", "--graph-endpoint", "https://graph.microsoft.com"], /--graph-endpoint applies only when the credential activity report is read \(--usage read\), not with --usage saved/],
+        ["an unknown --usage", ["--usage", "live"], /--usage "live" must be one of read, saved, skip/],
+        ["--usage saved without --outputs", ["--usage", "saved"], /--usage saved reads the report saved beside the outputs: pass --outputs DIR too/],
         ["an unknown flag", ["--show-secrets"], /Unknown option '--show-secrets'.*the options are --stack/],
         ["--stack with --all", ["--stack", "contoso", "--all"], /either --stack NAME or --all/],
         ["a stack name with upper case", ["--stack", "Contoso"], /--stack "Contoso" must be a stack name: lower-case letters/],
