@@ -28,6 +28,10 @@ export interface ApplicationRecord {
     appId: string;
     displayName: string;
     signInAudience: string;
+    /** Null unless set. */
+    notes?: string | null;
+    /** api.requestedAccessTokenVersion: null for apps made in the portal. */
+    requestedAccessTokenVersion?: number | null;
     requiredResourceAccess: { resourceAppId: string; resourceAccess: { id: string; type: "Scope" | "Role" }[] }[];
     passwordCredentials: { keyId: string; displayName?: string; startDateTime: string; endDateTime: string; hint: string }[];
     ownerIds: string[];
@@ -55,6 +59,9 @@ export interface UserRecord {
     accountEnabled: boolean;
     forceChangePasswordNextSignIn: boolean;
     passwordPolicies?: string;
+    mailNickname?: string;
+    /** Null unless set (the provider sets it through Graph beta after creating a user). */
+    showInAddressList?: boolean | null;
     createdAt: Date;
     passwordChangedAt: Date;
     /** Teams presence this user shows; `PresenceUnknown` for users without Teams. */
@@ -163,6 +170,7 @@ export interface Directory {
     revokeDelegated(grantId: string): void;
     assignAppRole(input: { appRoleId: string; principalId: string; resourceId: string }): AppRoleAssignmentRecord;
     /** Optional so other Directory fakes need not implement them; the emulator's directory does. */
+    assignDirectoryRole?(principalObjectId: string, role: string): void;
     deleteApplication?(applicationObjectId: string): void;
     deleteServicePrincipal?(servicePrincipalObjectId: string): void;
     deleteUser?(userObjectId: string): void;

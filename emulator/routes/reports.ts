@@ -5,12 +5,16 @@
 // is when the token endpoint last accepted it (EmulatedDirectory.secretLastUsedAt). Refusals as Graph gives them:
 // without AuditLog.Read.All 403 Authentication_MSGraphPermissionMissing (microsoftgraph/microsoft-graph-docs-contrib
 // #8997), in a tenant without Entra ID P1/P2 (`faults.withoutPremiumLicence`) 403
-// Authentication_RequestFromNonPremiumTenantOrB2CTenant (microsoftgraph/microsoft-graph-docs#11818). A delegated
-// caller needs a directory role such as Reports Reader in a real tenant; the emulator checks only the scope.
+// Authentication_RequestFromNonPremiumTenantOrB2CTenant (microsoftgraph/microsoft-graph-docs#11818). A signed-in
+// caller needs the delegated scope and one of the page's directory roles (Reports Reader, Security Reader, Security
+// Administrator, or a role above them); Graph's answer without the role is not documented, so the emulator gives
+// its generic Authorization_RequestDenied.
 import type { ApplicationRecord } from "../types";
 import { applyFilter, fail, ok, parseEqFilter, permitted, type GraphContext, type RouteRegistrar } from "./support";
 
 const PATH = "/beta/reports/appCredentialSignInActivities";
+/** The roles the reference page names for delegated access, and the two that hold every read. */
+const REPORT_ROLES = ["Reports Reader", "Security Reader", "Security Administrator", "Global Reader", "Global Administrator"];
 const MAX_TOP = 999;
 
 /** Graph writes these date-times in whole seconds. */
@@ -23,6 +27,9 @@ export function reportRoutes(route: RouteRegistrar, g: GraphContext): void {
     route("GET", PATH, (ctx) => {
         if (!permitted(ctx.principal, ["AuditLog.Read.All"])) {
             throw fail(403, "Authentication_MSGraphPermissionMissing", "Calling principal does not have required MSGraph permissions AuditLog.Read.All");
+        }
+        if (ctx.principal.kind === "user" && !directory.directoryRolesOf(ctx.principal.oid).some((r) => REPORT_ROLES.includes(r))) {
+            throw fail(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
         }
         if (g.faults.withoutPremiumLicence) {
             throw fail(403, "Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Neither tenant is B2C or tenant doesn't have premium license");

@@ -41,6 +41,8 @@ describe("npm run demo", function () {
             '+ client secret "jtel presence b 2026-06-19" (expires 2027-02-14)',
         ]) assert.ok(text.includes(step), `missing step: ${step}`);
         assert.match(text, /verified: scopes Presence.Read.All User.Read User.ReadBasic.All; service user PresenceUnknown; agents 4\/4 read, without Teams presence: dan.nolicence@contoso.example/);
+        // The plan check: a second pulumi up against what the emulator's Graph returns would change nothing.
+        assert.ok(text.includes("redeploy check: a pulumi up a minute later, planned against what the tenant returns, changes nothing (same 8)"), text);
         assert.deepEqual(ok.out.filter((l) => /^\[\d\/4\]/.test(l)).map((l) => l.slice(0, 5)), ["[1/4]", "[2/4]", "[3/4]", "[4/4]"]);
     });
 
@@ -76,6 +78,7 @@ describe("npm run demo", function () {
         assert.ok(text.includes('+ client secret "jtel presence a 2026-12-16" (expires 2027-08-13)'));
         assert.ok(text.includes('+ client secret "jtel presence b 2026-06-19" (expires 2027-02-14)'));
         assert.ok(text.includes("After the last rotation the previous secret stops working on 2027-02-14 00:00 UTC; update the connector before then."));
+        assert.ok(text.includes("changes nothing (same 9)"), "both slots read back as sent");
     });
 
     it("diagnoses the mfa-required scenario with its remedy and exits 1", async () => {
