@@ -131,6 +131,26 @@ describe("credential activity report (emulator and reader)", () => {
         assert.match(c.kind === "unknown" ? c.message : "", /AuditLog\.Read\.All.*Reports Reader/);
     });
 
+    it("lets a signed-in deployer read it with AuditLog.Read.All and the Reports Reader role, and refuses one without the role", async () => {
+        const dir = emulator.directory;
+        const client = dir.createApplication({ displayName: "a tool like the Azure CLI" });
+        const clientSp = dir.createServicePrincipal({ appId: client.appId });
+        const { secretText } = dir.addPassword(client.id, {});
+        const password = "Reports-Reader-Pw1!";
+        const user = dir.createUser({ userPrincipalName: `operator@${dir.domain}`, displayName: "operator", password, forceChangePasswordNextSignIn: false });
+        dir.grantDelegated({ clientId: clientSp.id, resourceId: dir.graphServicePrincipal.id, scope: "AuditLog.Read.All", principalId: user.id });
+        const asUser: TokenCredential = {
+            getToken: async (scope) => {
+                const result = await postToken(emulator, { grant_type: "password", client_id: client.appId, client_secret: secretText, username: user.userPrincipalName, password, scope: String(scope) });
+                return { token: result.body.access_token as string, expiresOnTimestamp: 0 };
+            },
+        };
+        const withoutRole = await read(asUser);
+        assert.equal(withoutRole.available === false && withoutRole.reason, "permission");
+        dir.assignDirectoryRole(user.id, "Reports Reader");
+        assert.equal((await read(asUser)).available, true);
+    });
+
     it("is unknown (licence) in a tenant without Entra ID P1/P2: Graph's 403 Authentication_RequestFromNonPremiumTenantOrB2CTenant", async () => {
         emulator.faults.withoutPremiumLicence = true;
         const report = await read();
