@@ -147,6 +147,7 @@ describe("credential activity report (emulator and reader)", () => {
         };
         const withoutRole = await read(asUser);
         assert.equal(withoutRole.available === false && withoutRole.reason, "permission");
+        assert.ok(dir.assignDirectoryRole, "the emulator's directory assigns roles");
         dir.assignDirectoryRole(user.id, "Reports Reader");
         assert.equal((await read(asUser)).available, true);
     });
