@@ -210,43 +210,36 @@ function usageFile(dir: string, stack: string): string {
     return join(dir, `${stack}.usage.json`);
 }
 
-/** The report saved with the outputs, if it was read for them; a damaged file is bad input, like the outputs. */
-async function readRecordedUsage(stack: string, dir: string, io: StatusCliIo): Promise<UsageRecord | undefined> {
-    const source = `--outputs ${usageFile(dir, stack)}`;
+/** A saved file's JSON, or undefined when it does not exist; unreadable or damaged is bad input. */
+async function readSavedJson(path: string, source: string, stack: string, dir: string): Promise<unknown> {
     let text: string;
     try {
-        text = await readFile(usageFile(resolve(io.cwd, dir), stack), "utf8");
+        text = await readFile(path, "utf8");
     } catch (error) {
         if ((error as { code?: string }).code === "ENOENT") return undefined;
         throw new UsageError(`${source}: cannot read the file (${(error as { code?: string }).code ?? "read error"})`);
     }
-    let json: unknown;
     try {
-        json = JSON.parse(text);
+        return JSON.parse(text);
     } catch {
         throw new UsageError(`${source} is not valid JSON; record it with npm run status -- --stack ${stack} --save ${dir}`);
     }
+}
+
+/** The report saved with the outputs, if it was read for them; a damaged file is bad input, like the outputs. */
+async function readRecordedUsage(stack: string, dir: string, io: StatusCliIo): Promise<UsageRecord | undefined> {
+    const source = `--outputs ${usageFile(dir, stack)}`;
+    const json = await readSavedJson(usageFile(resolve(io.cwd, dir), stack), source, stack, dir);
+    if (json === undefined) return undefined;
     const result = usageRecordSchema.safeParse(json);
     if (!result.success) throw new UsageError(`${source}: ${[...new Set(result.error.issues.map((i) => `${i.path.join(".") || "the file"} is not what --save writes`))].join("; ")}`);
     return result.data;
 }
 
 async function readRecorded(stack: string, dir: string, parsed: Parsed, io: StatusCliIo): Promise<StackSource> {
-    const path = join(resolve(io.cwd, dir), `${stack}.json`);
     const source = `--outputs ${join(dir, `${stack}.json`)}`;
-    let text: string;
-    try {
-        text = await readFile(path, "utf8");
-    } catch (error) {
-        if ((error as { code?: string }).code === "ENOENT") return { stack, error: `${source}: no outputs were recorded for this stack (its job did not get to save them)` };
-        throw new UsageError(`${source}: cannot read the file (${(error as { code?: string }).code ?? "read error"})`);
-    }
-    let json: unknown;
-    try {
-        json = JSON.parse(text);
-    } catch {
-        throw new UsageError(`${source} is not valid JSON; record it with npm run status -- --stack ${stack} --save ${dir}`);
-    }
+    const json = await readSavedJson(join(resolve(io.cwd, dir), `${stack}.json`), source, stack, dir);
+    if (json === undefined) return { stack, error: `${source}: no outputs were recorded for this stack (its job did not get to save them)` };
     let outputs: StatusOutputs;
     try {
         outputs = parseStatusOutputs(json, source);
