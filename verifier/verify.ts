@@ -1,6 +1,7 @@
 import type { Handoff } from "../handoff/types";
 import { remedyFor, diagnoseMissingScopes, type Diagnosis } from "./diagnosis";
 import { createGraphClient, graphAttempt, SignedInUserTokenProvider, type GraphSession } from "./graph";
+import { pacePresenceRequests } from "./pacing";
 import { readOwnPresence, readPresences } from "./presence";
 import { redact } from "./redact";
 import type { VerificationAttempts, VerificationReport, VerifyOptions } from "./report";
@@ -175,13 +176,13 @@ async function run(
     if (missing.length > 0) return finish(diagnoseMissingScopes(missing, partial.grantedScopes), undefined);
 
     const client = createGraphClient(endpoint.graphEndpoint, new SignedInUserTokenProvider(token));
-    const session: GraphSession = {
+    const session: GraphSession = pacePresenceRequests({
         attempt: (spec, remainingMs) => {
             attempts.graph += 1;
             return graphAttempt(client, spec, requestBudget(remainingMs), clock);
         },
         retry: (label, attempt) => retryUntilSettled({ label, baseMs: GRAPH_BASE_MS }, runtime, attempt),
-    };
+    }, { now: clock, sleep: settings.sleep });
 
     const own = await readOwnPresence(session);
     if (!own.ok) return failed(own);
