@@ -114,7 +114,7 @@ export const rosterScale: Benchmark = {
                         ],
                         notes: [
                             `Graph requests count top-level HTTP requests (a $batch once); Graph throttles each $batch step on its own, hence the steps column.`,
-                            `Verification: ${planned.lookupBatches} $batch + ${planned.presenceRequests} getPresencesByUserId + /me/presence + the service user's getPresencesByUserId; target ceil(N/300) + ceil(N/650) + 3 = ${requestTarget(ROSTER_AGENTS)}.`,
+                            `Verification: ${planned.lookupBatches} $batch + ${planned.presenceRequests} getPresencesByUserId + the service user's own getPresencesByUserId; target ceil(N/300) + ceil(N/650) + 3 = ${requestTarget(ROSTER_AGENTS)}.`,
                             `presence req / 30 s: the most presence requests (GET .../presence, getPresencesByUserId) the emulator saw in any 30 s; Graph allows ${PRESENCE_REQUEST_LIMIT}.`,
                         ],
                     },

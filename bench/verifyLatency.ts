@@ -1,5 +1,5 @@
-// One verification end to end: two token requests, /me/presence and getPresencesByUserId for the service
-// user, the sequence every `pulumi up` and `npm run verify` runs.
+// One verification end to end: two token requests and getPresencesByUserId for the service user, the
+// sequence every `pulumi up` and `npm run verify` runs.
 import { check, measured, stats, timeEach, type Benchmark } from "./harness";
 import { startBenchTenant, verifyOk } from "./tenant";
 

@@ -17,6 +17,9 @@ export const USAGE = `Usage: npm run emulator -- [options]
   --mfa-registration          the service user must register for MFA (AADSTS50079)
   --ca-block                  Conditional Access blocks the service user (AADSTS53003)
   --password-expired          the service user's password has expired (AADSTS50055)
+  --service-user-without-teams ANSWER
+                              the service user has no Teams licence; Graph answers its presence
+                              with presence-unknown (PresenceUnknown) or not-found (HTTP 404)
   --lockout-threshold N       wrong passwords before smart lockout (default 10)
   --throttle-every N          every N-th Graph request gets 429
   --retry-after-seconds N     Retry-After sent with a 429 (default 1)
@@ -32,10 +35,15 @@ const AGENTS: { userPrincipalName: string; availability: Availability; activity:
 
 export class UsageError extends Error {}
 
+const WITHOUT_TEAMS_ANSWERS: Readonly<Record<string, Faults["withoutTeamsPresence"]>> = {
+    "presence-unknown": "PresenceUnknown",
+    "not-found": "NotFound",
+};
+
 export interface EmulatorCliConfig {
     options: EmulatorOptions & { faults: Partial<Faults> };
     delegatedScopes?: string[];
-    serviceUserFaults: ("mfaRequired" | "mfaRegistrationRequired" | "conditionalAccessBlocked" | "passwordExpired")[];
+    serviceUserFaults: ("mfaRequired" | "mfaRegistrationRequired" | "conditionalAccessBlocked" | "passwordExpired" | "withoutTeams")[];
     help: boolean;
 }
 
@@ -64,6 +72,7 @@ export function parseEmulatorArgs(argv: string[]): EmulatorCliConfig {
                 "mfa-registration": { type: "boolean" },
                 "ca-block": { type: "boolean" },
                 "password-expired": { type: "boolean" },
+                "service-user-without-teams": { type: "string" },
                 "lockout-threshold": { type: "string" },
                 "throttle-every": { type: "string" },
                 "retry-after-seconds": { type: "string" },
@@ -100,6 +109,13 @@ export function parseEmulatorArgs(argv: string[]): EmulatorCliConfig {
     if (values["mfa-registration"]) serviceUserFaults.push("mfaRegistrationRequired");
     if (values["ca-block"]) serviceUserFaults.push("conditionalAccessBlocked");
     if (values["password-expired"]) serviceUserFaults.push("passwordExpired");
+    const withoutTeams = values["service-user-without-teams"];
+    if (withoutTeams !== undefined) {
+        const answer = Object.hasOwn(WITHOUT_TEAMS_ANSWERS, withoutTeams) ? WITHOUT_TEAMS_ANSWERS[withoutTeams] : undefined;
+        if (!answer) throw new UsageError(`--service-user-without-teams "${withoutTeams}" must be one of: ${Object.keys(WITHOUT_TEAMS_ANSWERS).join(", ")}`);
+        faults.withoutTeamsPresence = answer;
+        serviceUserFaults.push("withoutTeams");
+    }
     const delegatedScopes = values.scopes?.split(",").map((s) => s.trim()).filter(Boolean);
     return {
         options: {

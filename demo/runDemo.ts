@@ -103,7 +103,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         }
         {
             const agents = (verification as VerificationSummary).agents;
-            stdout(`      verified: scopes ${verification.grantedScopes?.join(" ")}; service user ${verification.availability}` +
+            stdout(`      verified: scopes ${verification.grantedScopes?.join(" ")}; service user ${verification.availability ?? "without Teams presence"}` +
                 (agents ? `; agents ${agents.resolved}/${agents.requested} read, without Teams presence: ${agents.presenceUnknown.join(", ") || "none"}` : ""));
         }
 

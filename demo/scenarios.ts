@@ -47,6 +47,14 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
         expectedCode: "blocked_by_conditional_access",
         before: ({ emulator, serviceUserPrincipalName }) => { emulator.faults.conditionalAccessBlocked.add(serviceUserPrincipalName); },
     },
+    "service-user-unlicensed": {
+        description: "the service user has no Teams licence (as the seed guide leaves it), and Microsoft Graph answers HTTP 404 for its presence; the connector does not need one, so the verification succeeds with a note",
+        expectedCode: "ok",
+        before: ({ emulator, serviceUserPrincipalName }) => {
+            emulator.faults.withoutTeams.add(serviceUserPrincipalName);
+            emulator.faults.withoutTeamsPresence = "NotFound";
+        },
+    },
 };
 
 export const SCENARIO_NAMES = Object.keys(SCENARIOS);

@@ -10,6 +10,8 @@ export function defaultFaults(overrides: Partial<Faults> = {}): Faults {
         mfaRegistrationRequired: new Set(),
         conditionalAccessBlocked: new Set(),
         passwordExpired: new Set(),
+        withoutTeams: new Set(),
+        withoutTeamsPresence: "PresenceUnknown",
         lockoutThreshold: 10,
         throttleEvery: 0,
         retryAfterSeconds: 1,

@@ -27,7 +27,7 @@ export class GraphApi implements GraphContext {
     constructor(
         readonly directory: EmulatedDirectory,
         readonly tokens: TokenService,
-        private readonly faults: Faults,
+        readonly faults: Faults,
         private readonly counters: FaultCounters,
         readonly now: () => Date,
         readonly log: (entry: LoggedRequest) => void,

@@ -93,6 +93,14 @@ export interface Faults {
     conditionalAccessBlocked: Set<string>;
     /** User object IDs or UPNs whose password has expired (AADSTS50055). */
     passwordExpired: Set<string>;
+    /** User object IDs or UPNs without a Teams licence. Microsoft documents presence as "only supported for
+     * Microsoft Teams users" and not what Graph answers for anyone else, so `withoutTeamsPresence` plays
+     * either plausible answer. */
+    withoutTeams: Set<string>;
+    /** How Graph answers presence reads for `withoutTeams` users: `PresenceUnknown` (their presence reads
+     * PresenceUnknown whatever `setPresence` said) or `NotFound` (HTTP 404 for them; getPresencesByUserId
+     * leaves them out, and answers 404 when no requested ID has a presence and one of them is such a user). */
+    withoutTeamsPresence: "PresenceUnknown" | "NotFound";
     /** Failed password attempts before smart lockout locks the account (AADSTS50053); 10 like Entra ID. */
     lockoutThreshold: number;
     /** How long a locked account stays locked; 60 s (Entra ID's initial lockout) when unset. */

@@ -36,6 +36,9 @@ export interface VerificationSummary {
     grantedScopes?: string[];
     availability?: string;
     activity?: string;
+    /** How Graph answered for the service user's own presence (information; only agents need Teams). */
+    serviceUserPresence?: VerificationReport["serviceUserPresence"];
+    notes?: string[];
     attempts?: VerificationReport["attempts"];
     elapsedMs?: number;
     agents?: VerificationReport["agents"];
@@ -66,6 +69,8 @@ export function summarize(report: VerificationReport): VerificationSummary {
         grantedScopes: report.grantedScopes,
         availability: report.availability,
         activity: report.activity,
+        ...(report.serviceUserPresence ? { serviceUserPresence: report.serviceUserPresence } : {}),
+        ...(report.notes ? { notes: report.notes } : {}),
         attempts: report.attempts,
         elapsedMs: report.elapsedMs,
         ...(report.agents ? { agents: report.agents } : {}),

@@ -1,11 +1,11 @@
 // The README, Pulumi.yaml and the code describe the same configuration, commands and codes.
 import { strict as assert } from "node:assert";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import { parseStackConfig, PROJECT_KEYS, TENANT_ID_KEY } from "../stack/config";
-import { DIAGNOSIS_CODES } from "../verifier";
-import { SCENARIO_NAMES } from "../demo/scenarios";
+import { DIAGNOSIS_CODES, REMEDIES } from "../verifier";
+import { SCENARIO_NAMES, SCENARIOS } from "../demo/scenarios";
 
 const root = join(__dirname, "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
@@ -61,8 +61,22 @@ describe("the documentation", () => {
         for (const name of SCENARIO_NAMES) assert.ok(readme.includes(`\`${name}\``), name);
     });
 
+    it("never claims the service user needs a Teams licence, which neither the connector nor Microsoft's documentation asks for", () => {
+        // The presence docs say only that presence is "only supported for Microsoft Teams users" (agents).
+        const texts: [string, string][] = [
+            ["README.md", readme],
+            ["ARCHITECTURE.md", readFileSync(join(root, "ARCHITECTURE.md"), "utf8")],
+            ["emulator/README.md", readFileSync(join(root, "emulator", "README.md"), "utf8")],
+            ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f): [string, string] => [`docs/${f}`, readFileSync(join(root, "docs", f), "utf8")]),
+            ...DIAGNOSIS_CODES.map((code): [string, string] => [`remedy ${code}`, REMEDIES[code]]),
+            ...SCENARIO_NAMES.map((name): [string, string] => [`scenario ${name}`, SCENARIOS[name].description]),
+        ];
+        const claim = /service user\b[^.|]*\b(needs|requires|must have|must hold)\s+(a|an|its own)\s[^.|]*licen[cs]e/i;
+        for (const [where, text] of texts) assert.doesNotMatch(text.replace(/\s+/g, " "), claim, where);
+    });
+
     it("mentions only npm scripts that exist", () => {
-        const mentioned = new Set([...readme.matchAll(/npm run ([a-z]+)/g)].map((m) => m[1]));
+        const mentioned = new Set([...readme.matchAll(/npm run ([a-z][a-z-]*)/g)].map((m) => m[1]));
         for (const name of mentioned) assert.ok(scripts[name], `npm run ${name} is documented but not in package.json`);
         for (const name of ["demo", "verify", "handoff", "emulator", "bench", "test"]) assert.ok(mentioned.has(name) || name === "test", name);
     });

@@ -100,7 +100,7 @@ export const REMEDIES: Readonly<Record<DiagnosisCode, string>> = {
     tenant_not_found:
         "Check directoryTenantId: it must be the Directory (tenant) ID from Entra admin center > Overview, and the cloud must match the tenant (--cloud public|usgovernment|china, or `authorityHost`).",
     presence_forbidden:
-        "Microsoft Graph refused to read presence: grant the delegated permission Presence.Read.All (add it to `delegatedPermissions`, keep `consent` enabled and run `pulumi up`; or App registrations > the app > API permissions > Grant admin consent). The service user also needs a Teams licence.",
+        "Microsoft Graph refused to read presence: grant the delegated permission Presence.Read.All (add it to `delegatedPermissions`, keep `consent` enabled and run `pulumi up`; or App registrations > the app > API permissions > Grant admin consent), then verify again.",
     throttled:
         "Microsoft throttled the requests (HTTP 429) until the verifier gave up. Presence allows 1,500 requests per 30 seconds per app and tenant: pause other jobs that use this app, then verify again or raise --timeout.",
     service_unavailable:

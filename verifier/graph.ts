@@ -1,5 +1,5 @@
 import { Client, GraphClientError, HTTPMessageHandler, ResponseType, type AuthenticationProvider, type Context, type Middleware } from "@microsoft/microsoft-graph-client";
-import { diagnoseGraphError, diagnoseNetworkError, diagnoseNoResponse, type GraphStage } from "./diagnosis";
+import { diagnoseGraphError, diagnoseNetworkError, diagnoseNoResponse, type Diagnosis, type GraphStage } from "./diagnosis";
 import { parseRetryAfter, type AttemptOutcome, type Settled } from "./retry";
 import { transportDetail } from "./signIn";
 
@@ -82,8 +82,12 @@ export interface GraphRequestSpec {
     stage: GraphStage;
 }
 
+/** A refusal keeps Graph's HTTP status and error code for callers that give one its own meaning (a 404 for
+ * the service user's presence is information, not a failure). */
+export type GraphOutcome = { ok: true; value: unknown } | { ok: false; diagnosis: Diagnosis; status?: number; graphCode?: string };
+
 /** One Graph request, classified; no retry. Returns the parsed JSON body on 2xx. */
-export async function graphAttempt(client: Client, spec: GraphRequestSpec, timeoutMs: number, now: () => number): Promise<AttemptOutcome<unknown>> {
+export async function graphAttempt(client: Client, spec: GraphRequestSpec, timeoutMs: number, now: () => number): Promise<GraphOutcome> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), Math.max(1, timeoutMs));
     try {
@@ -93,11 +97,14 @@ export async function graphAttempt(client: Client, spec: GraphRequestSpec, timeo
         const text = await response.text();
         const body = parseJson(text);
         if (response.ok) return { ok: true, value: body };
-        const graphCode = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
+        const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
+        const graphCode = typeof code === "string" ? code : undefined;
         const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now());
         return {
             ok: false,
-            diagnosis: diagnoseGraphError(spec.where, spec.stage, response.status, typeof graphCode === "string" ? graphCode : undefined, retryAfterMs),
+            diagnosis: diagnoseGraphError(spec.where, spec.stage, response.status, graphCode, retryAfterMs),
+            status: response.status,
+            ...(graphCode !== undefined ? { graphCode } : {}),
         };
     } catch (error) {
         if (controller.signal.aborted) return { ok: false, diagnosis: diagnoseNoResponse(spec.where) };
@@ -121,7 +128,7 @@ function parseJson(text: string): unknown {
 /** What presence and roster reads need: single requests and the verification's retry loop. */
 export interface GraphSession {
     /** One request, no retry. */
-    attempt(spec: GraphRequestSpec, remainingMs: number): Promise<AttemptOutcome<unknown>>;
+    attempt(spec: GraphRequestSpec, remainingMs: number): Promise<GraphOutcome>;
     /** Retries `attempt` within the verification's deadline. */
     retry<T>(label: string, attempt: (remainingMs: number) => Promise<AttemptOutcome<T>>): Promise<Settled<T>>;
 }

@@ -28,10 +28,69 @@ function parsed<T>(settled: Settled<unknown>, schema: z.ZodType<T>, where: strin
     return { ok: false, diagnosis: unexpectedShape(where), gaveUp: false, attempts: 1 };
 }
 
-/** The service user's own presence; its `id` is the service user's object ID. */
-export async function readOwnPresence(session: GraphSession): Promise<Settled<Presence>> {
-    const where = "Graph GET /me/presence";
-    return parsed(await callGraph(session, { method: "GET", path: "/me/presence", where, stage: "presence" }), presenceSchema, where);
+// Graph's metadata declares availability and activity nullable (msgraph-metadata
+// clean_v10_metadata/cleanMetadata.xml, EntityType "presence"); for the service user, whose presence is
+// information only, a null must not read as a malformed answer.
+const ownPresencesSchema = z.object({
+    value: z.array(z.object({ id: z.string().min(1), availability: z.string().nullable().optional(), activity: z.string().nullable().optional() })),
+});
+
+/**
+ * How Graph answered for the service user's own presence: `read` (a Teams presence), `PresenceUnknown`
+ * (or no availability at all), `absent` (its ID left out of the answer) or `notFound` (HTTP 404). Microsoft
+ * documents presence as "only supported for Microsoft Teams users" (learn.microsoft.com/graph/api/resources/presence)
+ * and not what it answers for anyone else, so every one of these but `read` means "no Teams presence".
+ */
+export type ServiceUserPresence = "read" | "PresenceUnknown" | "absent" | "notFound";
+
+export interface OwnPresence {
+    outcome: ServiceUserPresence;
+    /** Set when Graph returned an entry with an availability. */
+    presence?: Presence;
+}
+
+type OwnAnswer = z.infer<typeof ownPresencesSchema>;
+
+/** Pure: what a getPresencesByUserId answer (or its 404) says about the service user. */
+export function ownPresenceFrom(id: string, answer: OwnAnswer | "notFound"): OwnPresence {
+    if (answer === "notFound") return { outcome: "notFound" };
+    const entry = answer.value.find((p) => p.id.toLowerCase() === id.toLowerCase());
+    if (!entry) return { outcome: "absent" };
+    if (typeof entry.availability !== "string") return { outcome: "PresenceUnknown" };
+    const presence: Presence = { id: entry.id, availability: entry.availability, ...(typeof entry.activity === "string" ? { activity: entry.activity } : {}) };
+    return { outcome: entry.availability === "PresenceUnknown" ? "PresenceUnknown" : "read", presence };
+}
+
+const HOW_GRAPH_ANSWERED: Readonly<Record<Exclude<ServiceUserPresence, "read">, string>> = {
+    PresenceUnknown: "it answered PresenceUnknown",
+    absent: "its object ID was left out of the answer",
+    notFound: "Microsoft Graph answered HTTP 404 for it",
+};
+
+/** The note a verification carries when the service user has no Teams presence; it never fails one. */
+export function noTeamsPresenceNote(outcome: Exclude<ServiceUserPresence, "read">): string {
+    return `The service user has no Teams presence (${HOW_GRAPH_ANSWERED[outcome]}) — expected without a Teams licence; agents need one, since Microsoft Graph serves presence only for Microsoft Teams users.`;
+}
+
+const NOT_FOUND = Symbol("HTTP 404");
+
+/**
+ * The service user's presence, read the way the connector reads its agents': getPresencesByUserId with its
+ * object ID, alone, so that a 404 can only be about it. A 401 or 403, a malformed answer and every
+ * transient error stay failures with their own codes.
+ */
+export async function readServiceUserPresence(session: GraphSession, id: string): Promise<Settled<OwnPresence>> {
+    const where = "Graph POST /communications/getPresencesByUserId (service user)";
+    const spec = { method: "POST", path: "/communications/getPresencesByUserId", body: { ids: [id] }, where, stage: "presence" } as const;
+    const settled = await session.retry<unknown>(where, async (remainingMs) => {
+        const outcome = await session.attempt(spec, remainingMs);
+        // Only Graph's own 404 (an error body with a code) counts, not a proxy's or a wrong endpoint's page.
+        if (!outcome.ok && outcome.status === 404 && outcome.graphCode !== undefined) return { ok: true, value: NOT_FOUND };
+        return outcome;
+    });
+    if (settled.ok && settled.value === NOT_FOUND) return { ok: true, value: ownPresenceFrom(id, "notFound") };
+    const answer = parsed(settled, ownPresencesSchema, where);
+    return answer.ok ? { ok: true, value: ownPresenceFrom(id, answer.value) } : answer;
 }
 
 /** Presence for many object IDs, the way the connector polls: getPresencesByUserId in chunks of 650. */

@@ -1,4 +1,5 @@
 import type { DiagnosisCode } from "./diagnosis";
+import type { ServiceUserPresence } from "./presence";
 import type { AgentSummary } from "./roster";
 
 /** Options for one verification. Endpoints come from `cloudEndpoints()` or explicit URLs. */
@@ -47,10 +48,16 @@ export interface VerificationReport {
     /** Delegated permissions the token lacks (consent_missing). */
     missingScopes?: string[];
     grantedScopes: string[];
-    /** The service user's own presence. */
+    /** The service user's own presence, when Graph returned one (information only; see serviceUserPresence). */
     availability?: string;
     activity?: string;
+    /** From the access token's `oid` claim (or GET /me for an opaque token). */
     serviceUserObjectId?: string;
+    /** How Graph answered getPresencesByUserId for the service user; only `read` means it is a Teams user,
+     * and none of these fails a verification (the connector never reads its own presence). */
+    serviceUserPresence?: ServiceUserPresence;
+    /** Information that did not fail the verification, e.g. that the service user has no Teams presence. */
+    notes?: string[];
     attempts: VerificationAttempts;
     elapsedMs: number;
     agents?: AgentSummary;

@@ -2,12 +2,13 @@ import type { Handoff } from "../handoff/types";
 import { remedyFor, diagnoseMissingScopes, type Diagnosis } from "./diagnosis";
 import { createGraphClient, graphAttempt, SignedInUserTokenProvider, type GraphSession } from "./graph";
 import { pacePresenceRequests } from "./pacing";
-import { readOwnPresence, readPresences } from "./presence";
+import { noTeamsPresenceNote, readServiceUserPresence } from "./presence";
 import { redact } from "./redact";
 import type { VerificationAttempts, VerificationReport, VerifyOptions } from "./report";
 import { retryUntilSettled, type AttemptOutcome, type GiveUpReason, type RetryRuntime, type Settled } from "./retry";
 import { checkAgents, type AgentSummary } from "./roster";
 import { DEFAULT_EXPECTED_SCOPES, grantedScopes, missingScopes } from "./scopes";
+import { serviceUserObjectId } from "./serviceUser";
 import { GRANT_LABELS, requestToken, type TokenEndpoint } from "./signIn";
 
 /** Smart lockout locks after 10 failed passwords; the verifier spends at most half of that. */
@@ -189,22 +190,31 @@ async function run(
         retry: (label, attempt) => retryUntilSettled({ label, baseMs: GRAPH_BASE_MS }, runtime, attempt),
     }, { now: clock, sleep: settings.sleep });
 
-    const own = await readOwnPresence(session);
+    // The connector reads presence by object ID (getPresencesByUserId), so that is the call to prove. The
+    // service user's own presence is information only: the connector never reads it, and a service user
+    // without a Teams licence (the seed guide assigns none) has no Teams presence.
+    const self = await serviceUserObjectId(session, token);
+    if (!self.ok) return failed(self);
+    partial.serviceUserObjectId = self.value.id;
+    const own = await readServiceUserPresence(session, self.value.id);
     if (!own.ok) return failed(own);
-    partial.serviceUserObjectId = own.value.id;
-    partial.availability = own.value.availability;
-    partial.activity = own.value.activity;
-    progress(`Service user presence: ${own.value.availability}${own.value.activity ? ` / ${own.value.activity}` : ""}`);
-
-    // The connector polls by object ID, so prove that call works too, not just /me/presence.
-    const byId = await readPresences(session, [own.value.id]);
-    if (!byId.ok) return failed(byId);
-    if (!byId.value.has(own.value.id.toLowerCase())) {
-        return finish({ code: "unknown_error", transient: false, message: "getPresencesByUserId returned no presence for the service user's own object ID." }, undefined);
+    partial.serviceUserPresence = own.value.outcome;
+    let readText = "Microsoft Graph answered the connector's presence request by object ID";
+    if (own.value.presence) {
+        const { availability, activity } = own.value.presence;
+        partial.availability = availability;
+        if (activity !== undefined) partial.activity = activity;
+        progress(`Service user presence: ${availability}${activity ? ` / ${activity}` : ""}`);
+        if (own.value.outcome === "read") readText = `read presence by object ID (service user: ${availability}${activity ? ` / ${activity}` : ""})`;
     }
+    const hasAgents = settings.agents !== undefined && settings.agents.length > 0;
+    const notes = own.value.outcome === "read" ? [] : [noTeamsPresenceNote(own.value.outcome)];
+    if (notes.length > 0 && !hasAgents) notes.push("List agents in verifyAgents (npm run verify: --agents) to prove that a Teams user's presence can be read.");
+    for (const note of notes) progress(`Note: ${note}`);
+    partial.notes = notes;
 
     let agentText = "";
-    if (settings.agents && settings.agents.length > 0) {
+    if (settings.agents && hasAgents) {
         const roster = await checkAgents(session, settings.agents, clock);
         partial.agents = roster.summary;
         progress(`Agents: ${describeAgents(roster.summary)}`);
@@ -215,7 +225,7 @@ async function run(
     return finish(
         undefined,
         undefined,
-        `Signed in as ${handoff.userEmail} the way the jtel connector does and read presence (${own.value.availability}${own.value.activity ? ` / ${own.value.activity}` : ""}).${agentText}`,
+        `Signed in as ${handoff.userEmail} the way the jtel connector does and ${readText}.${agentText}${notes.map((n) => ` ${n}`).join("")}`,
     );
 }
 
@@ -242,6 +252,8 @@ function pick(partial: Partial<VerificationReport>): Partial<VerificationReport>
     if (partial.availability !== undefined) out.availability = partial.availability;
     if (partial.activity !== undefined) out.activity = partial.activity;
     if (partial.serviceUserObjectId !== undefined) out.serviceUserObjectId = partial.serviceUserObjectId;
+    if (partial.serviceUserPresence !== undefined) out.serviceUserPresence = partial.serviceUserPresence;
+    if (partial.notes !== undefined && partial.notes.length > 0) out.notes = partial.notes;
     if (partial.agents !== undefined) out.agents = partial.agents;
     return out;
 }

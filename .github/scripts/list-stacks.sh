@@ -7,8 +7,9 @@ set -euo pipefail
 cd "${1:-$(dirname "$0")/../..}"
 shopt -s nullglob
 
-# Pulumi's own rule for stack names; it also keeps the names safe in environment names and shell words.
-valid='^[A-Za-z0-9][A-Za-z0-9._-]*$'
+# fleet/stacks.ts STACK_NAME: the name becomes GitHub environments, a state container and a Key Vault key
+# (test/fleet/stacks.test.ts keeps the two rules in step). It also keeps the names safe in shell words.
+valid='^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$'
 
 stacks=()
 for file in Pulumi.*.yaml; do
@@ -16,7 +17,7 @@ for file in Pulumi.*.yaml; do
   stack="${stack%.yaml}"
   [[ "$stack" == dev ]] && continue
   if [[ ! "$stack" =~ $valid ]]; then
-    echo "::error file=$file::A stack name may contain only letters, digits, '.', '_' and '-'; rename $file." >&2
+    echo "::error file=$file::A stack name may contain only lower-case letters, digits and inner hyphens (1-40 characters); rename $file." >&2
     exit 1
   fi
   stacks+=("$stack")

@@ -1,11 +1,25 @@
 // Presence: /me/presence, /users/{id}/presence and getPresencesByUserId.
+import type { DirectoryError } from "../directory";
+import { userListed } from "../faults";
 import type { UserRecord } from "../types";
 import { fail, forbidden, notFound, objectBody, ok, permitted, type GraphContext, type GraphResult, type RouteContext, type RouteRegistrar } from "./support";
 
 export const MAX_PRESENCE_IDS = 650;
 
-function presenceOf(user: UserRecord): { id: string; availability: string; activity: string } {
-    return { id: user.id, availability: user.presence.availability, activity: user.presence.activity };
+type PresenceView = { id: string; availability: string; activity: string };
+
+/** Presence exists "only for Microsoft Teams users" (learn.microsoft.com/graph/api/resources/presence); for a
+ * user without Teams this is PresenceUnknown or, in the `NotFound` variant, nothing at all. */
+function presenceOf(g: GraphContext, user: UserRecord): PresenceView | undefined {
+    if (!userListed(g.faults.withoutTeams, user)) {
+        return { id: user.id, availability: user.presence.availability, activity: user.presence.activity };
+    }
+    if (g.faults.withoutTeamsPresence === "NotFound") return undefined;
+    return { id: user.id, availability: "PresenceUnknown", activity: "PresenceUnknown" };
+}
+
+function noPresence(id: string): DirectoryError {
+    return fail(404, "NotFound", `No presence found for user '${id}'. Presence is only available for Microsoft Teams users.`);
 }
 
 /** The signed-in user of a delegated token; app tokens get Graph's 400. */
@@ -18,7 +32,8 @@ export function signedInUser(g: GraphContext, ctx: RouteContext): UserRecord {
     return user;
 }
 
-/** Unknown IDs are left out of the answer rather than reported as PresenceUnknown. */
+/** Unknown IDs are left out of the answer rather than reported as PresenceUnknown, and so are users without
+ * Teams in the `NotFound` variant, unless nobody asked for has a presence: then the whole call is a 404. */
 function presencesByUserId(g: GraphContext, ctx: RouteContext): GraphResult {
     if (!permitted(ctx.principal, ["Presence.Read.All"])) throw forbidden("Presence.Read.All");
     const ids = objectBody(ctx.request).ids;
@@ -28,10 +43,15 @@ function presencesByUserId(g: GraphContext, ctx: RouteContext): GraphResult {
     if (ids.length === 0 || ids.length > MAX_PRESENCE_IDS) {
         throw fail(400, "BadRequest", `'ids' holds ${ids.length} IDs; getPresencesByUserId takes 1 to ${MAX_PRESENCE_IDS}.`);
     }
+    let withoutTeams: string | undefined;
     const value = [...new Set(ids as string[])].flatMap((id) => {
         const user = g.directory.visibleUser(id);
-        return user && user.id === id ? [presenceOf(user)] : [];
+        if (!user || user.id !== id) return [];
+        const presence = presenceOf(g, user);
+        withoutTeams ??= presence ? undefined : id;
+        return presence ? [presence] : [];
     });
+    if (value.length === 0 && withoutTeams !== undefined) throw noPresence(withoutTeams);
     return ok({ "@odata.context": g.context("Collection(microsoft.graph.presence)"), value });
 }
 
@@ -39,14 +59,18 @@ export function presenceRoutes(route: RouteRegistrar, g: GraphContext): void {
     route("GET", "/me/presence", (ctx) => {
         const me = signedInUser(g, ctx);
         if (!permitted(ctx.principal, ["Presence.Read", "Presence.Read.All"])) throw forbidden("Presence.Read");
-        return ok({ "@odata.context": g.context(`users('${me.id}')/presence/$entity`), ...presenceOf(me) });
+        const presence = presenceOf(g, me);
+        if (!presence) throw noPresence(me.id);
+        return ok({ "@odata.context": g.context(`users('${me.id}')/presence/$entity`), ...presence });
     });
     route("GET", "/users/:id/presence", (ctx) => {
         if (!permitted(ctx.principal, ["Presence.Read.All"])) throw forbidden("Presence.Read.All");
         const user = g.directory.visibleUser(ctx.params[0]);
         // Presence is addressed by object ID only; a UPN finds nothing, as in Graph.
         if (!user || user.id !== ctx.params[0]) throw fail(404, "NotFound", `No presence found for user '${ctx.params[0]}'. Presence takes the user's object ID.`);
-        return ok({ "@odata.context": g.context(`users('${user.id}')/presence/$entity`), ...presenceOf(user) });
+        const presence = presenceOf(g, user);
+        if (!presence) throw noPresence(user.id);
+        return ok({ "@odata.context": g.context(`users('${user.id}')/presence/$entity`), ...presence });
     });
     route("POST", "/communications/getPresencesByUserId", (ctx) => presencesByUserId(g, ctx));
 }

@@ -2,7 +2,7 @@
 // filter parsing, permission checks and the look-ups that answer 404 the way Graph does.
 import { DirectoryError, type EmulatedDirectory } from "../directory";
 import type { Principal, TokenService } from "../tokens";
-import type { ApplicationRecord, DelegatedGrantRecord, LoggedRequest, ServicePrincipalRecord, UserRecord } from "../types";
+import type { ApplicationRecord, DelegatedGrantRecord, Faults, LoggedRequest, ServicePrincipalRecord, UserRecord } from "../types";
 
 /** Marks a request body that was present but not JSON. */
 export const UNREADABLE_BODY = Symbol("unreadable body");
@@ -39,6 +39,8 @@ export type RouteRegistrar = (method: string, template: string, handler: Handler
 export interface GraphContext {
     readonly directory: EmulatedDirectory;
     readonly tokens: TokenService;
+    /** The live fault switches (presence reads consult `withoutTeams`). */
+    readonly faults: Readonly<Faults>;
     readonly now: () => Date;
     readonly log: (entry: LoggedRequest) => void;
     /** Runs a request through routing, throttling and token checks ($batch steps use it). */

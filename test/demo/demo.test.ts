@@ -97,6 +97,15 @@ describe("npm run demo", function () {
         assertNoSecret(run);
     });
 
+    it("verifies the service-user-unlicensed scenario with a note and exits 0: the connector needs no Teams licence for its service user", async () => {
+        const run = await runCli(["--scenario", "service-user-unlicensed"]);
+        assert.equal(run.code, 0, run.out.join("\n"));
+        const text = run.out.join("\n");
+        assert.match(text, /verify: Note: The service user has no Teams presence \(Microsoft Graph answered HTTP 404 for it\) — expected without a Teams licence; agents need one/);
+        assert.match(text, /verified: scopes .*; service user without Teams presence; agents 4\/4 read/);
+        assert.ok(text.includes("[4/4] Handoff for the jtel contact:"));
+    });
+
     it("rejects an unknown scenario or date, naming the flag and what is allowed", async () => {
         const scenario = await runCli(["--scenario", "nope"]);
         assert.equal(scenario.code, 2);

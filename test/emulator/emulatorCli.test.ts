@@ -14,6 +14,15 @@ describe("npm run emulator: arguments", () => {
         assert.deepEqual(config.serviceUserFaults, ["mfaRequired", "conditionalAccessBlocked"]);
     });
 
+    it("switches the service user to no Teams licence with either answer of --service-user-without-teams", () => {
+        const notFound = parseEmulatorArgs(["--service-user-without-teams", "not-found"]);
+        assert.deepEqual(notFound.options.faults, { withoutTeamsPresence: "NotFound" });
+        assert.deepEqual(notFound.serviceUserFaults, ["withoutTeams"]);
+        assert.equal(parseEmulatorArgs(["--service-user-without-teams", "presence-unknown"]).options.faults.withoutTeamsPresence, "PresenceUnknown");
+        assert.throws(() => parseEmulatorArgs(["--service-user-without-teams", "toString"]),
+            (e: unknown) => e instanceof UsageError && /--service-user-without-teams "toString" must be one of: presence-unknown, not-found/.test(e.message));
+    });
+
     it("takes the delegated scopes as a comma-separated list", () => {
         assert.deepEqual(parseEmulatorArgs(["--scopes", "User.Read, Presence.Read.All,User.ReadBasic.All"]).delegatedScopes, ["User.Read", "Presence.Read.All", "User.ReadBasic.All"]);
     });

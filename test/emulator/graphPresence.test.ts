@@ -188,6 +188,65 @@ describe("emulator Graph: presence", () => {
     });
 });
 
+describe("emulator Graph: a user without Teams (faults.withoutTeams)", () => {
+    // Microsoft documents presence as "only supported for Microsoft Teams users"
+    // (learn.microsoft.com/graph/api/resources/presence) and not the answer for anyone else; the emulator plays both.
+    let emulator: Emulator;
+    let seed: ReturnType<Emulator["directory"]["seedPresenceSetup"]>;
+    let token: string;
+
+    beforeEach(async () => {
+        emulator = await startEmulator();
+        seed = emulator.directory.seedPresenceSetup({ agents: [{ userPrincipalName: "anna@contoso.example", availability: "Busy", activity: "InACall" }] });
+        emulator.directory.setPresence(seed.serviceUserObjectId, "Available");
+        token = await signIn(emulator, seed.handoff);
+    });
+
+    afterEach(() => emulator.close());
+
+    const byId = (ids: string[]) => graph(emulator, "POST", "/communications/getPresencesByUserId", { token, body: { ids } });
+
+    it("is off by default: a user's presence is what setPresence said", async () => {
+        assert.equal((await graph(emulator, "GET", "/me/presence", { token })).body.availability, "Available");
+    });
+
+    it("answers PresenceUnknown for a listed user on every presence route in the PresenceUnknown variant, whatever setPresence said", async () => {
+        emulator.faults.withoutTeams.add(seed.handoff.userEmail.toUpperCase());
+        const me = await graph(emulator, "GET", "/me/presence", { token });
+        assert.deepEqual([me.status, me.body.availability, me.body.activity], [200, "PresenceUnknown", "PresenceUnknown"]);
+        const user = await graph(emulator, "GET", `/users/${seed.serviceUserObjectId}/presence`, { token });
+        assert.deepEqual([user.status, user.body.availability], [200, "PresenceUnknown"]);
+        const both = await byId([seed.serviceUserObjectId, seed.agentObjectIds[0]]);
+        assert.deepEqual(both.body.value, [
+            { id: seed.serviceUserObjectId, availability: "PresenceUnknown", activity: "PresenceUnknown" },
+            { id: seed.agentObjectIds[0], availability: "Busy", activity: "InACall" },
+        ]);
+    });
+
+    it("answers 404 NotFound for a listed user in the NotFound variant, and leaves it out when others are asked for too", async () => {
+        emulator.faults.withoutTeams.add(seed.serviceUserObjectId);
+        emulator.faults.withoutTeamsPresence = "NotFound";
+        const me = await graph(emulator, "GET", "/me/presence", { token });
+        assert.deepEqual([me.status, me.body.error.code], [404, "NotFound"]);
+        assert.equal((await graph(emulator, "GET", `/users/${seed.serviceUserObjectId}/presence`, { token })).status, 404);
+        const alone = await byId([seed.serviceUserObjectId]);
+        assert.deepEqual([alone.status, alone.body.error.code], [404, "NotFound"]);
+        const withAgent = await byId([seed.serviceUserObjectId, seed.agentObjectIds[0]]);
+        assert.equal(withAgent.status, 200);
+        assert.deepEqual(withAgent.body.value.map((p: { id: string }) => p.id), [seed.agentObjectIds[0]]);
+        // An unknown ID alone is still a 200 with an empty value: the 404 belongs to users without Teams.
+        assert.deepEqual((await byId(["00000000-0000-0000-0000-000000000001"])).body.value, []);
+    });
+
+    it("still refuses a token without Presence.Read.All with 403 before answering 404", async () => {
+        emulator.faults.withoutTeamsPresence = "NotFound";
+        const narrow = emulator.directory.seedPresenceSetup({ delegatedScopes: ["User.Read"] });
+        emulator.faults.withoutTeams.add(narrow.serviceUserObjectId);
+        const result = await graph(emulator, "POST", "/communications/getPresencesByUserId", { token: await signIn(emulator, narrow.handoff), body: { ids: [narrow.serviceUserObjectId] } });
+        assert.equal(result.status, 403);
+    });
+});
+
 describe("emulator Graph: user look-up", () => {
     let emulator: Emulator;
     let seed: ReturnType<Emulator["directory"]["seedPresenceSetup"]>;

@@ -2,87 +2,44 @@
 // Each rule is a pure function from the parsed workflows to a list of violations, so the rules are
 // checked against the real files and, under "each rule can fail", against broken copies of them.
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import yaml from "js-yaml";
-
-const root = join(__dirname, "..", "..");
-const workflowDir = join(root, ".github", "workflows");
-const scriptDir = join(root, ".github", "scripts");
-
-interface Step {
-    name?: string;
-    id?: string;
-    if?: string;
-    uses?: string;
-    run?: string;
-    shell?: string;
-    with?: Record<string, unknown>;
-    env?: Record<string, unknown>;
-}
-
-interface Job {
-    name?: string;
-    needs?: string | string[];
-    if?: string;
-    environment?: string | { name: string };
-    concurrency?: string | { group: string; "cancel-in-progress"?: boolean | string };
-    permissions?: string | Record<string, string>;
-    strategy?: { "fail-fast"?: boolean; matrix?: Record<string, unknown> };
-    env?: Record<string, unknown>;
-    outputs?: Record<string, string>;
-    steps?: Step[];
-}
-
-interface Workflow {
-    name: string;
-    on: Record<string, unknown>;
-    permissions?: string | Record<string, string>;
-    env?: Record<string, unknown>;
-    jobs: Record<string, Job>;
-}
-
-type Workflows = Record<string, Workflow>;
-
-function loadWorkflows(): Workflows {
-    const files = readdirSync(workflowDir).filter((f) => /\.ya?ml$/.test(f)).sort();
-    return Object.fromEntries(files.map((f) => [f, yaml.load(readFileSync(join(workflowDir, f), "utf8")) as Workflow]));
-}
+import {
+    ALL_CONTEXTS, commandsFor, concurrencyGroup, DISPATCH_BRANCH, DISPATCH_MAIN, eachJob, environmentKind, environmentName, evaluate, FORK_PR,
+    isPulumiAction, jobsFor, loadWorkflows, LOCKING_COMMANDS, permissionsOf, PUSH_BRANCH, PUSH_MAIN, pulumiCommand, root,
+    runsProgram, SAME_REPO_PR, SCHEDULE, scriptDir, strings, upJobs, workflowDir, workflowFiles,
+    type Step, type Workflows,
+} from "./workflowModel";
 
 const workflows = loadWorkflows();
 
-/** Majors checked against each action's releases (node24 runtimes); bumping one is a one-line change here. */
-const PINNED_ACTIONS: Record<string, string> = {
-    "actions/checkout": "v7",
-    "actions/setup-node": "v7",
-    "azure/login": "v3",
-    "pulumi/actions": "v7",
+/**
+ * Every action, pinned to the commit its release tag points at (read with `git show-ref --tags` and
+ * `git rev-parse TAG^{commit}` from each action's repository; azure/login's tags are annotated, so the commit
+ * is the tag's target, not the tag object). Bumping one: docs/gitops.md, "Bumping the toolchain".
+ */
+const PINNED_ACTIONS: Record<string, { sha: string; version: string }> = {
+    "actions/checkout": { sha: "3d3c42e5aac5ba805825da76410c181273ba90b1", version: "v7.0.1" },
+    "actions/setup-node": { sha: "820762786026740c76f36085b0efc47a31fe5020", version: "v7.0.0" },
+    "actions/upload-artifact": { sha: "bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", version: "v7.0.0" },
+    "actions/download-artifact": { sha: "3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c", version: "v8.0.1" },
+    "azure/login": { sha: "f5d393ae46f8fde4be8b75f32e3fc50e654ad0ca", version: "v3.0.1" },
+    "pulumi/actions": { sha: "8e5e406f4007fca908480587cb9893c07090f58d", version: "v7.0.0" },
 };
-/** The only stored secret: the state passphrase, for stacks that do not use an azurekeyvault:// provider. */
-const ALLOWED_SECRETS = ["PULUMI_CONFIG_PASSPHRASE"];
-const PROGRAM_COMMANDS = ["preview", "up", "refresh", "destroy"];
 
-// ---------------------------------------------------------------------------------------------------------
-// Reading workflows
+const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string; engines?: { node?: string } }> };
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { engines: { node: string }; scripts: Record<string, string> };
+/** The Pulumi CLI the workflows install: the release of the locked @pulumi/pulumi SDK (one tag, pulumi/pulumi vX.Y.Z). */
+const PULUMI_VERSION = lock.packages["node_modules/@pulumi/pulumi"].version;
+const ENGINES_MIN = Number(/^>=(\d+)$/.exec(pkg.engines.node)?.[1]);
+/** Node.js LTS lines the tests run on: 22 in .ci/run (npm's node@22) and GitHub's ci.yml, 24 in ci.yml. */
+const TESTED_NODE = [22, 24];
+const TRUSTED_TRIGGERS = ["pull_request", "push", "schedule", "workflow_dispatch"];
 
-function* eachJob(wfs: Workflows): Generator<{ file: string; id: string; job: Job }> {
-    for (const [file, wf] of Object.entries(wfs)) for (const [id, job] of Object.entries(wf.jobs)) yield { file, id, job };
-}
-
-function isPulumiAction(step: Step): boolean {
-    return step.uses?.startsWith("pulumi/actions@") ?? false;
-}
-
-/** The pulumi command a pulumi/actions step runs; undefined for the install-only form. */
-function pulumiCommand(step: Step): string | undefined {
-    return isPulumiAction(step) ? (step.with?.command as string | undefined) : undefined;
-}
-
-/** A step that runs the Pulumi program (and so the azuread provider). */
-function runsProgram(step: Step): boolean {
-    return PROGRAM_COMMANDS.includes(pulumiCommand(step) ?? "");
+function runsNpmCi(step: Step): boolean {
+    return /^npm ci\b/m.test(step.run ?? "");
 }
 
 /** Any step that needs the Pulumi CLI or runs the program. */
@@ -90,95 +47,53 @@ function usesPulumi(step: Step): boolean {
     return isPulumiAction(step) || /(^|[\s|;&(])pulumi\s/m.test(step.run ?? "");
 }
 
-function runsNpmCi(step: Step): boolean {
-    return /^npm ci\b/m.test(step.run ?? "");
-}
-
 function stepLabel(file: string, jobId: string, step: Step, index: number): string {
     return `${file} ${jobId} step ${index + 1} (${step.name ?? step.id ?? step.uses ?? step.run?.split("\n")[0]})`;
-}
-
-function environmentName(job: Job): string | undefined {
-    return typeof job.environment === "string" ? job.environment : job.environment?.name;
-}
-
-function permissionsOf(job: Job): Record<string, string> {
-    return typeof job.permissions === "object" ? job.permissions : {};
-}
-
-/** Every string anywhere in a value, for scans that must not depend on where a reference sits. */
-function strings(value: unknown): string[] {
-    if (typeof value === "string") return [value];
-    if (Array.isArray(value)) return value.flatMap(strings);
-    if (value !== null && typeof value === "object") return Object.values(value).flatMap(strings);
-    return [];
-}
-
-// GitHub expressions in job `if:` conditions, evaluated for a simulated event. Only comparisons, && and ||
-// on github/needs/inputs are supported; anything else throws, so a new construct is noticed, not guessed.
-interface EventContext {
-    github: { event_name: string; ref: string; repository: string; event: Record<string, unknown> };
-    needs: Record<string, { outputs: Record<string, string> }>;
-    inputs: Record<string, string>;
-}
-
-function evaluate(expression: string | undefined, ctx: EventContext): boolean {
-    if (expression === undefined) return true;
-    const js = expression.replace(/^\s*\$\{\{|\}\}\s*$/g, "").replace(/\s+/g, " ").replace(/ == /g, " === ").replace(/ != /g, " !== ");
-    if (!/^[\w\s.'/[\]=!&|()-]+$/.test(js) || /\b(?!github|needs|inputs)[a-zA-Z_]+\(/.test(js)) {
-        throw new Error(`unsupported job condition: ${expression}`);
-    }
-    return Boolean(new Function("github", "needs", "inputs", `return (${js});`)(ctx.github, ctx.needs, ctx.inputs));
-}
-
-const REPO = "jtel/jtel-teams-presence";
-
-function context(event: string, ref: string, extra: Record<string, unknown> = {}): EventContext {
-    return {
-        github: { event_name: event, ref, repository: REPO, event: extra },
-        needs: { stacks: { outputs: { stacks: '["contoso"]' } } },
-        inputs: {},
-    };
-}
-
-const SAME_REPO_PR = context("pull_request", "refs/pull/7/merge", { pull_request: { number: 7, head: { repo: { full_name: REPO } } } });
-const FORK_PR = context("pull_request", "refs/pull/8/merge", { pull_request: { number: 8, head: { repo: { full_name: "someone/fork" } } } });
-const PUSH_MAIN = context("push", "refs/heads/main");
-const SCHEDULE = context("schedule", "refs/heads/main");
-const DISPATCH_MAIN = context("workflow_dispatch", "refs/heads/main");
-const DISPATCH_BRANCH = context("workflow_dispatch", "refs/heads/feature");
-
-/** The jobs that would run for an event (needs assumed to succeed). */
-function jobsFor(wfs: Workflows, ctx: EventContext): { file: string; id: string; job: Job }[] {
-    return [...eachJob(wfs)].filter(({ file, job }) => ctx.github.event_name in wfs[file].on && evaluate(job.if, ctx));
-}
-
-/** The pulumi commands an event runs, as "file job command". */
-function commandsFor(wfs: Workflows, ctx: EventContext): string[] {
-    return jobsFor(wfs, ctx).flatMap(({ file, id, job }) =>
-        (job.steps ?? []).filter(runsProgram).map((step) => `${file} ${id} ${pulumiCommand(step)}`));
-}
-
-function upJobs(wfs: Workflows): { file: string; id: string; job: Job }[] {
-    return [...eachJob(wfs)].filter(({ job }) => (job.steps ?? []).some((s) => pulumiCommand(s) === "up"));
-}
-
-function concurrencyGroup(job: Job): string | undefined {
-    return typeof job.concurrency === "string" ? job.concurrency : job.concurrency?.group;
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Rules: each returns what is wrong, in words a reviewer can act on.
 
 const rules = {
-    pinnedMajors(wfs: Workflows): string[] {
+    pinnedByCommit(wfs: Workflows): string[] {
         const out: string[] = [];
         for (const { file, id, job } of eachJob(wfs)) {
             (job.steps ?? []).forEach((step, i) => {
                 if (step.uses === undefined || step.uses.startsWith("./")) return;
                 const [action, ref] = step.uses.split("@");
-                if (PINNED_ACTIONS[action] === undefined) out.push(`${stepLabel(file, id, step, i)}: ${action} is not a reviewed action`);
-                else if (ref !== PINNED_ACTIONS[action]) out.push(`${stepLabel(file, id, step, i)}: ${step.uses} should be pinned to @${PINNED_ACTIONS[action]}`);
+                const pin = PINNED_ACTIONS[action];
+                if (pin === undefined) out.push(`${stepLabel(file, id, step, i)}: ${action} is not a reviewed action`);
+                else if (ref !== pin.sha) out.push(`${stepLabel(file, id, step, i)}: ${step.uses} must be pinned to the commit of ${pin.version}, @${pin.sha}`);
+            });
+        }
+        return out;
+    },
+
+    pulumiCliPinned(wfs: Workflows): string[] {
+        const out: string[] = [];
+        for (const { file, id, job } of eachJob(wfs)) {
+            (job.steps ?? []).forEach((step, i) => {
+                if (isPulumiAction(step) && step.with?.["pulumi-version"] !== PULUMI_VERSION) {
+                    out.push(`${stepLabel(file, id, step, i)}: pulumi-version is ${JSON.stringify(step.with?.["pulumi-version"])}, must be ${PULUMI_VERSION} (the locked @pulumi/pulumi)`);
+                }
+            });
+        }
+        return out;
+    },
+
+    supportedNode(wfs: Workflows): string[] {
+        const out: string[] = [];
+        for (const { file, id, job } of eachJob(wfs)) {
+            const matrixNodes = (job.strategy?.matrix?.node as number[] | undefined) ?? [];
+            (job.steps ?? []).forEach((step, i) => {
+                if (!step.uses?.startsWith("actions/setup-node@")) return;
+                const version = step.with?.["node-version"];
+                const versions = version === "${{ matrix.node }}" ? matrixNodes : [version];
+                if (versions.length === 0) out.push(`${stepLabel(file, id, step, i)}: node-version ${String(version)} names no version`);
+                for (const v of versions) {
+                    if (typeof v !== "number" || !TESTED_NODE.includes(v)) out.push(`${stepLabel(file, id, step, i)}: node-version ${String(v)} is not one of the tested LTS lines ${TESTED_NODE.join(", ")}`);
+                    else if (v < ENGINES_MIN) out.push(`${stepLabel(file, id, step, i)}: node-version ${v} is below engines.node >=${ENGINES_MIN}`);
+                }
             });
         }
         return out;
@@ -222,7 +137,8 @@ const rules = {
             for (const text of strings(wf)) {
                 for (const match of text.matchAll(/secrets\.([A-Za-z0-9_]+)/g)) {
                     const name = match[1];
-                    if (/CLIENT_SECRET|PASSWORD|CREDENTIAL|CERTIFICATE/i.test(name) || !ALLOWED_SECRETS.includes(name)) out.push(`${file}: references secrets.${name}`);
+                    // Repository secrets reach every branch's jobs; OIDC needs none, so none is read at all.
+                    out.push(`${file}: references secrets.${name}`);
                 }
             }
             for (const { id, job } of eachJob({ [file]: wf })) {
@@ -286,6 +202,19 @@ const rules = {
         return out;
     },
 
+    onlyUpsTakeTheLock(wfs: Workflows): string[] {
+        const out: string[] = [];
+        const upGroups = new Set(upJobs(wfs).map(({ job }) => concurrencyGroup(job)));
+        for (const { file, id, job } of eachJob(wfs)) {
+            (job.steps ?? []).forEach((step, i) => {
+                const command = pulumiCommand(step);
+                if (command === undefined || !LOCKING_COMMANDS.includes(command)) return;
+                if (!upGroups.has(concurrencyGroup(job))) out.push(`${stepLabel(file, id, step, i)}: pulumi ${command} takes the stack's lock outside the up group, so it could fail the daily rotation`);
+            });
+        }
+        return out;
+    },
+
     perStackMatrix(wfs: Workflows): string[] {
         const out: string[] = [];
         for (const { file, id, job } of eachJob(wfs)) {
@@ -311,6 +240,7 @@ const rules = {
                 const label = stepLabel(file, id, step, i);
                 for (const text of strings(step)) if (/show-secrets/.test(text)) out.push(`${label}: passes --show-secrets`);
                 if (step.with?.["show-secrets"] !== undefined) out.push(`${label}: sets show-secrets`);
+                if (runsProgram(step) && String(step.with?.["suppress-outputs"]) !== "true") out.push(`${label}: suppress-outputs must be true (the log would list the outputs)`);
                 const secretEnv = Object.entries(step.env ?? {}).filter(([, v]) => String(v).includes("secrets.")).map(([k]) => k);
                 for (const line of (step.run ?? "").split("\n")) {
                     if (/^\s*set\s+-[a-z]*x/.test(line) && secretEnv.length > 0) out.push(`${label}: set -x would print ${secretEnv.join(", ")}`);
@@ -391,6 +321,48 @@ const rules = {
         }
         return out;
     },
+
+    trustedTriggersOnly(wfs: Workflows): string[] {
+        const out: string[] = [];
+        for (const [file, wf] of Object.entries(wfs)) {
+            for (const event of Object.keys(wf.on)) {
+                // pull_request_target, workflow_run, issue_comment and the like run main's workflow for input an
+                // unreviewed branch controls, and main's jobs pass the main-only environments.
+                if (!TRUSTED_TRIGGERS.includes(event)) out.push(`${file}: on.${event} is not one of ${TRUSTED_TRIGGERS.join(", ")}`);
+            }
+            const push = wf.on.push as { branches?: string[] } | null | undefined;
+            if ("push" in wf.on && JSON.stringify(push?.branches) !== JSON.stringify(["main"])) out.push(`${file}: on.push must be limited to branches: [main]`);
+        }
+        return out;
+    },
+
+    tokensOnlyInEnvironments(wfs: Workflows): string[] {
+        const out: string[] = [];
+        for (const { file, id, job } of eachJob(wfs)) {
+            if (permissionsOf(job)["id-token"] !== "write") continue;
+            if (environmentName(job) === undefined) out.push(`${file} ${id}: requests an OIDC token outside an environment, so its subject names no protected environment`);
+            // A self-hosted runner could carry a managed identity of its own that any job on it can use.
+            if (job["runs-on"] !== "ubuntu-latest") out.push(`${file} ${id}: signs in to Azure on ${JSON.stringify(job["runs-on"])}, not a GitHub-hosted runner`);
+        }
+        return out;
+    },
+
+    environmentsByTrust(wfs: Workflows): string[] {
+        const out: string[] = [];
+        for (const ctx of ALL_CONTEXTS) {
+            const label = `${ctx.github.event_name} on ${ctx.github.ref}`;
+            for (const { file, id, job } of jobsFor(wfs, ctx)) {
+                const env = environmentName(job);
+                if (env === undefined) continue;
+                const kind = environmentKind(env);
+                if (kind === undefined) out.push(`${file} ${id}: environment ${env} is none of tenant-<stack>, -preview, -drift`);
+                else if (ctx.github.event_name === "pull_request" ? kind !== "preview" : ctx.github.ref !== "refs/heads/main" || kind === "preview") {
+                    out.push(`${file} ${id}: ${label} runs in the ${kind} environment ${env}`);
+                }
+            }
+        }
+        return out;
+    },
 };
 
 type RuleName = keyof typeof rules;
@@ -416,37 +388,69 @@ describe("the GitOps workflows", () => {
         assert.deepEqual(Object.keys(workflows), ["ci.yml", "drift.yml", "tenants.yml"]);
     });
 
-    it("pins every action to a reviewed major version", () => assertRule("pinnedMajors"));
+    it("pins every action to the commit of a reviewed release", () => assertRule("pinnedByCommit"));
+    it("installs the Pulumi CLI release of the locked @pulumi/pulumi in every pulumi step", () => assertRule("pulumiCliPinned"));
+    it("runs Node.js LTS lines that @pulumi/pulumi accepts and the tests cover", () => assertRule("supportedNode"));
     it("runs npm ci before any pulumi step", () => assertRule("npmCiBeforePulumi"));
     it("signs in to Azure with OIDC only (id-token: write, azure/login from variables)", () => assertRule("oidcOnly"));
-    it("references no stored client secret, password or credentials", () => assertRule("noStoredCredentials"));
+    it("references no stored secret at all", () => assertRule("noStoredCredentials"));
     it("sets ARM_USE_OIDC, ARM_CLIENT_ID and ARM_TENANT_ID on every step that runs the program", () => assertRule("armOidcOnProgramSteps"));
     it("runs pulumi up on a daily schedule, so secrets rotate after each boundary", () => assertRule("dailyScheduledUp"));
     it("never runs two ups on one tenant and never cancels a running up", () => assertRule("oneUpPerTenant"));
+    it("takes the stack's lock only in the up group, so a preview or drift check never fails the daily rotation", () => assertRule("onlyUpsTakeTheLock"));
     it("runs each stack in its own environment, with fail-fast off", () => assertRule("perStackMatrix"));
     it("never passes --show-secrets, prints a secret or reads the handoff from step outputs", () => assertRule("noSecretsPrinted"));
     it("only previews pull requests, with the policy pack and a comment, and never from forks", () => assertRule("pullRequestsOnlyPreview"));
     it("grants the token contents: read, and id-token: write only where Azure is signed in to", () => assertRule("leastPrivilegeToken"));
     it("passes expressions to scripts through env, never by interpolation", () => assertRule("untrustedValuesViaEnv"));
     it("keeps secrets away from npm ci and other steps that do not need them", () => assertRule("secretsStayOutOfInstalls"));
+    it("runs only on pull_request, push to main, schedule and workflow_dispatch", () => assertRule("trustedTriggersOnly"));
+    it("requests OIDC tokens only in environments, on GitHub-hosted runners", () => assertRule("tokensOnlyInEnvironments"));
+    it("uses the preview environment for pull requests only and the main-only environments from main only", () => assertRule("environmentsByTrust"));
+
+    it("writes each action's release next to its pinned commit", () => {
+        for (const file of workflowFiles()) {
+            for (const line of readFileSync(join(workflowDir, file), "utf8").split("\n")) {
+                const match = /uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) # (v[\d.]+)$/.exec(line.trim().replace(/^- /, ""));
+                if (!line.includes("uses:")) continue;
+                assert.ok(match, `${file}: "${line.trim()}" must read uses: OWNER/REPO@<commit> # vX.Y.Z`);
+                assert.deepEqual({ sha: match[2], version: match[3] }, PINNED_ACTIONS[match[1]], `${file}: ${match[1]}`);
+            }
+        }
+    });
+
+    it("pins the same Pulumi CLI that package-lock.json locks as the SDK, which declares the Node.js floor", () => {
+        assert.match(PULUMI_VERSION, /^\d+\.\d+\.\d+$/);
+        assert.equal(lock.packages["node_modules/@pulumi/pulumi"].engines?.node, pkg.engines.node, "package.json engines follow @pulumi/pulumi's");
+    });
 
     it("updates every stack on push to main, on schedule and on dispatch from main", () => {
         for (const ctx of [PUSH_MAIN, SCHEDULE, DISPATCH_MAIN]) {
             assert.deepEqual(commandsFor({ "tenants.yml": workflows["tenants.yml"] }, ctx), ["tenants.yml up up"], ctx.github.event_name);
         }
-        assert.deepEqual(workflows["tenants.yml"].on.push, { branches: ["main"] });
+        assert.deepEqual(commandsFor(workflows, PUSH_BRANCH), []);
         const input = (workflows["tenants.yml"].on.workflow_dispatch as { inputs: Record<string, { required: boolean }> }).inputs;
         assert.deepEqual(Object.keys(input), ["stack"]);
         assert.equal(input.stack.required, false);
     });
 
-    it("gives pull requests the read-only preview environment and main the deploy environment", () => {
+    it("gives pull requests the reviewed preview environment, main the deploy environment and drift its own", () => {
         const jobs = workflows["tenants.yml"].jobs;
         assert.equal(environmentName(jobs.up), "tenant-${{ matrix.stack }}");
         assert.equal(environmentName(jobs.preview), "tenant-${{ matrix.stack }}-preview");
-        assert.equal(environmentName(workflows["drift.yml"].jobs.drift), "tenant-${{ matrix.stack }}-preview");
+        assert.equal(environmentName(workflows["drift.yml"].jobs.drift), "tenant-${{ matrix.stack }}-drift");
         assert.deepEqual(permissionsOf(jobs.preview), { contents: "read", "id-token": "write", "pull-requests": "write" });
         assert.deepEqual(permissionsOf(jobs.up), { contents: "read", "id-token": "write" });
+        assert.deepEqual(permissionsOf(jobs.fleet), { contents: "read" });
+    });
+
+    it("keeps previews and drift checks out of the up group, and lets only previews be cancelled", () => {
+        const group = (file: string, job: string) => workflows[file].jobs[job].concurrency as { group: string; "cancel-in-progress": boolean };
+        assert.deepEqual(group("tenants.yml", "up"), { group: "tenant-up-${{ matrix.stack }}", "cancel-in-progress": false });
+        assert.equal(group("tenants.yml", "preview")["cancel-in-progress"], true);
+        assert.equal(group("drift.yml", "drift")["cancel-in-progress"], false);
+        const lockingSteps = [...eachJob(workflows)].flatMap(({ id, job }) => (job.steps ?? []).filter((s) => LOCKING_COMMANDS.includes(pulumiCommand(s) ?? "")).map(() => id));
+        assert.deepEqual(lockingSteps, ["up"]);
     });
 
     it("references the policy pack that exists at policy/", () => {
@@ -454,7 +458,7 @@ describe("the GitOps workflows", () => {
         assert.equal(step(workflows, "tenants.yml", "up", (s) => pulumiCommand(s) === "up").with?.policyPacks, "policy");
     });
 
-    it("checks drift weekly with --refresh and --expect-no-changes, after asking whether a rotation is overdue", () => {
+    it("checks drift weekly with --refresh and --expect-no-changes, after asking npm run status whether a rotation is overdue", () => {
         const [minute, hour, dom, month, dow] = (workflows["drift.yml"].on.schedule as { cron: string }[])[0].cron.split(" ");
         assert.deepEqual([dom, month, dow], ["*", "*", "1"]);
         const upHour = Number((workflows["tenants.yml"].on.schedule as { cron: string }[])[0].cron.split(" ")[1]);
@@ -462,37 +466,53 @@ describe("the GitOps workflows", () => {
         const steps = workflows["drift.yml"].jobs.drift.steps ?? [];
         const preview = steps.findIndex((s) => pulumiCommand(s) === "preview");
         assert.deepEqual({ refresh: steps[preview].with?.refresh, expect: steps[preview].with?.["expect-no-changes"] }, { refresh: true, expect: true });
-        const due = steps.findIndex((s) => s.run?.includes("rotation-due.sh") ?? false);
-        assert.ok(due >= 0 && due < preview, "the rotation check runs before the preview");
+        const status = steps.findIndex((s) => /npm run --silent status -- --stack "\$STACK"/.test(s.run ?? ""));
+        assert.ok(status >= 0 && status < preview, "the status check runs before the preview");
         assert.deepEqual(commandsFor({ "drift.yml": workflows["drift.yml"] }, SCHEDULE), ["drift.yml drift preview"]);
+        assert.deepEqual(commandsFor({ "drift.yml": workflows["drift.yml"] }, DISPATCH_BRANCH), []);
+    });
+
+    it("records each stack's status after its up and sums up the fleet with npm run status, failing past a threshold", () => {
+        const up = workflows["tenants.yml"].jobs.up.steps ?? [];
+        const record = up.findIndex((s) => /npm run --silent status -- --stack "\$STACK" --save fleet-status --exit-zero/.test(s.run ?? ""));
+        const upload = up.findIndex((s) => s.uses?.startsWith("actions/upload-artifact@") ?? false);
+        assert.ok(record > up.findIndex((s) => pulumiCommand(s) === "up") && upload > record, "status is saved after the up, then uploaded");
+        assert.equal(up[record].if, "always() && steps.up.outcome != 'skipped'");
+        const fleet = workflows["tenants.yml"].jobs.fleet;
+        assert.deepEqual(fleet.needs, ["stacks", "up"]);
+        for (const ctx of [PUSH_MAIN, SCHEDULE, DISPATCH_MAIN]) assert.ok(evaluate(fleet.if, { ...ctx, needs: { ...ctx.needs, up: { outputs: {}, result: "failure" } } }), `fleet runs after failed ups on ${ctx.github.event_name}`);
+        assert.ok(!evaluate(fleet.if, SAME_REPO_PR));
+        const summary = (fleet.steps ?? []).find((s) => s.run?.includes("GITHUB_STEP_SUMMARY"))?.run ?? "";
+        assert.match(summary, /npm run --silent status -- "\$\{args\[@\]\}" --outputs fleet-status \| tee -a "\$GITHUB_STEP_SUMMARY"/);
+        assert.doesNotMatch(summary, /--exit-zero/);
+        assert.ok(pkg.scripts.status?.includes("cli/status.ts"));
     });
 });
 
-describe("the CI workflow", () => {
-    const ciRun = readFileSync(join(root, ".ci", "run"), "utf8").split("\n").map((l) => l.trim())
-        // The jq install line is for bare CI machines; GitHub's runners ship jq.
-        .filter((l) => l !== "" && !l.startsWith("#") && !/^(set|cd)\s/.test(l) && !l.startsWith("command -v jq "));
+describe("the CI workflow and .ci/run", () => {
+    const ciRun = readFileSync(join(root, ".ci", "run"), "utf8");
     const job = workflows["ci.yml"].jobs.test;
 
-    it("runs the same commands as .ci/run, ending with the README's test command", () => {
-        assert.deepEqual(ciRun, ["npm ci --no-audit --no-fund", "npm test"]);
-        assert.deepEqual((job.steps ?? []).filter((s) => s.run !== undefined).map((s) => s.run?.trim()), ciRun);
+    it("runs npm ci and the README's test command, as .ci/run does", () => {
+        assert.deepEqual((job.steps ?? []).filter((s) => s.run !== undefined).map((s) => s.run?.trim()), ["npm ci --no-audit --no-fund", "npm test"]);
+        assert.match(ciRun, /^npm ci --no-audit --no-fund$/m);
+        assert.match(ciRun, /^npm test$/m);
         const quickStart = readFileSync(join(root, "README.md"), "utf8").split("## Quick start")[1].split("\n## ")[0];
         assert.match(quickStart, /^npm test\b/m);
-        const scripts = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
-        assert.ok(scripts.test, "package.json has a test script");
     });
 
-    it("runs on pull requests and pushes to main with Node 20 and the npm cache", () => {
+    it("runs on pull requests and pushes to main on Node 22 and 24 with the npm cache", () => {
         assert.deepEqual(Object.keys(workflows["ci.yml"].on).sort(), ["pull_request", "push"]);
+        assert.deepEqual(job.strategy?.matrix?.node, TESTED_NODE);
         const setup = step(workflows, "ci.yml", "test", (s) => s.uses?.startsWith("actions/setup-node@") ?? false);
-        assert.deepEqual(setup.with, { "node-version": 20, cache: "npm" });
+        assert.deepEqual(setup.with, { "node-version": "${{ matrix.node }}", cache: "npm" });
     });
 
-    it("uses Node 20 wherever the program runs", () => {
-        for (const { job: j } of eachJob(workflows)) {
-            for (const s of j.steps ?? []) if (s.uses?.startsWith("actions/setup-node@")) assert.equal(s.with?.["node-version"], 20);
-        }
+    it("has .ci/run install jq and shellcheck and run the tests again on Node 22 from npm", () => {
+        assert.match(ciRun, /command -v jq >\/dev\/null \|\| missing\+=\(jq\)/);
+        assert.match(ciRun, /command -v shellcheck >\/dev\/null \|\| missing\+=\(shellcheck\)/);
+        assert.match(ciRun, /apt-get install -y -qq "\$\{missing\[@\]\}"/);
+        assert.match(ciRun, /npx --yes --package=node@22 -- npm test/);
     });
 });
 
@@ -530,45 +550,16 @@ describe("the workflow scripts", () => {
     });
 
     it("rejects a stack file whose name is not a valid stack name", () => {
-        const bad = listStacks(["Pulumi.contoso.yaml", "Pulumi.a b.yaml"]);
-        assert.equal(bad.status, 1);
-        assert.match(bad.stderr, /may contain only letters, digits/);
-    });
-
-    const SECRET = "Qx8~sEcReT.vAlUe_0123456789-abcdefghijKL";
-    const PASSWORD = "Tr0ub4dor-Horse-9!zQ";
-    const outputs = {
-        handoff: { applicationClientId: "11111111-2222-3333-4444-555555555555", directoryTenantId: "0f1e2d3c-4b5a-6978-8a9b-acbdcedff001", secretValue: SECRET, userEmail: "jtel-presence@contoso.com", userPassword: PASSWORD },
-        secretExpiresAt: "2027-09-06T00:00:00.000Z",
-        previousSecretExpiresAt: "2027-01-08T00:00:00.000Z",
-        nextRotationAt: "2027-07-08T00:00:00.000Z",
-        verification: { status: "verified", verifiedAt: "2026-11-27T03:20:11.123Z", grantedScopes: ["Presence.Read.All"] },
-    };
-
-    function script(name: string, input: unknown, args: string[] = [], env: Record<string, string> = {}): string {
-        return execFileSync("bash", [join(scriptDir, name), ...args], { input: JSON.stringify(input), encoding: "utf8", env: { ...process.env, ...env } });
-    }
-
-    it("summarises the rotation dates and verification, and nothing of the handoff even when given it", () => {
-        const summary = script("rotation-summary.sh", outputs, ["contoso", "success"]);
-        for (const value of ["2027-09-06T00:00:00.000Z", "2027-01-08T00:00:00.000Z", "2027-07-08T00:00:00.000Z", "| verification.status | verified |"]) assert.ok(summary.includes(value), value);
-        for (const secret of [SECRET, PASSWORD, "jtel-presence@contoso.com"]) assert.ok(!summary.includes(secret), "a handoff value reached the summary");
-        assert.doesNotMatch(summary, /show-secrets/);
-    });
-
-    it("says a failed update's values are from the last successful update", () => {
-        assert.match(script("rotation-summary.sh", { ...outputs, previousSecretExpiresAt: null }, ["contoso", "failure"]), /did not succeed[\s\S]*\| previousSecretExpiresAt \| — \|/);
-    });
-
-    it("reports a rotation as due once nextRotationAt has passed", () => {
-        const at = (iso: string) => ({ NOW: String(Date.parse(iso) / 1000) });
-        assert.equal(script("rotation-due.sh", outputs, [], at("2027-07-07T23:59:59Z")).trim(), "current");
-        assert.equal(script("rotation-due.sh", outputs, [], at("2027-07-08T00:00:00Z")).trim(), "due");
-        assert.equal(script("rotation-due.sh", { handoff: "[secret]" }).trim(), "unknown");
+        for (const name of ["Pulumi.a b.yaml", "Pulumi.Contoso.yaml", "Pulumi.con_toso.yaml"]) {
+            const bad = listStacks(["Pulumi.contoso.yaml", name]);
+            assert.equal(bad.status, 1, name);
+            assert.match(bad.stderr, /may contain only lower-case letters, digits and inner hyphens/);
+            rmSync(join(dir, name));
+        }
     });
 
     it("never mention --show-secrets outside comments", () => {
-        for (const file of readdirSync(scriptDir)) {
+        for (const file of ["list-stacks.sh", "bootstrap-tenant.sh"]) {
             const code = readFileSync(join(scriptDir, file), "utf8").split("\n").filter((l) => !l.trim().startsWith("#")).join("\n");
             assert.doesNotMatch(code, /show-secrets/, file);
         }
@@ -577,32 +568,44 @@ describe("the workflow scripts", () => {
 
 describe("each rule can fail", () => {
     const cases: [RuleName, string, (w: Workflows) => void][] = [
-        ["pinnedMajors", "an action on a branch", (w) => { step(w, "ci.yml", "test", (s) => s.uses?.startsWith("actions/checkout@") ?? false).uses = "actions/checkout@main"; }],
-        ["pinnedMajors", "an unreviewed action", (w) => { w["ci.yml"].jobs.test.steps?.push({ uses: "someone/deploy@v1" }); }],
+        ["pinnedByCommit", "an action on a tag", (w) => { step(w, "ci.yml", "test", (s) => s.uses?.startsWith("actions/checkout@") ?? false).uses = "actions/checkout@v7"; }],
+        ["pinnedByCommit", "an unreviewed action", (w) => { w["ci.yml"].jobs.test.steps?.push({ uses: "someone/deploy@0123456789012345678901234567890123456789" }); }],
+        ["pulumiCliPinned", "the latest Pulumi CLI", (w) => { delete step(w, "tenants.yml", "up", (s) => pulumiCommand(s) === "up").with?.["pulumi-version"]; }],
+        ["pulumiCliPinned", "an install step without a version", (w) => { step(w, "drift.yml", "drift", (s) => isPulumiAction(s) && pulumiCommand(s) === undefined).with = {}; }],
+        ["supportedNode", "Node 20", (w) => { step(w, "tenants.yml", "up", (s) => s.uses?.startsWith("actions/setup-node@") ?? false).with = { "node-version": 20 }; }],
+        ["supportedNode", "an untested line in the CI matrix", (w) => { (w["ci.yml"].jobs.test.strategy as { matrix: Record<string, unknown> }).matrix.node = [22, 25]; }],
         ["npmCiBeforePulumi", "no npm ci in the up job", (w) => { w["tenants.yml"].jobs.up.steps = w["tenants.yml"].jobs.up.steps?.filter((s) => !runsNpmCi(s)); }],
         ["npmCiBeforePulumi", "npm ci after pulumi", (w) => { const steps = w["drift.yml"].jobs.drift.steps ?? []; steps.push(steps.splice(steps.findIndex(runsNpmCi), 1)[0]); }],
         ["oidcOnly", "no id-token: write", (w) => { w["tenants.yml"].jobs.up.permissions = { contents: "read" }; }],
         ["oidcOnly", "azure/login with stored credentials", (w) => { step(w, "tenants.yml", "up", (s) => s.uses?.startsWith("azure/login@") ?? false).with = { creds: "${{ secrets.AZURE_CREDENTIALS }}" }; }],
         ["oidcOnly", "the state sign-in after pulumi", (w) => { const steps = w["tenants.yml"].jobs.up.steps ?? []; steps.push(steps.splice(steps.findIndex((s) => s.uses?.startsWith("azure/login@") ?? false), 1)[0]); }],
         ["noStoredCredentials", "a client secret", (w) => { step(w, "tenants.yml", "up", (s) => pulumiCommand(s) === "up").env = { ARM_CLIENT_SECRET: "${{ secrets.ARM_CLIENT_SECRET }}" }; }],
+        ["noStoredCredentials", "a repository-wide passphrase any branch could read", (w) => { step(w, "tenants.yml", "preview", runsProgram).env = { PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}" }; }],
         ["armOidcOnProgramSteps", "ARM_USE_OIDC missing", (w) => { delete step(w, "tenants.yml", "preview", runsProgram).env?.ARM_USE_OIDC; }],
         ["dailyScheduledUp", "a weekly schedule", (w) => { w["tenants.yml"].on.schedule = [{ cron: "17 3 * * 1" }]; }],
         ["dailyScheduledUp", "the up job skipping schedules", (w) => { w["tenants.yml"].jobs.up.if = "github.event_name == 'push'"; }],
         ["oneUpPerTenant", "cancel-in-progress true", (w) => { w["tenants.yml"].jobs.up.concurrency = { group: "tenant-up-${{ matrix.stack }}", "cancel-in-progress": true }; }],
         ["oneUpPerTenant", "a group per run", (w) => { w["tenants.yml"].jobs.up.concurrency = { group: "tenant-up-${{ matrix.stack }}-${{ github.run_id }}", "cancel-in-progress": false }; }],
         ["oneUpPerTenant", "drift sharing the up group", (w) => { w["drift.yml"].jobs.drift.concurrency = { group: "tenant-up-${{ matrix.stack }}", "cancel-in-progress": true }; }],
+        ["onlyUpsTakeTheLock", "a refresh in the drift job", (w) => { const s = step(w, "drift.yml", "drift", runsProgram); s.with = { ...s.with, command: "refresh" }; }],
         ["perStackMatrix", "fail-fast on", (w) => { w["tenants.yml"].jobs.up.strategy = { ...w["tenants.yml"].jobs.up.strategy, "fail-fast": true }; }],
         ["perStackMatrix", "one environment for all stacks", (w) => { w["tenants.yml"].jobs.up.environment = "tenants"; }],
-        ["noSecretsPrinted", "--show-secrets", (w) => { step(w, "tenants.yml", "up", (s) => s.name === "Rotation summary").run += "\npulumi stack output --json --show-secrets\n"; }],
-        ["noSecretsPrinted", "echoing the passphrase", (w) => { step(w, "tenants.yml", "up", (s) => s.name === "Rotation summary").run += 'echo "$PULUMI_CONFIG_PASSPHRASE"\n'; }],
-        ["noSecretsPrinted", "reading the handoff step output", (w) => { step(w, "tenants.yml", "up", (s) => s.name === "Rotation summary").env = { H: "${{ steps.up.outputs.handoff }}" }; }],
+        ["noSecretsPrinted", "--show-secrets", (w) => { step(w, "tenants.yml", "up", (s) => s.name === "Record this stack's status").run += "\npulumi stack output --json --show-secrets\n"; }],
+        ["noSecretsPrinted", "reading the handoff step output", (w) => { step(w, "tenants.yml", "up", (s) => s.name === "Record this stack's status").env = { H: "${{ steps.up.outputs.handoff }}" }; }],
+        ["noSecretsPrinted", "outputs listed in the log", (w) => { delete step(w, "tenants.yml", "up", (s) => pulumiCommand(s) === "up").with?.["suppress-outputs"]; }],
         ["pullRequestsOnlyPreview", "an up on pull requests", (w) => { w["tenants.yml"].jobs.up.if = "needs.stacks.outputs.stacks != '[]'"; }],
         ["pullRequestsOnlyPreview", "previews without the policy pack", (w) => { delete step(w, "tenants.yml", "preview", runsProgram).with?.policyPacks; }],
         ["pullRequestsOnlyPreview", "the deploy environment on pull requests", (w) => { w["tenants.yml"].jobs.preview.environment = "tenant-${{ matrix.stack }}"; }],
         ["pullRequestsOnlyPreview", "an up dispatched from a branch", (w) => { w["tenants.yml"].jobs.up.if = "github.event_name != 'pull_request'"; }],
         ["leastPrivilegeToken", "write-all", (w) => { w["ci.yml"].permissions = "write-all"; }],
-        ["untrustedValuesViaEnv", "interpolating the matrix", (w) => { step(w, "tenants.yml", "up", (s) => s.name === "Rotation summary").run = "echo ${{ matrix.stack }}"; }],
-        ["secretsStayOutOfInstalls", "a secret in job env", (w) => { w["tenants.yml"].jobs.up.env = { ...w["tenants.yml"].jobs.up.env, PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}" }; }],
+        ["untrustedValuesViaEnv", "interpolating the matrix", (w) => { step(w, "tenants.yml", "up", (s) => s.name === "Record this stack's status").run = "echo ${{ matrix.stack }}"; }],
+        ["secretsStayOutOfInstalls", "a secret in job env", (w) => { w["tenants.yml"].jobs.up.env = { ...w["tenants.yml"].jobs.up.env, TOKEN: "${{ secrets.SOME_TOKEN }}" }; }],
+        ["trustedTriggersOnly", "pull_request_target", (w) => { w["tenants.yml"].on.pull_request_target = null; }],
+        ["trustedTriggersOnly", "pushes to every branch", (w) => { w["tenants.yml"].on.push = null; }],
+        ["tokensOnlyInEnvironments", "a token without an environment", (w) => { delete w["drift.yml"].jobs.drift.environment; }],
+        ["tokensOnlyInEnvironments", "a self-hosted runner", (w) => { w["tenants.yml"].jobs.up["runs-on"] = "self-hosted"; }],
+        ["environmentsByTrust", "the drift check dispatched from a branch", (w) => { w["drift.yml"].jobs.drift.if = "needs.stacks.outputs.stacks != '[]'"; }],
+        ["environmentsByTrust", "the preview environment on main", (w) => { w["tenants.yml"].jobs.up.environment = "tenant-${{ matrix.stack }}-preview"; }],
     ];
 
     for (const [rule, what, mutate] of cases) {
@@ -612,4 +615,8 @@ describe("each rule can fail", () => {
             assert.notDeepEqual(rules[rule](broken), [], `${rule} accepted ${what}`);
         });
     }
+
+    it("covers every rule", () => {
+        assert.deepEqual([...new Set(cases.map(([rule]) => rule))].sort(), Object.keys(rules).sort());
+    });
 });

@@ -50,6 +50,16 @@ describe("the post-deploy verification inside pulumi up", () => {
         }
     });
 
+    it("exports how Graph answered for the service user and the note when it has no Teams presence, as a verified run", async () => {
+        const note = "The service user has no Teams presence (Microsoft Graph answered HTTP 404 for it) — expected without a Teams licence; agents need one.";
+        const { outputs } = await run({}, report({ availability: undefined, activity: undefined, serviceUserPresence: "notFound", notes: [note] }));
+        const summary = await valueOf(outputs.verification);
+        assert.equal(summary.status, "verified");
+        assert.equal(summary.serviceUserPresence, "notFound");
+        assert.deepEqual(summary.notes, [note]);
+        assert.equal(summary.availability, undefined);
+    });
+
     it("uses the chosen cloud's hosts, and explicit overrides over them", async () => {
         const gov = await run({ cloud: "usgovernment" }, report());
         await valueOf(gov.outputs.verification);

@@ -80,7 +80,7 @@ describe("npm run verify", () => {
         assert.deepEqual(Object.keys(json), ["ok", "code", "aadsts", "message", "remedy", "grantedScopes", "attempts", "elapsedMs", "agents"]);
         assert.equal(json.ok, true);
         assert.equal(json.aadsts, null);
-        assert.deepEqual(json.attempts, { clientCredentials: 1, password: 1, graph: 3 });
+        assert.deepEqual(json.attempts, { clientCredentials: 1, password: 1, graph: 2 });
         assert.equal(json.agents.resolved, 1);
         assertClean(out, seed.handoff);
     });

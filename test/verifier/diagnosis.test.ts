@@ -91,6 +91,11 @@ describe("diagnosis table", () => {
         }
     });
 
+    it("asks for no Teams licence in any remedy: the connector does not need one for its service user (issue #14)", () => {
+        for (const code of DIAGNOSIS_CODES) assert.doesNotMatch(REMEDIES[code], /licen[cs]e/i, code);
+        assert.match(REMEDIES.presence_forbidden, /Presence\.Read\.All/);
+    });
+
     it("names the secret ID versus value confusion for invalid_client_secret", () => {
         assert.match(REMEDIES.invalid_client_secret, /Value, not its Secret ID/);
     });

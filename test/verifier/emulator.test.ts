@@ -30,22 +30,24 @@ describe("verifier against the emulated tenant", () => {
             assert.equal(report.transient, false);
             assert.equal(report.gaveUp, false);
             assert.equal(report.serviceUserObjectId, seed.serviceUserObjectId);
+            assert.equal(report.serviceUserPresence, "read");
             assert.equal(report.availability, "Available");
             assert.equal(report.activity, "Available");
+            assert.equal(report.notes, undefined);
             assert.deepEqual([...report.grantedScopes].sort(), ["Presence.Read.All", "User.Read"]);
-            assert.deepEqual(report.attempts, { clientCredentials: 1, password: 1, graph: 2 });
+            assert.deepEqual(report.attempts, { clientCredentials: 1, password: 1, graph: 1 });
             assert.equal(report.verifiedAt, new Date(tenant.time.ms).toISOString());
             expectCleanOutput(report, seed.handoff);
         });
 
-        it("checks the app with client credentials before spending a password attempt, then reads /me/presence and getPresencesByUserId", async () => {
+        it("checks the app with client credentials before spending a password attempt, then reads presence only by object ID, as the connector does", async () => {
             const seed = tenant.emulator.directory.seedPresenceSetup();
             await verifyPresenceAccess(seed.handoff, tenant.options());
             const sequence = tenant.emulator.requests.map((r) => r.grantType ?? `${r.method} ${r.path}`);
+            // The object ID comes from the token's oid claim, so neither GET /me nor GET /me/presence is sent.
             assert.deepEqual(sequence, [
                 "client_credentials",
                 "password",
-                "GET /v1.0/me/presence",
                 "POST /v1.0/communications/getPresencesByUserId",
             ]);
         });
@@ -234,10 +236,10 @@ describe("verifier against the emulated tenant", () => {
         });
 
         it("honours Retry-After exactly before retrying a throttled Graph request", async () => {
-            const seed = tenant.emulator.directory.seedPresenceSetup();
+            const seed = tenant.emulator.directory.seedPresenceSetup({ agents: [{ userPrincipalName: "ann@contoso.example", availability: "Busy" }] });
             tenant.emulator.faults.throttleEvery = 2;
             tenant.emulator.faults.retryAfterSeconds = 7;
-            const report = await verifyPresenceAccess(seed.handoff, tenant.options());
+            const report = await verifyPresenceAccess(seed.handoff, tenant.options({ agents: seed.agentObjectIds }));
             assert.equal(report.ok, true);
             assert.deepEqual(tenant.time.sleeps, [7000]);
             assert.equal(report.attempts.graph, 3);

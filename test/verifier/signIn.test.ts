@@ -15,7 +15,8 @@ const handoff: Handoff = {
 const SERVICE_USER = "2b1f9f6e-0c2d-4e55-9a3b-6c7d8e9f0a1b";
 
 function presenceAnswers(path: string): { status: number; body: unknown } {
-    if (path === "/v1.0/me/presence") return { status: 200, body: { id: SERVICE_USER, availability: "Available", activity: "Available" } };
+    // The fake's tokens carry no `oid`, so the verifier asks GET /me for the service user's object ID.
+    if (path.startsWith("/v1.0/me?")) return { status: 200, body: { id: SERVICE_USER } };
     return { status: 200, body: { value: [{ id: SERVICE_USER, availability: "Available", activity: "Available" }] } };
 }
 

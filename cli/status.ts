@@ -1,0 +1,243 @@
+// `npm run status [-- --stack NAME ... | --all] [options]`: one line per stack from its NON-secret outputs
+// (tenant, client ID, last verification and its code, secret expiry, previous secret's deadline, next
+// rotation), exiting 1 when a stack is past a threshold. Reads `pulumi stack output --json` per stack, never
+// with --show-secrets (since Pulumi CLI 3.252 that needs no decryption key: pulumi/pulumi#23820), or outputs
+// recorded with --save. Exit codes: 0 within thresholds, 1 past a threshold or unreadable, 2 bad usage or input.
+import { execFile as execFileCallback } from "node:child_process";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { invalidStackNames, managedStacks, STACK_NAME, STACK_NAME_RULE } from "../fleet/stacks";
+import {
+    DEFAULT_THRESHOLDS, fleetStatus, formatJson, formatTable, parseStatusOutputs, pickStatusOutputs, StatusOutputsError,
+    type StackSource, type StatusOutputs, type Thresholds,
+} from "../fleet/status";
+import { summarizePulumiStderr } from "./stackOutputs";
+
+export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
+
+/** Runs a program with extra environment variables; rejects with `code: "ENOENT"` when it is not installed. */
+export type ExecWithEnv = (file: string, args: readonly string[], env: Readonly<Record<string, string>>) => Promise<{ stdout: string; stderr: string }>;
+
+export interface StatusCliIo {
+    stdout(text: string): void;
+    stderr(text: string): void;
+    /** Where the Pulumi.<stack>.yaml files are (the repository root). */
+    cwd: string;
+    exec: ExecWithEnv;
+    now(): Date;
+}
+
+export const USAGE = `Usage: npm run status -- [--stack NAME ... | --all] [options]
+
+  --stack NAME               this stack (repeat for several); default: every committed Pulumi.<stack>.yaml
+  --all                      every committed Pulumi.<stack>.yaml except Pulumi.dev.yaml (the default)
+  --outputs DIR              read DIR/<stack>.json saved by --save instead of running pulumi
+  --save DIR                 also write each stack's non-secret status outputs to DIR/<stack>.json
+  --backend-url TEMPLATE     PULUMI_BACKEND_URL per stack, {stack} replaced by the stack name, e.g.
+                             'azblob://tenant-{stack}?storage_account=jtelstate' (default: the current login)
+  --json                     one JSON object instead of the table
+  --secret-expiry-days N     a secret expiring within N days is a problem (default ${DEFAULT_THRESHOLDS.secretExpiryDays}; 0 = off)
+  --verification-age-days N  a verification older than N days is a problem (default ${DEFAULT_THRESHOLDS.verificationAgeDays}; 0 = off)
+  --now ISO-DATE             evaluate at this instant instead of the clock
+  --exit-zero                exit 0 even past a threshold (still 2 on bad usage)
+  --help                     show this help
+
+Exit codes: 0 every stack within thresholds, 1 a stack past a threshold or unreadable, 2 bad usage or input.`;
+
+class UsageError extends Error {}
+
+const OPTIONS = "--stack, --all, --outputs, --save, --backend-url, --json, --secret-expiry-days, --verification-age-days, --now, --exit-zero, --help";
+const MAX_DAYS = 3650;
+
+interface Parsed {
+    stacks: string[];
+    outputsDir?: string;
+    saveDir?: string;
+    backendUrl?: string;
+    json: boolean;
+    thresholds: Thresholds;
+    now: Date;
+    exitZero: boolean;
+}
+
+function days(flag: string, value: string | undefined, fallback: number): number {
+    if (value === undefined) return fallback;
+    if (!/^\d+$/.test(value) || Number(value) > MAX_DAYS) throw new UsageError(`${flag} "${value}" must be a whole number of days from 0 to ${MAX_DAYS} (0 turns the check off)`);
+    return Number(value);
+}
+
+async function stackFiles(cwd: string): Promise<string[]> {
+    const files = await readdir(cwd);
+    const stacks = managedStacks(files);
+    const bad = invalidStackNames(stacks);
+    if (bad.length > 0) throw new UsageError(`Pulumi.${bad[0]}.yaml: a stack name must be ${STACK_NAME_RULE}; rename the file`);
+    return stacks;
+}
+
+async function parse(argv: readonly string[], io: StatusCliIo): Promise<Parsed | "help"> {
+    let values;
+    try {
+        ({ values } = parseArgs({
+            args: [...argv],
+            strict: true,
+            allowPositionals: false,
+            options: {
+                stack: { type: "string", multiple: true },
+                all: { type: "boolean" },
+                outputs: { type: "string" },
+                save: { type: "string" },
+                "backend-url": { type: "string" },
+                json: { type: "boolean" },
+                "secret-expiry-days": { type: "string" },
+                "verification-age-days": { type: "string" },
+                now: { type: "string" },
+                "exit-zero": { type: "boolean" },
+                help: { type: "boolean", short: "h" },
+            },
+        }));
+    } catch (error) {
+        const message = (error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error)).replace(/\.$/, "");
+        throw new UsageError(`${message}; the options are ${OPTIONS}`);
+    }
+    if (values.help) return "help";
+    if (values.all && values.stack !== undefined) throw new UsageError("Pass either --stack NAME or --all, not both");
+    for (const stack of values.stack ?? []) {
+        if (!STACK_NAME.test(stack)) throw new UsageError(`--stack "${stack}" must be a stack name: ${STACK_NAME_RULE}`);
+    }
+    if (values.outputs !== undefined && values["backend-url"] !== undefined) throw new UsageError("--backend-url applies only when pulumi is run; leave it out with --outputs DIR");
+    const backendUrl = values["backend-url"];
+    if (backendUrl !== undefined && !backendUrl.includes("{stack}")) {
+        throw new UsageError(`--backend-url "${backendUrl}" must contain {stack}, e.g. 'azblob://tenant-{stack}?storage_account=jtelstate': each tenant has its own state container`);
+    }
+    let now = io.now();
+    if (values.now !== undefined) {
+        now = new Date(values.now);
+        if (!/^\d{4}-\d{2}-\d{2}/.test(values.now) || Number.isNaN(now.getTime())) throw new UsageError(`--now "${values.now}" must be an ISO 8601 date or date-time such as 2027-01-31T09:00:00Z`);
+    }
+    const thresholds: Thresholds = {
+        secretExpiryDays: days("--secret-expiry-days", values["secret-expiry-days"], DEFAULT_THRESHOLDS.secretExpiryDays),
+        verificationAgeDays: days("--verification-age-days", values["verification-age-days"], DEFAULT_THRESHOLDS.verificationAgeDays),
+    };
+    const stacks = values.stack !== undefined ? [...new Set(values.stack)] : await stackFiles(io.cwd);
+    return {
+        stacks, outputsDir: values.outputs, saveDir: values.save, backendUrl, json: values.json === true, thresholds, now, exitZero: values["exit-zero"] === true,
+    };
+}
+
+/** Reads one stack's outputs through the pulumi CLI, WITHOUT --show-secrets. */
+export function statusOutputArgs(stack: string): string[] {
+    return ["stack", "output", "--json", "--stack", stack];
+}
+
+async function readFromPulumi(stack: string, parsed: Parsed, io: StatusCliIo): Promise<StackSource> {
+    const env: Record<string, string> = parsed.backendUrl ? { PULUMI_BACKEND_URL: parsed.backendUrl.replaceAll("{stack}", stack) } : {};
+    let stdout: string;
+    try {
+        ({ stdout } = await io.exec("pulumi", statusOutputArgs(stack), env));
+    } catch (error) {
+        if ((error as { code?: unknown }).code === "ENOENT") {
+            throw new UsageError("the pulumi CLI was not found on PATH; install it (https://www.pulumi.com/docs/install/) or pass --outputs DIR with outputs saved by --save");
+        }
+        const stderr = summarizePulumiStderr((error as { stderr?: unknown }).stderr);
+        return { stack, error: `\`pulumi stack output\` failed${stderr ? `: ${stderr}` : ""}; check the stack name and the state login (--backend-url)` };
+    }
+    let json: unknown;
+    try {
+        json = JSON.parse(stdout);
+    } catch {
+        return { stack, error: "`pulumi stack output --json` did not print JSON" };
+    }
+    try {
+        return { stack, outputs: parseStatusOutputs(json, `--stack ${stack}`) };
+    } catch (error) {
+        if (error instanceof StatusOutputsError) return { stack, error: error.message };
+        throw error;
+    }
+}
+
+async function readRecorded(stack: string, dir: string, io: StatusCliIo): Promise<StackSource> {
+    const path = join(resolve(io.cwd, dir), `${stack}.json`);
+    const source = `--outputs ${join(dir, `${stack}.json`)}`;
+    let text: string;
+    try {
+        text = await readFile(path, "utf8");
+    } catch (error) {
+        if ((error as { code?: string }).code === "ENOENT") return { stack, error: `${source}: no outputs were recorded for this stack (its job did not get to save them)` };
+        throw new UsageError(`${source}: cannot read the file (${(error as { code?: string }).code ?? "read error"})`);
+    }
+    let json: unknown;
+    try {
+        json = JSON.parse(text);
+    } catch {
+        throw new UsageError(`${source} is not valid JSON; record it with npm run status -- --stack ${stack} --save ${dir}`);
+    }
+    try {
+        return { stack, outputs: parseStatusOutputs(json, source) };
+    } catch (error) {
+        if (error instanceof StatusOutputsError) throw new UsageError(error.message);
+        throw error;
+    }
+}
+
+/** The outputs as saved: the allowlisted keys only, so a saved file never holds more than status shows. */
+function recordable(outputs: StatusOutputs): string {
+    return `${JSON.stringify(pickStatusOutputs(outputs, "outputs"), null, 2)}\n`;
+}
+
+/** The whole command, in-process: returns the exit code; all output goes through `io`. */
+export async function runStatusCli(argv: readonly string[], io: StatusCliIo): Promise<number> {
+    let parsed: Parsed | "help";
+    let sources: StackSource[];
+    try {
+        parsed = await parse(argv, io);
+        if (parsed === "help") {
+            io.stdout(`${USAGE}\n`);
+            return EXIT.ok;
+        }
+        const p = parsed;
+        sources = [];
+        // One stack at a time: each `pulumi stack output` starts a CLI and reads a state file.
+        for (const stack of p.stacks) sources.push(p.outputsDir !== undefined ? await readRecorded(stack, p.outputsDir, io) : await readFromPulumi(stack, p, io));
+    } catch (error) {
+        if (error instanceof UsageError) {
+            io.stderr(`${error.message}\nNothing was written. Run with --help for usage.\n`);
+            return EXIT.usage;
+        }
+        throw error;
+    }
+    if (parsed.saveDir !== undefined) {
+        const dir = resolve(io.cwd, parsed.saveDir);
+        await mkdir(dir, { recursive: true });
+        for (const source of sources) if ("outputs" in source) await writeFile(join(dir, `${source.stack}.json`), recordable(source.outputs));
+    }
+    const status = fleetStatus(sources, parsed.thresholds, parsed.now);
+    io.stdout(parsed.json ? formatJson(status) : formatTable(status));
+    return status.ok || parsed.exitZero ? EXIT.ok : EXIT.problems;
+}
+
+/** The real exec: node's execFile with the extra variables on top of the process's environment. */
+export const processExecWithEnv: ExecWithEnv = (file, args, env) =>
+    new Promise((resolvePromise, reject) => {
+        execFileCallback(file, [...args], { maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+            if (error) reject(Object.assign(error, { stderr }));
+            else resolvePromise({ stdout, stderr });
+        });
+    });
+
+if (require.main === module) {
+    const io: StatusCliIo = {
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+        cwd: process.cwd(),
+        exec: processExecWithEnv,
+        now: () => new Date(),
+    };
+    runStatusCli(process.argv.slice(2), io).then(
+        (code) => { process.exitCode = code; },
+        (error: unknown) => {
+            process.stderr.write(`Internal error: ${error instanceof Error ? error.name : "unknown"}\n`);
+            process.exitCode = EXIT.problems;
+        },
+    );
+}

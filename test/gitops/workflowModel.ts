@@ -1,0 +1,165 @@
+// The GitHub Actions workflows as data: parsed YAML, the jobs an event would run, and the facts about pulumi
+// steps that the workflow rules (workflows.test.ts) and the isolation proof (test/fleet/bootstrap.test.ts) read.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import yaml from "js-yaml";
+
+export const root = join(__dirname, "..", "..");
+export const workflowDir = join(root, ".github", "workflows");
+export const scriptDir = join(root, ".github", "scripts");
+
+export interface Step {
+    name?: string;
+    id?: string;
+    if?: string;
+    uses?: string;
+    run?: string;
+    shell?: string;
+    with?: Record<string, unknown>;
+    env?: Record<string, unknown>;
+}
+
+export interface Job {
+    name?: string;
+    needs?: string | string[];
+    if?: string;
+    "runs-on"?: string | string[];
+    environment?: string | { name: string };
+    concurrency?: string | { group: string; "cancel-in-progress"?: boolean | string };
+    permissions?: string | Record<string, string>;
+    strategy?: { "fail-fast"?: boolean; matrix?: Record<string, unknown> };
+    env?: Record<string, unknown>;
+    outputs?: Record<string, string>;
+    steps?: Step[];
+}
+
+export interface Workflow {
+    name: string;
+    on: Record<string, unknown>;
+    permissions?: string | Record<string, string>;
+    env?: Record<string, unknown>;
+    jobs: Record<string, Job>;
+}
+
+export type Workflows = Record<string, Workflow>;
+
+export function workflowFiles(): string[] {
+    return readdirSync(workflowDir).filter((f) => /\.ya?ml$/.test(f)).sort();
+}
+
+export function loadWorkflows(): Workflows {
+    return Object.fromEntries(workflowFiles().map((f) => [f, yaml.load(readFileSync(join(workflowDir, f), "utf8")) as Workflow]));
+}
+
+export function* eachJob(wfs: Workflows): Generator<{ file: string; id: string; job: Job }> {
+    for (const [file, wf] of Object.entries(wfs)) for (const [id, job] of Object.entries(wf.jobs)) yield { file, id, job };
+}
+
+export function isPulumiAction(step: Step): boolean {
+    return step.uses?.startsWith("pulumi/actions@") ?? false;
+}
+
+/** The pulumi command a pulumi/actions step runs; undefined for the install-only form. */
+export function pulumiCommand(step: Step): string | undefined {
+    return isPulumiAction(step) ? (step.with?.command as string | undefined) : undefined;
+}
+
+export const PROGRAM_COMMANDS = ["preview", "up", "refresh", "destroy"];
+
+/** A step that runs the Pulumi program (and so the azuread provider). */
+export function runsProgram(step: Step): boolean {
+    return PROGRAM_COMMANDS.includes(pulumiCommand(step) ?? "");
+}
+
+/**
+ * pulumi/actions commands that take the stack's lock on a self-managed (diy) backend. pulumi/pulumi
+ * pkg/backend/diy/backend.go: Update, Refresh and Destroy call b.Lock; Preview does not (and neither does a
+ * preview-only refresh or destroy, which pulumi/actions does not run).
+ */
+export const LOCKING_COMMANDS = ["up", "refresh", "destroy"];
+
+export function environmentName(job: Job): string | undefined {
+    return typeof job.environment === "string" ? job.environment : job.environment?.name;
+}
+
+export function permissionsOf(job: Job): Record<string, string> {
+    return typeof job.permissions === "object" ? job.permissions : {};
+}
+
+/** deploy: tenant-<stack> (main only); preview: -preview (reviewed); drift: -drift (main only). */
+export function environmentKind(env: string): "deploy" | "preview" | "drift" | undefined {
+    const match = /^tenant-\$\{\{ matrix\.stack \}\}(-preview|-drift)?$/.exec(env);
+    if (!match) return undefined;
+    return match[1] === "-preview" ? "preview" : match[1] === "-drift" ? "drift" : "deploy";
+}
+
+export function concurrencyGroup(job: Job): string | undefined {
+    return typeof job.concurrency === "string" ? job.concurrency : job.concurrency?.group;
+}
+
+/** Every string anywhere in a value, for scans that must not depend on where a reference sits. */
+export function strings(value: unknown): string[] {
+    if (typeof value === "string") return [value];
+    if (Array.isArray(value)) return value.flatMap(strings);
+    if (value !== null && typeof value === "object") return Object.values(value).flatMap(strings);
+    return [];
+}
+
+// GitHub expressions in job `if:` conditions, evaluated for a simulated event. Only comparisons, && and ||
+// on github/needs/inputs and always() are supported; anything else throws, so a new construct is noticed.
+export interface EventContext {
+    github: { event_name: string; ref: string; repository: string; event: Record<string, unknown> };
+    needs: Record<string, { outputs: Record<string, string>; result: string }>;
+    inputs: Record<string, string>;
+}
+
+export function evaluate(expression: string | undefined, ctx: EventContext): boolean {
+    if (expression === undefined) return true;
+    const js = expression.replace(/^\s*\$\{\{|\}\}\s*$/g, "").replace(/\s+/g, " ").replace(/ == /g, " === ").replace(/ != /g, " !== ");
+    if (!/^[\w\s.'/[\]=!&|()-]+$/.test(js) || /\b(?!github|needs|inputs|always)[a-zA-Z_]+\(/.test(js)) {
+        throw new Error(`unsupported job condition: ${expression}`);
+    }
+    return Boolean(new Function("github", "needs", "inputs", "always", `return (${js});`)(ctx.github, ctx.needs, ctx.inputs, () => true));
+}
+
+export const REPO = "jtel/jtel-teams-presence";
+
+export function context(event: string, ref: string, extra: Record<string, unknown> = {}): EventContext {
+    return {
+        github: { event_name: event, ref, repository: REPO, event: extra },
+        needs: { stacks: { outputs: { stacks: '["contoso"]' }, result: "success" }, up: { outputs: {}, result: "success" } },
+        inputs: {},
+    };
+}
+
+export const SAME_REPO_PR = context("pull_request", "refs/pull/7/merge", { pull_request: { number: 7, head: { repo: { full_name: REPO } } } });
+export const FORK_PR = context("pull_request", "refs/pull/8/merge", { pull_request: { number: 8, head: { repo: { full_name: "someone/fork" } } } });
+export const PUSH_MAIN = context("push", "refs/heads/main");
+export const PUSH_BRANCH = context("push", "refs/heads/feature");
+export const SCHEDULE = context("schedule", "refs/heads/main");
+export const DISPATCH_MAIN = context("workflow_dispatch", "refs/heads/main");
+export const DISPATCH_BRANCH = context("workflow_dispatch", "refs/heads/feature");
+export const ALL_CONTEXTS = [SAME_REPO_PR, FORK_PR, PUSH_MAIN, PUSH_BRANCH, SCHEDULE, DISPATCH_MAIN, DISPATCH_BRANCH];
+
+/** Whether a workflow's `on:` admits the event for this ref (push branch filters included). */
+export function triggers(wf: Workflow, ctx: EventContext): boolean {
+    if (!(ctx.github.event_name in wf.on)) return false;
+    const filter = wf.on[ctx.github.event_name] as { branches?: string[] } | null;
+    if (ctx.github.event_name === "push" && filter?.branches) return filter.branches.some((b) => ctx.github.ref === `refs/heads/${b}`);
+    return true;
+}
+
+/** The jobs that would run for an event (needs assumed to succeed). */
+export function jobsFor(wfs: Workflows, ctx: EventContext): { file: string; id: string; job: Job }[] {
+    return [...eachJob(wfs)].filter(({ file, job }) => triggers(wfs[file], ctx) && evaluate(job.if, ctx));
+}
+
+/** The pulumi commands an event runs, as "file job command". */
+export function commandsFor(wfs: Workflows, ctx: EventContext): string[] {
+    return jobsFor(wfs, ctx).flatMap(({ file, id, job }) =>
+        (job.steps ?? []).filter(runsProgram).map((step) => `${file} ${id} ${pulumiCommand(step)}`));
+}
+
+export function upJobs(wfs: Workflows): { file: string; id: string; job: Job }[] {
+    return [...eachJob(wfs)].filter(({ job }) => (job.steps ?? []).some((s) => pulumiCommand(s) === "up"));
+}
