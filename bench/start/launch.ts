@@ -54,6 +54,8 @@ export interface Program {
 export interface StartSample {
     /** Milliseconds from process start until the program module was loaded. */
     loadedMs: number;
+    /** CPU time (user + system) the child had used by then: what a busy machine does not inflate. */
+    loadedCpuMs: number;
     /** ... until the runner had run the program to the end (under mocks instead of an engine). */
     ranMs: number;
     /** Wall time the parent saw from spawn to exit. */
