@@ -15,6 +15,21 @@ jtel connector will, and prints the handoff table. No Azure account or Pulumi CL
 
 Exit codes: 0 verified, 1 verification failed, 2 bad usage, 3 gave up on errors that stayed transient.`;
 
+const NOW_FORMAT = /^(\d{4})-(\d{2})-(\d{2})(?:T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,3})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d))?$/;
+
+/**
+ * The instant --now names, or undefined when it is not a real ISO 8601 date. `new Date()` alone would roll
+ * 2027-02-30 over to 2027-03-02 and take a time without a zone as local time.
+ */
+export function parseNow(text: string): Date | undefined {
+    const match = NOW_FORMAT.exec(text);
+    if (!match) return undefined;
+    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    const calendar = new Date(Date.UTC(year, month - 1, day));
+    if (calendar.getUTCFullYear() !== year || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) return undefined;
+    return new Date(match[4] === undefined ? `${match[0]}T00:00:00Z` : text);
+}
+
 export interface DemoIo {
     stdout: (line: string) => void;
     stderr: (line: string) => void;
@@ -42,9 +57,9 @@ export async function runDemoCli(argv: readonly string[], io: DemoIo): Promise<n
     }
     let now: Date | undefined;
     if (values.now !== undefined) {
-        now = new Date(values.now);
-        if (!/^\d{4}-\d\d-\d\d/.test(values.now) || Number.isNaN(now.getTime())) {
-            io.stderr(`--now "${values.now}" must be an ISO 8601 date such as 2027-01-15 or 2027-01-15T09:00:00Z`);
+        now = parseNow(values.now);
+        if (now === undefined) {
+            io.stderr(`--now "${values.now}" must be a calendar date in ISO 8601 such as 2027-01-15 (midnight UTC) or 2027-01-15T09:00:00Z (a time needs Z or an offset such as +01:00)`);
             return 2;
         }
     }

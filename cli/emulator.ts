@@ -1,14 +1,18 @@
-// `npm run emulator`: a local tenant with a working presence setup, for demos and for trying the verifier
-// offline. The handoff (secret and password included) goes to a 0600 file, never to the terminal.
+// `npm run emulator`: a local tenant with a working presence setup, for demos, for trying the verifier
+// offline and for pointing any MSAL-based client at. HTTPS by default, with a CA made at start whose file
+// is printed (clients trust it with NODE_EXTRA_CA_CERTS or curl --cacert). The handoff (secret and
+// password included) goes to a 0600 file, never to the terminal.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { startEmulator, type Availability, type EmulatorOptions, type Faults } from "../emulator";
+import { GRAPH_DELEGATED_SCOPES, startEmulator, type Availability, type EmulatorOptions, type Faults } from "../emulator";
 
 export const USAGE = `Usage: npm run emulator -- [options]
 
   --port N                    port on 127.0.0.1 (default: a free one)
+  --http                      serve plain http instead of https (no CA file)
+  --json                      print one JSON line {"url","caFile","tenantId","handoffFile"} and nothing else
   --tenant-id GUID            directory (tenant) ID to play
   --domain NAME               verified domain for sign-in names (default contoso.example)
   --scopes LIST               delegated Graph scopes to consent (default User.Read,Presence.Read.All)
@@ -25,7 +29,9 @@ export const USAGE = `Usage: npm run emulator -- [options]
   --retry-after-seconds N     Retry-After sent with a 429 (default 1)
   --server-error-every N      every N-th request gets 503
   --latency-ms N              added latency per request
-  --help                      show this help`;
+  --help                      show this help
+
+Exit codes: 0 stopped by Ctrl+C or SIGTERM (or --help), 1 could not start, 2 bad usage.`;
 
 const AGENTS: { userPrincipalName: string; availability: Availability; activity: string }[] = [
     { userPrincipalName: "anna", availability: "Available", activity: "Available" },
@@ -44,6 +50,8 @@ export interface EmulatorCliConfig {
     options: EmulatorOptions & { faults: Partial<Faults> };
     delegatedScopes?: string[];
     serviceUserFaults: ("mfaRequired" | "mfaRegistrationRequired" | "conditionalAccessBlocked" | "passwordExpired" | "withoutTeams")[];
+    /** One JSON line on stdout instead of the human-readable summary. */
+    json: boolean;
     help: boolean;
 }
 
@@ -64,6 +72,8 @@ export function parseEmulatorArgs(argv: string[]): EmulatorCliConfig {
             allowPositionals: false,
             options: {
                 port: { type: "string" },
+                http: { type: "boolean" },
+                json: { type: "boolean" },
                 "tenant-id": { type: "string" },
                 domain: { type: "string" },
                 scopes: { type: "string" },
@@ -117,15 +127,24 @@ export function parseEmulatorArgs(argv: string[]): EmulatorCliConfig {
         serviceUserFaults.push("withoutTeams");
     }
     const delegatedScopes = values.scopes?.split(",").map((s) => s.trim()).filter(Boolean);
+    if (delegatedScopes !== undefined) {
+        const known = GRAPH_DELEGATED_SCOPES.map((s) => s.value);
+        const unknown = delegatedScopes.filter((s) => !known.includes(s));
+        if (delegatedScopes.length === 0 || unknown.length > 0) {
+            throw new UsageError(`--scopes "${values.scopes}" must list delegated Microsoft Graph permissions the emulator knows, comma-separated: ${known.join(", ")}`);
+        }
+    }
     return {
         options: {
             faults,
+            https: !values.http,
             ...(port !== undefined ? { port } : {}),
             ...(tenantId !== undefined ? { tenantId } : {}),
             ...(domain !== undefined ? { domain } : {}),
         },
         ...(delegatedScopes ? { delegatedScopes } : {}),
         serviceUserFaults,
+        json: values.json ?? false,
         help: values.help ?? false,
     };
 }
@@ -168,7 +187,11 @@ async function main(): Promise<void> {
 
     const agentUpns = AGENTS.map((a) => `${a.userPrincipalName}@${domain}`);
     const active = Object.entries(config.options.faults).map(([k, v]) => `${k}=${v}`).concat(config.serviceUserFaults);
-    process.stdout.write([
+    const trust = emulator.caFile ? `NODE_EXTRA_CA_CERTS=${emulator.caFile} ` : "";
+    if (config.json) {
+        // Scripts read this one line to find the emulator: paths and IDs, never the secret or password.
+        process.stdout.write(`${JSON.stringify({ url: emulator.url, caFile: emulator.caFile ?? null, tenantId: emulator.tenantId, handoffFile })}\n`);
+    } else process.stdout.write([
         `Entra ID + Microsoft Graph emulator listening on ${emulator.url}`,
         `  tenant ID:     ${emulator.tenantId}`,
         `  client ID:     ${seed.handoff.applicationClientId}`,
@@ -177,9 +200,13 @@ async function main(): Promise<void> {
         ...AGENTS.map((a, i) => `    ${seed.agentObjectIds[i]}  ${agentUpns[i]}  ${a.availability}/${a.activity}`),
         `  faults:        ${active.length > 0 ? active.join(", ") : "none"}`,
         `  handoff file:  ${handoffFile} (mode 0600, holds the secret and password, deleted on exit)`,
+        ...(emulator.caFile ? [
+            `  CA file:       ${emulator.caFile} (trust it: NODE_EXTRA_CA_CERTS or curl --cacert; deleted on exit)`,
+            `  authority:     ${emulator.url}/${emulator.tenantId} (MSAL: knownAuthorities ["${new URL(emulator.url).host}"])`,
+        ] : []),
         "",
         "Verify against it:",
-        `  npm run verify -- --handoff ${handoffFile} --authority-host ${emulator.url} --graph-endpoint ${emulator.url} --agents ${seed.agentObjectIds.join(",")}`,
+        `  ${trust}npm run verify -- --handoff ${handoffFile} --authority-host ${emulator.url} --graph-endpoint ${emulator.url} --agents ${seed.agentObjectIds.join(",")}`,
         // Object IDs work with the default consent; sign-in names need User.ReadBasic.All to be resolved.
         "  (agents by sign-in name need --scopes User.Read,Presence.Read.All,User.ReadBasic.All)",
         "",
@@ -199,6 +226,13 @@ async function main(): Promise<void> {
     };
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
+    // `npm run` starts this under `sh -c`, and npm forwards SIGTERM to that shell only
+    // (@npmcli/run-script lib/signal-manager.js), which dies without passing it on. Noticing the lost
+    // parent is what lets `kill <npm's pid>` still clean up the handoff and CA files.
+    const parent = process.ppid;
+    setInterval(() => {
+        if (process.ppid !== parent) stop();
+    }, 250).unref();
 }
 
 if (require.main === module) {

@@ -1,13 +1,14 @@
 // `npm run handoff -- (--stack NAME | --outputs FILE|-) [--show-secrets] [--format table|json|env]`: prints the
 // five values the jtel contact needs, as the seed guide's table, with the secret's expiry and rotation dates.
-// Exit codes: 0 printed, 1 the pulumi CLI is missing or failed, 2 bad usage or input.
+// Exit codes: 0 printed, 1 internal error, 2 bad usage or input (including outputs that cannot be read or that
+// hold values the connector cannot use), the same as `npm run verify` for --stack.
 import { parseArgs } from "node:util";
 import { formatHandoff, HANDOFF_FORMATS, HandoffOutputsError, parseHandoffOutputs, type HandoffFormat, type HandoffOutputs } from "../handoff";
 import { redact } from "../verifier/redact";
 import { runAsMain } from "./processIo";
 import { readStackOutputs, StackOutputsError, type ExecFile } from "./stackOutputs";
 
-/** 1 also covers an internal error, which should not happen. */
+/** 1 is an internal error, which should not happen. */
 export const EXIT = { printed: 0, failed: 1, usage: 2 } as const;
 
 export interface HandoffCliIo {
@@ -17,6 +18,8 @@ export interface HandoffCliIo {
     readFile(path: string): Promise<string>;
     /** Runs a program; rejects with `code: "ENOENT"` when it is not installed. */
     execFile: ExecFile;
+    /** The clock that judges the secret's expiry; the real one by default. */
+    now?: () => Date;
 }
 
 export const USAGE = `Usage: npm run handoff -- (--stack NAME | --outputs FILE|-) [options]
@@ -32,7 +35,8 @@ export const SHOW_SECRETS_HINT =
     "Secret Value and User password are masked. To print them, add --show-secrets, where no one else can read the terminal or its log.";
 
 class UsageError extends Error {}
-class PulumiError extends Error {}
+/** The stack's outputs could not be read (no pulumi CLI, pulumi failed, not JSON): bad input, no usage hint. */
+class StackReadError extends Error {}
 
 const OPTIONS = "--stack NAME, --outputs FILE|-, --format table|json|env, --show-secrets, --help";
 const OUTPUTS_JSON = "`pulumi stack output --json --show-secrets`";
@@ -58,7 +62,7 @@ async function readOutputsFile(path: string, io: HandoffCliIo): Promise<HandoffO
         // The parser's message quotes the input, which holds the secret and the password.
         throw new UsageError(`${source} is not valid JSON; pass what ${OUTPUTS_JSON} prints`);
     }
-    return parseOutputs(json, source, `run \`pulumi up\` first, then pass what ${OUTPUTS_JSON} prints`);
+    return parseOutputs(json, source, `run \`pulumi up\` first, then pass what ${OUTPUTS_JSON} prints`, io);
 }
 
 async function readStack(stack: string, io: HandoffCliIo): Promise<HandoffOutputs> {
@@ -66,15 +70,15 @@ async function readStack(stack: string, io: HandoffCliIo): Promise<HandoffOutput
     try {
         json = await readStackOutputs(stack, io.execFile, `pass --outputs FILE with what ${OUTPUTS_JSON} prints`);
     } catch (error) {
-        if (error instanceof StackOutputsError) throw new PulumiError(error.message);
+        if (error instanceof StackOutputsError) throw new StackReadError(error.message);
         throw error;
     }
-    return parseOutputs(json, `--stack ${stack}`, `run \`pulumi up --stack ${stack}\` first`);
+    return parseOutputs(json, `--stack ${stack}`, `run \`pulumi up --stack ${stack}\` first`, io);
 }
 
-function parseOutputs(json: unknown, source: string, nextStep: string): HandoffOutputs {
+function parseOutputs(json: unknown, source: string, nextStep: string, io: HandoffCliIo): HandoffOutputs {
     try {
-        return parseHandoffOutputs(json, source, nextStep);
+        return parseHandoffOutputs(json, source, nextStep, io.now?.() ?? new Date());
     } catch (error) {
         if (error instanceof HandoffOutputsError) throw new UsageError(error.message);
         throw error;
@@ -123,9 +127,10 @@ export async function runHandoffCli(argv: readonly string[], io: HandoffCliIo): 
     try {
         parsed = await parse(argv, io);
     } catch (error) {
-        if (error instanceof UsageError || error instanceof PulumiError) {
+        if (error instanceof UsageError || error instanceof StackReadError) {
             io.stderr(`${error.message}\n${error instanceof UsageError ? "Run with --help for usage.\n" : ""}`);
-            return error instanceof UsageError ? EXIT.usage : EXIT.failed;
+            // A stack that cannot be read exits like bad input, as in `npm run verify --stack`.
+            return EXIT.usage;
         }
         throw error;
     }

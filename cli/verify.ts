@@ -2,11 +2,10 @@
 // jtel connector will use them. Exit codes: 0 verified, 1 terminal diagnosis, 2 bad usage or input,
 // 3 gave up on errors that stayed transient (the report carries the last error's code).
 import { parseArgs } from "node:util";
-import { z } from "zod";
-import { HANDOFF_KEYS, SECRET_KEYS, type HandoffKey } from "../handoff";
+import { HANDOFF_KEYS, HandoffInvalidError, validateHandoff } from "../handoff";
 import { runAsMain } from "./processIo";
 import { readStackOutputs, StackOutputsError } from "./stackOutputs";
-import { CLOUD_NAMES, cloudEndpoints, describeAgents, redact, verifyPresenceAccess, type CloudName, type Handoff, type VerificationReport, type VerifyOptions } from "../verifier";
+import { describeAgents, EndpointError, redact, resolveEndpoints, verifyPresenceAccess, type CloudName, type Handoff, type VerificationReport, type VerifyOptions } from "../verifier";
 
 export const EXIT = { verified: 0, failed: 1, usage: 2, gaveUp: 3 } as const;
 
@@ -35,54 +34,22 @@ export const USAGE = `Usage: npm run verify -- (--stack NAME | --handoff FILE|-)
   --help                   show this help`;
 
 class UsageError extends Error {}
+/** The stack's outputs could not be read (no pulumi CLI, pulumi failed, not JSON): bad input, no usage hint. */
+class StackReadError extends Error {}
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const OPTIONS = "--stack NAME, --handoff FILE|-, --cloud NAME, --authority-host URL, --graph-endpoint URL, --agents LIST, --agents-file FILE, --timeout SECONDS, --json, --help";
 
-const RULES: Record<HandoffKey, string> = {
-    applicationClientId: "must be the Application (client) ID, a GUID such as 11111111-2222-3333-4444-555555555555",
-    directoryTenantId: "must be the Directory (tenant) ID, a GUID such as 11111111-2222-3333-4444-555555555555",
-    secretValue: "must be the client secret's Value (not its Secret ID) as a non-empty string",
-    userEmail: "must be the service user's sign-in name, an email-like UPN such as jtel-presence@contoso.com",
-    userPassword: "must be a non-empty string without leading or trailing whitespace (the password sign-in rejects padded passwords)",
-};
-
-const handoffSchema = z.strictObject({
-    applicationClientId: z.string().regex(GUID),
-    directoryTenantId: z.string().regex(GUID),
-    secretValue: z.string().min(1),
-    userEmail: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/),
-    userPassword: z.string().min(1).refine((p) => p === p.trim()),
-});
-
-/** Validates the handoff; messages name the key and the rule, and echo a value only when it is not secret. */
+/** Validates the handoff with the rules `npm run handoff` applies; messages name the key and the rule. */
 export function parseHandoff(input: unknown, source: string): Handoff {
     if (input === null || typeof input !== "object" || Array.isArray(input)) {
         throw new UsageError(`${source} must hold a JSON object with exactly the keys ${HANDOFF_KEYS.join(", ")}`);
     }
-    const result = handoffSchema.safeParse(input);
-    if (result.success) return result.data;
-    const record = input as Record<string, unknown>;
-    const problems = result.error.issues.map((issue) => {
-        if (issue.code === "unrecognized_keys") {
-            return `${source} has unexpected key(s) ${issue.keys.join(", ")}; allowed are exactly ${HANDOFF_KEYS.join(", ")}`;
-        }
-        const key = String(issue.path[0]) as HandoffKey;
-        if (!(key in record)) return `${source} is missing ${key}, which ${RULES[key]}`;
-        const shown = SECRET_KEYS.has(key) || typeof record[key] !== "string" ? "" : ` "${String(record[key]).slice(0, 80)}"`;
-        return `${source} ${key}${shown} ${RULES[key]}`;
-    });
-    throw new UsageError([...new Set(problems)].join("\n"));
-}
-
-function endpointFlag(flag: string, value: string): string {
-    let url: URL;
     try {
-        url = new URL(value);
-    } catch {
-        throw new UsageError(`${flag} "${value}" must be an absolute URL such as https://login.microsoftonline.com`);
+        return validateHandoff(input, { handoff: source, key: (key) => `${source} ${key}` });
+    } catch (error) {
+        if (error instanceof HandoffInvalidError) throw new UsageError(error.message);
+        throw error;
     }
-    if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`${flag} "${value}" must use https (or http for the local emulator)`);
-    return value.replace(/\/+$/, "");
 }
 
 function agentsFromText(text: string): string[] {
@@ -94,6 +61,7 @@ function agentsFromText(text: string): string[] {
 
 async function loadHandoff(values: { stack?: string; handoff?: string }, io: CliIo): Promise<Handoff> {
     if (values.stack !== undefined && values.handoff !== undefined) throw new UsageError("Pass either --stack NAME or --handoff FILE|-, not both");
+    if (values.stack !== undefined && values.stack.trim() === "") throw new UsageError('--stack "" must name a stack, such as contoso or my-org/jtel-teams-presence/contoso');
     if (values.handoff !== undefined) {
         const source = values.handoff === "-" ? "--handoff - (stdin)" : `--handoff ${values.handoff}`;
         let text: string;
@@ -117,7 +85,8 @@ async function loadHandoff(values: { stack?: string; handoff?: string }, io: Cli
         try {
             outputs = await readStackOutputs(values.stack, io.execFile, "pass --handoff FILE with the five values");
         } catch (error) {
-            if (error instanceof StackOutputsError) throw new UsageError(error.message);
+            // The same exit as `npm run handoff --stack`: the input could not be read, and the message says why.
+            if (error instanceof StackOutputsError) throw new StackReadError(error.message);
             throw error;
         }
         const handoff = (outputs as { handoff?: unknown } | null)?.handoff;
@@ -154,15 +123,22 @@ async function parse(argv: readonly string[], io: CliIo): Promise<Parsed | "help
             },
         }));
     } catch (error) {
-        throw new UsageError(error instanceof Error ? error.message : String(error));
+        const message = (error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error)).replace(/\.$/, "");
+        throw new UsageError(`${message}; the options are ${OPTIONS}`);
     }
     if (values.help) return "help";
 
-    const cloud = values.cloud ?? "public";
-    if (!(CLOUD_NAMES as readonly string[]).includes(cloud)) throw new UsageError(`--cloud "${cloud}" must be one of ${CLOUD_NAMES.join(", ")}`);
-    const endpoints = cloudEndpoints(cloud as CloudName);
-    const authorityHost = values["authority-host"] !== undefined ? endpointFlag("--authority-host", values["authority-host"]) : endpoints.authorityHost;
-    const graphEndpoint = values["graph-endpoint"] !== undefined ? endpointFlag("--graph-endpoint", values["graph-endpoint"]) : endpoints.graphEndpoint;
+    // The verifier's endpoint rule, with the flags' names: only the cloud's documented hosts unless overridden.
+    let endpoints;
+    try {
+        endpoints = resolveEndpoints(
+            { cloud: values.cloud as CloudName | undefined, authorityHost: values["authority-host"], graphEndpoint: values["graph-endpoint"] },
+            { cloud: "--cloud", authorityHost: "--authority-host", graphEndpoint: "--graph-endpoint" },
+        );
+    } catch (error) {
+        if (error instanceof EndpointError) throw new UsageError(error.message);
+        throw error;
+    }
 
     let timeoutSeconds: number | undefined;
     if (values.timeout !== undefined) {
@@ -191,8 +167,7 @@ async function parse(argv: readonly string[], io: CliIo): Promise<Parsed | "help
         handoff,
         json: values.json === true,
         options: {
-            authorityHost,
-            graphEndpoint,
+            ...endpoints,
             ...(agents.length > 0 ? { agents } : {}),
             ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
             ...io.verifyOverrides,
@@ -243,8 +218,8 @@ export async function runVerifyCli(argv: readonly string[], io: CliIo): Promise<
     try {
         parsed = await parse(argv, io);
     } catch (error) {
-        if (error instanceof UsageError) {
-            io.stderr(`${error.message}\nRun with --help for usage.\n`);
+        if (error instanceof UsageError || error instanceof StackReadError) {
+            io.stderr(`${error.message}\n${error instanceof UsageError ? "Run with --help for usage.\n" : ""}`);
             return EXIT.usage;
         }
         throw error;

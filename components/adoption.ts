@@ -32,12 +32,16 @@ export interface AdoptionPlan {
 export function adoptionPlan(adopt: AdoptConfig): AdoptionPlan {
     const app = `/applications/${adopt.applicationObjectId}`;
     return {
-        application: { import: app, ignoreChanges: ["displayName", "notes", "signInAudience"] },
+        // A portal-made app has api.requestedAccessTokenVersion null, which the provider reads as 0 against its
+        // default 2 (application_registration_resource.go:139,298 in terraform-provider-azuread v3.8.0).
+        application: { import: app, ignoreChanges: ["displayName", "notes", "signInAudience", "requestedAccessTokenVersion"] },
         servicePrincipal: { import: `/servicePrincipals/${adopt.servicePrincipalObjectId}`, ignoreChanges: [] },
         // The password stays whatever the connector already uses; see existingUserPassword.
         serviceUser: {
             import: `/users/${adopt.serviceUserObjectId}`,
-            ignoreChanges: ["displayName", "password", "forcePasswordChange", "disablePasswordExpiration", "accountEnabled"],
+            // showInAddressList is never set on a portal-made user and reads as false against the provider's
+            // default true (user_resource.go:283,815).
+            ignoreChanges: ["displayName", "password", "forcePasswordChange", "disablePasswordExpiration", "accountEnabled", "showInAddressList"],
         },
         owner: { import: `${app}/owners/${adopt.serviceUserObjectId}`, ignoreChanges: [] },
         apiAccess: { import: `${app}/apiAccess/${MICROSOFT_GRAPH_APP_ID}`, ignoreChanges: ["scopeIds", "roleIds"] },

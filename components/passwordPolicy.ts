@@ -54,3 +54,38 @@ export function passwordProblems(password: string, minLength: number = MIN_PASSW
     if (!/[^A-Za-z0-9\s]/.test(password)) problems.push("has no symbol");
     return problems;
 }
+
+/** Entra ID's symbols for cloud-user passwords, space included (learn.microsoft.com/entra/identity/authentication/concept-sspr-policy). */
+export const ENTRA_PASSWORD_SYMBOLS = "@#$%^&*-_!+=[]{}|\\:',.?/`~\"();<> ";
+export const ENTRA_MIN_PASSWORD_LENGTH = 8;
+
+const CHARACTER_CLASSES: readonly { name: string; test: (c: string) => boolean }[] = [
+    { name: "lower-case letter", test: (c) => c >= "a" && c <= "z" },
+    { name: "upper-case letter", test: (c) => c >= "A" && c <= "Z" },
+    { name: "digit", test: (c) => c >= "0" && c <= "9" },
+    { name: "symbol", test: (c) => ENTRA_PASSWORD_SYMBOLS.includes(c) },
+];
+
+/**
+ * Why a password someone set by hand (the one adoption keeps) would fail Entra ID or the connector; empty when
+ * both accept it. Entra ID: 8–256 characters from A–Z, a–z, 0–9 and its symbols, three of the four classes.
+ * The connector: none of [ ] < > ? # &, and no leading or trailing whitespace (ROPC refuses it). Each reason
+ * names the rule and never quotes the password or any character of it.
+ */
+export function handMadePasswordProblems(password: string): string[] {
+    const problems: string[] = [];
+    if (password.length < ENTRA_MIN_PASSWORD_LENGTH) problems.push(`is shorter than ${ENTRA_MIN_PASSWORD_LENGTH} characters (Entra ID needs 8 to 256)`);
+    if (password.length > MAX_PASSWORD_LENGTH) problems.push(`is longer than ${MAX_PASSWORD_LENGTH} characters (Entra ID needs 8 to 256)`);
+    if (password !== password.trim()) problems.push("starts or ends with whitespace, which the password sign-in (ROPC) refuses");
+    if ([...CONNECTOR_FORBIDDEN_CHARACTERS].some((c) => password.includes(c))) {
+        problems.push(`contains a character the connector rejects (${[...CONNECTOR_FORBIDDEN_CHARACTERS].join(" ")})`);
+    }
+    if ([...password].some((c) => !CHARACTER_CLASSES.some((k) => k.test(c)))) {
+        problems.push("contains a character Entra ID does not allow (only A-Z, a-z, 0-9, space and Entra ID's symbols; no Unicode, no tabs)");
+    }
+    const missing = CHARACTER_CLASSES.filter((k) => ![...password].some((c) => k.test(c)));
+    if (missing.length > 1) {
+        problems.push(`uses ${CHARACTER_CLASSES.length - missing.length} of the 4 character classes, Entra ID needs 3: it has no ${missing.map((k) => k.name).join(" and no ")}`);
+    }
+    return problems;
+}

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
-import { planRotation, RotationSettings, secretDisplayName, Slot, SlotSecret } from "./rotationSchedule";
+import { planRotation, providerDateTime, RotationSettings, secretDisplayName, Slot, SlotSecret } from "./rotationSchedule";
 
 export interface RotatingSecretArgs {
     /** Resource ID `/applications/{objectId}` of the app registration the secrets belong to. */
@@ -25,7 +25,7 @@ export class RotatingSecret extends pulumi.ComponentResource {
     readonly keyId: pulumi.Output<string>;
     /** The newest secret's slot, "a" or "b". */
     readonly slot: pulumi.Output<Slot>;
-    /** When the newest secret expires (ISO 8601). */
+    /** When the newest secret expires (RFC 3339, whole seconds, `Z`: exactly the secret's end date). */
     readonly expiresAt: pulumi.Output<string>;
     /** When the previous secret expires (ISO 8601), or null when it is gone. */
     readonly previousExpiresAt: pulumi.Output<string | null>;
@@ -40,7 +40,8 @@ export class RotatingSecret extends pulumi.ComponentResource {
         const declare = (secret: SlotSecret) => new azuread.ApplicationPassword(`${name}-${secret.slot}`, {
             applicationId: args.applicationId,
             displayName: secretDisplayName(secret),
-            endDate: secret.endDate.toISOString(),
+            // The form the provider stores, so the next run compares equal (see providerDateTime).
+            endDate: providerDateTime(secret.endDate),
         }, { parent: this });
 
         const current = declare(plan.current);
@@ -49,9 +50,9 @@ export class RotatingSecret extends pulumi.ComponentResource {
         this.value = pulumi.secret(current.value);
         this.keyId = current.keyId;
         this.slot = pulumi.output(plan.current.slot);
-        this.expiresAt = pulumi.output(plan.current.endDate.toISOString());
-        this.previousExpiresAt = pulumi.output(plan.previous ? plan.previous.endDate.toISOString() : null);
-        this.nextRotationAt = pulumi.output(plan.nextRotationAt.toISOString());
+        this.expiresAt = pulumi.output(providerDateTime(plan.current.endDate));
+        this.previousExpiresAt = pulumi.output(plan.previous ? providerDateTime(plan.previous.endDate) : null);
+        this.nextRotationAt = pulumi.output(providerDateTime(plan.nextRotationAt));
         this.registerOutputs({
             value: this.value,
             keyId: this.keyId,

@@ -4,7 +4,9 @@
 // R + O days after the period starts, so it outlives the next rotation boundary by O days: the jtel
 // contact has O days to switch to the new secret. Slots alternate: even periods use slot "a", odd "b".
 // End dates derive from period boundaries, never from "now", so every run inside a period declares the
-// same inputs and Pulumi replaces nothing.
+// same inputs and Pulumi replaces nothing. The one change inside a period is deliberate: once the previous
+// secret has ended it is no longer declared (one delete), because Graph refuses to create a secret whose
+// end has passed, which a first deployment late in a period would otherwise ask for (README, Rotation).
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -77,6 +79,20 @@ export function planRotation(now: Date, settings: RotationSettings): RotationPla
         previous: previous.endDate.getTime() > now.getTime() ? previous : undefined,
         nextRotationAt: periodStart(k + 1, rotationDays),
     };
+}
+
+/**
+ * An instant as the azuread provider sends it and Microsoft Graph writes it back: RFC 3339 with whole
+ * seconds and `Z`. The provider parses end_date and re-formats it with Go's time.RFC3339, which drops
+ * fractions (internal/helpers/credentials/credentials.go:196-201 in terraform-provider-azuread v3.8.0), and
+ * its Read stores Graph's endDateTime string (application_password_resource.go:265), e.g.
+ * "2299-12-31T00:00:00Z". An input in any other form (toISOString()'s ".000Z") differs from that stored
+ * string on every run, and end_date is ForceNew: both secrets would be replaced by every `pulumi up`.
+ */
+export function providerDateTime(instant: Date): string {
+    const ms = instant.getTime();
+    if (Number.isNaN(ms)) throw new RangeError("providerDateTime: not a valid date");
+    return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
 }
 
 /** A secret's display name in the portal: says which slot and period it belongs to, never its value. */

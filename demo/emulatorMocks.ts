@@ -1,10 +1,19 @@
-// Pulumi mocks that carry out the stack program against the local tenant emulator the way @pulumi/azuread's
-// provider does against Microsoft Graph: every registration becomes the Graph calls that create the object,
-// and the look-ups read the tenant. A wiring mistake in a component then fails a real sign-in, not an assert.
-import * as pulumi from "@pulumi/pulumi";
+// The local tenant emulator behind the stack program, reached the way @pulumi/azuread's provider reaches
+// Microsoft Graph: every create is the provider's Graph calls followed by its Read, and what the stack
+// stores is what that Read returns from the emulator (never the inputs), so a redeploy is compared with
+// Graph's read-back exactly as in a real tenant. provider/engine.ts drives it; a wiring mistake in a
+// component then fails a real Graph call or sign-in, not an assert.
 import { GraphError, type Client } from "@microsoft/microsoft-graph-client";
 import { randomInt } from "node:crypto";
+import type { TenantModel } from "../provider/engine";
+import type { StateEntry } from "../provider/plan";
+import {
+    APP_ROLE_ASSIGNMENT, APPLICATION_API_ACCESS, APPLICATION_OWNER, APPLICATION_PASSWORD, APPLICATION_REGISTRATION,
+    credentialDateRoundTrip, DELEGATED_GRANT, RANDOM_PASSWORD, SERVICE_PRINCIPAL, storedState, USER,
+} from "../provider/tables";
 import { createGraphClient } from "../verifier/graph";
+
+export { unwrapSecrets } from "../provider/engine";
 
 /** What a step did, for the demo's progress lines (never a secret). */
 export interface ProvisionedStep {
@@ -13,15 +22,15 @@ export interface ProvisionedStep {
     summary: string;
 }
 
-export interface EmulatorMocksOptions {
+export interface EmulatorTenantOptions {
     /** The emulator's URL: authority host and Graph endpoint. */
     url: string;
     tenantId: string;
-    /** The deployer's access token (client credentials of a deployer app in the emulator). */
+    /** The deployer's access token (client credentials of a deployer app, or a signed-in deployer). */
     accessToken: string;
-    /** Object ID of the deployer's service principal (getClientConfig's objectId). */
+    /** Object ID of the deployer (getClientConfig's objectId). */
     deployerObjectId: string;
-    /** Application (client) ID of the deployer. */
+    /** Application (client) ID the deployer signs in with. */
     deployerClientId: string;
     /** Called after each resource is created. */
     onStep?: (step: ProvisionedStep) => void;
@@ -29,17 +38,6 @@ export interface EmulatorMocksOptions {
     afterCreate?: (type: string, state: Record<string, unknown>) => Promise<void> | void;
     /** How long to retry Graph's eventual-consistency errors, like the provider does; 60 s by default. */
     consistencyTimeoutMs?: number;
-}
-
-/** Secret inputs reach mocks wrapped in Pulumi's signature object; providers see plain values. */
-export function unwrapSecrets(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(unwrapSecrets);
-    if (value && typeof value === "object") {
-        const record = value as Record<string, unknown>;
-        if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return unwrapSecrets(record.value);
-        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
-    }
-    return value;
 }
 
 /** A password drawn the way @pulumi/random's RandomPassword draws one: the minimum of each class, then any. */
@@ -60,25 +58,46 @@ export function drawPassword(inputs: Record<string, unknown>): string {
     return chars.join("");
 }
 
+/** A refusal the provider makes itself, before any Graph call (never retried). */
+class ProviderRefusal extends Error {}
+
 function isConsistencyError(error: unknown): boolean {
     if (!(error instanceof GraphError)) return false;
     if (error.statusCode === 404) return true;
     return error.statusCode === 400 && /does not reference|no (service principal|user)|does not exist|not found/i.test(error.message);
 }
 
-export class EmulatorMocks implements pulumi.runtime.Mocks {
-    private readonly client: Client;
+function objectIdOf(applicationId: unknown): string {
+    const id = String(applicationId);
+    const match = /^\/applications\/([^/]+)$/.exec(id);
+    if (!match) throw new Error(`applicationId ${id} is not an /applications/{objectId} resource ID`);
+    return match[1];
+}
 
-    constructor(private readonly options: EmulatorMocksOptions) {
+interface GraphApplication {
+    id: string; appId: string; displayName: string; signInAudience: string; notes: string | null;
+    api?: { requestedAccessTokenVersion: number | null };
+    requiredResourceAccess: { resourceAppId: string; resourceAccess: { id: string; type: string }[] }[];
+    passwordCredentials: { keyId: string; displayName: string | null; startDateTime: string; endDateTime: string }[];
+}
+
+const USER_FIELDS = "id,userPrincipalName,displayName,accountEnabled,passwordPolicies,mailNickname,showInAddressList";
+
+export class EmulatorTenant implements TenantModel {
+    private readonly client: Client;
+    /** Secret values and passwords the provider keeps in state but Graph never returns, by resource ID. */
+    private readonly writeOnly = new Map<string, Record<string, unknown>>();
+
+    constructor(private readonly options: EmulatorTenantOptions) {
         this.client = createGraphClient(options.url, { getAccessToken: () => Promise.resolve(options.accessToken) });
     }
 
-    async call(args: pulumi.runtime.MockCallArgs): Promise<Record<string, unknown>> {
-        switch (args.token) {
+    async invoke(token: string, inputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+        switch (token) {
             case "azuread:index/getClientConfig:getClientConfig":
                 return { id: this.options.tenantId, tenantId: this.options.tenantId, clientId: this.options.deployerClientId, objectId: this.options.deployerObjectId };
             case "azuread:index/getServicePrincipal:getServicePrincipal": {
-                const clientId = String(args.inputs.clientId);
+                const clientId = String(inputs.clientId);
                 const found = await this.graph<{ value: Record<string, unknown>[] }>("GET", `/servicePrincipals?$filter=appId eq '${clientId}'`);
                 const sp = found.value[0];
                 if (!sp) throw new Error(`no service principal with client ID ${clientId} in the tenant`);
@@ -91,48 +110,56 @@ export class EmulatorMocks implements pulumi.runtime.Mocks {
                 };
             }
             default:
-                throw new Error(`the offline demo cannot carry out the look-up ${args.token}`);
+                throw new Error(`the offline demo cannot carry out the look-up ${token}`);
         }
     }
 
-    async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string | undefined; state: Record<string, unknown> }> {
-        if (!args.custom) return { id: undefined, state: {} };
-        const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
-        const { id, state, summary } = await this.create(args.type, inputs);
-        this.options.onStep?.({ type: args.type, name: args.name, summary });
-        await this.options.afterCreate?.(args.type, state);
-        // The engine keeps inputs alongside outputs; secrets stay wrapped as the program sent them.
-        return { id, state: { ...args.inputs, ...state } };
+    async create(type: string, name: string, inputs: Record<string, unknown>): Promise<{ id: string; outputs: Record<string, unknown> }> {
+        if (type === RANDOM_PASSWORD.token) {
+            // No remote object: random_password's Create sets its whole state, ID "none" (resource_password.go:86).
+            const outputs = storedState(type, inputs, { result: drawPassword(inputs) });
+            this.options.onStep?.({ type, name, summary: `password generated (${String(inputs.length)} characters)` });
+            await this.options.afterCreate?.(type, outputs);
+            return { id: "none", outputs };
+        }
+        const { id, summary } = await this.createInGraph(type, inputs);
+        const outputs = await this.read(type, id);
+        if (!outputs) throw new Error(`${name}: created as ${id} but the provider's read-back found nothing`);
+        this.options.onStep?.({ type, name, summary });
+        await this.options.afterCreate?.(type, outputs);
+        return { id, outputs };
     }
 
-    private async create(type: string, inputs: Record<string, unknown>): Promise<{ id: string; state: Record<string, unknown>; summary: string }> {
+    private async createInGraph(type: string, inputs: Record<string, unknown>): Promise<{ id: string; summary: string }> {
         switch (type) {
-            case "random:index/randomPassword:RandomPassword":
-                return { id: "none", state: { result: drawPassword(inputs) }, summary: `password generated (${inputs.length} characters)` };
-            case "azuread:index/applicationRegistration:ApplicationRegistration": {
-                const app = await this.graph<{ id: string; appId: string }>("POST", "/applications", {
-                    displayName: inputs.displayName, signInAudience: inputs.signInAudience, notes: inputs.notes,
+            case APPLICATION_REGISTRATION.token: {
+                // application_registration_resource.go:213-241: the token version defaults to 2.
+                const app = await this.graph<GraphApplication>("POST", "/applications", {
+                    displayName: inputs.displayName, signInAudience: inputs.signInAudience ?? "AzureADMyOrg",
+                    ...(inputs.notes ? { notes: inputs.notes } : {}),
+                    api: { requestedAccessTokenVersion: inputs.requestedAccessTokenVersion ?? 2 },
                 });
-                return { id: `/applications/${app.id}`, state: { objectId: app.id, clientId: app.appId }, summary: `app registration "${inputs.displayName}" (client ID ${app.appId})` };
+                return { id: `/applications/${app.id}`, summary: `app registration "${String(inputs.displayName)}" (client ID ${app.appId})` };
             }
-            case "azuread:index/servicePrincipal:ServicePrincipal": {
+            case SERVICE_PRINCIPAL.token: {
+                const existing = await this.graph<{ value: unknown[] }>("GET", `/servicePrincipals?$filter=appId eq '${String(inputs.clientId)}'`);
+                if (existing.value.length > 0) throw new ProviderRefusal(`a service principal for ${String(inputs.clientId)} already exists - to be managed via Terraform this resource needs to be imported`);
                 const sp = await this.graph<{ id: string }>("POST", "/servicePrincipals", { appId: inputs.clientId });
-                return { id: `/servicePrincipals/${sp.id}`, state: { objectId: sp.id }, summary: `service principal ${sp.id}` };
+                return { id: `/servicePrincipals/${sp.id}`, summary: `service principal ${sp.id}` };
             }
-            case "azuread:index/applicationApiAccess:ApplicationApiAccess": {
+            case APPLICATION_API_ACCESS.token: {
                 const objectId = objectIdOf(inputs.applicationId);
-                const app = await this.graph<{ requiredResourceAccess: { resourceAppId: string; resourceAccess: unknown[] }[] }>("GET", `/applications/${objectId}`);
-                const access = [
-                    ...((inputs.scopeIds as string[] | undefined) ?? []).map((id) => ({ id, type: "Scope" })),
-                    ...((inputs.roleIds as string[] | undefined) ?? []).map((id) => ({ id, type: "Role" })),
-                ];
-                const others = (app.requiredResourceAccess ?? []).filter((r) => r.resourceAppId !== inputs.apiClientId);
-                await this.graph("PATCH", `/applications/${objectId}`, {
-                    requiredResourceAccess: [...others, { resourceAppId: inputs.apiClientId, resourceAccess: access }],
-                });
-                return { id: `/applications/${objectId}/apiAccess/${inputs.apiClientId}`, state: {}, summary: `permissions declared on Microsoft Graph: ${access.length}` };
+                const app = await this.graph<GraphApplication>("GET", `/applications/${objectId}`);
+                const apis = app.requiredResourceAccess ?? [];
+                // application_api_access_resource.go:131-135.
+                if (apis.some((r) => r.resourceAppId.toLowerCase() === String(inputs.apiClientId).toLowerCase())) {
+                    throw new ProviderRefusal(`${String(inputs.applicationId)}/apiAccess/${String(inputs.apiClientId)} already exists - to be managed via Terraform this resource needs to be imported (ApplicationApiAccess requires import)`);
+                }
+                const access = accessOf(inputs);
+                await this.graph("PATCH", `/applications/${objectId}`, { requiredResourceAccess: [...apis, { resourceAppId: inputs.apiClientId, resourceAccess: access }] });
+                return { id: `/applications/${objectId}/apiAccess/${String(inputs.apiClientId)}`, summary: `permissions declared on Microsoft Graph: ${access.length}` };
             }
-            case "azuread:index/user:User": {
+            case USER.token: {
                 const user = await this.graph<{ id: string }>("POST", "/users", {
                     accountEnabled: inputs.accountEnabled ?? true,
                     displayName: inputs.displayName,
@@ -141,54 +168,215 @@ export class EmulatorMocks implements pulumi.runtime.Mocks {
                     passwordProfile: { password: inputs.password, forceChangePasswordNextSignIn: inputs.forcePasswordChange ?? false },
                     ...(inputs.disablePasswordExpiration ? { passwordPolicies: "DisablePasswordExpiration" } : {}),
                 });
-                return { id: `/users/${user.id}`, state: { objectId: user.id }, summary: `service user ${inputs.userPrincipalName}` };
+                // user_resource.go:516-526 sets showInAddressList right after create (through beta in Graph).
+                await this.graph("PATCH", `/users/${user.id}`, { showInAddressList: inputs.showInAddressList ?? true });
+                this.writeOnly.set(`/users/${user.id}`, { password: inputs.password, forcePasswordChange: inputs.forcePasswordChange ?? false });
+                return { id: `/users/${user.id}`, summary: `service user ${String(inputs.userPrincipalName)}` };
             }
-            case "azuread:index/applicationOwner:ApplicationOwner": {
+            case APPLICATION_OWNER.token: {
                 const objectId = objectIdOf(inputs.applicationId);
-                await this.graph("POST", `/applications/${objectId}/owners/$ref`, { "@odata.id": `${this.options.url}/v1.0/directoryObjects/${inputs.ownerObjectId}` });
-                return { id: `/applications/${objectId}/owners/${inputs.ownerObjectId}`, state: {}, summary: "service user made an owner of the app" };
+                const owners = await this.graph<{ value: { id: string }[] }>("GET", `/applications/${objectId}/owners`);
+                // application_owner_resource.go:90-96.
+                if (owners.value.some((o) => o.id === inputs.ownerObjectId)) throw new ProviderRefusal(`${String(inputs.applicationId)}/owners/${String(inputs.ownerObjectId)} already exists (ApplicationOwner requires import)`);
+                await this.graph("POST", `/applications/${objectId}/owners/$ref`, { "@odata.id": `${this.options.url}/v1.0/directoryObjects/${String(inputs.ownerObjectId)}` });
+                return { id: `/applications/${objectId}/owners/${String(inputs.ownerObjectId)}`, summary: "service user made an owner of the app" };
             }
-            case "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant": {
+            case DELEGATED_GRANT.token: {
                 const principalId = inputs.userObjectId as string | undefined;
                 const scope = ((inputs.claimValues as string[]) ?? []).join(" ");
                 const grant = await this.graph<{ id: string }>("POST", "/oauth2PermissionGrants", {
                     clientId: inputs.servicePrincipalObjectId, resourceId: inputs.resourceServicePrincipalObjectId,
                     consentType: principalId ? "Principal" : "AllPrincipals", ...(principalId ? { principalId } : {}), scope,
                 });
-                return { id: grant.id, state: {}, summary: `admin consent granted: ${scope} (${principalId ? "service user only" : "tenant-wide"})` };
+                return { id: `/oauth2PermissionGrants/${grant.id}`, summary: `admin consent granted: ${scope} (${principalId ? "service user only" : "tenant-wide"})` };
             }
-            case "azuread:index/appRoleAssignment:AppRoleAssignment": {
-                const assignment = await this.graph<{ id: string }>("POST", `/servicePrincipals/${inputs.principalObjectId}/appRoleAssignments`, {
+            case APP_ROLE_ASSIGNMENT.token: {
+                // app_role_assignment_resource.go:137,155: created on the resource's appRoleAssignedTo.
+                const assignment = await this.graph<{ id: string; resourceId: string }>("POST", `/servicePrincipals/${String(inputs.resourceObjectId)}/appRoleAssignedTo`, {
                     principalId: inputs.principalObjectId, resourceId: inputs.resourceObjectId, appRoleId: inputs.appRoleId,
                 });
-                return { id: assignment.id, state: {}, summary: `application permission assigned (${inputs.appRoleId})` };
+                return { id: `/servicePrincipals/${assignment.resourceId}/appRoleAssignedTo/${assignment.id}`, summary: `application permission assigned (${String(inputs.appRoleId)})` };
             }
-            case "azuread:index/applicationPassword:ApplicationPassword": {
+            case APPLICATION_PASSWORD.token: {
                 const objectId = objectIdOf(inputs.applicationId);
-                const created = await this.graph<{ keyId: string; secretText: string; endDateTime: string }>("POST", `/applications/${objectId}/addPassword`, {
-                    passwordCredential: { displayName: inputs.displayName, endDateTime: inputs.endDate },
+                // credentials.go:194-201: the provider re-formats end_date with time.RFC3339 before sending.
+                const created = await this.graph<{ keyId: string; secretText: string }>("POST", `/applications/${objectId}/addPassword`, {
+                    passwordCredential: { displayName: inputs.displayName, ...(inputs.endDate ? { endDateTime: credentialDateRoundTrip(inputs.endDate) } : {}) },
                 });
-                return {
-                    id: `${objectId}/password/${created.keyId}`,
-                    state: { keyId: created.keyId, value: created.secretText, endDate: created.endDateTime },
-                    summary: `client secret "${inputs.displayName}" (expires ${String(inputs.endDate).slice(0, 10)})`,
-                };
+                const id = `${objectId}/password/${created.keyId}`;
+                this.writeOnly.set(id, { value: created.secretText });
+                return { id, summary: `client secret "${String(inputs.displayName)}" (expires ${String(inputs.endDate).slice(0, 10)})` };
             }
             default:
                 throw new Error(`the offline demo cannot create ${type}: no emulator for it (leave handoffKeyVault unset)`);
         }
     }
 
+    /** The provider's Read for each type, from the emulator's Graph responses. */
+    async read(type: string, id: string): Promise<Record<string, unknown> | undefined> {
+        try {
+            return await this.readFromGraph(type, id);
+        } catch (error) {
+            if (error instanceof GraphError && error.statusCode === 404) return undefined;
+            throw error;
+        }
+    }
+
+    private async readFromGraph(type: string, id: string): Promise<Record<string, unknown> | undefined> {
+        const kept = this.writeOnly.get(id) ?? {};
+        switch (type) {
+            case APPLICATION_REGISTRATION.token: {
+                const app = await this.graph<GraphApplication>("GET", `/applications/${objectIdOf(id)}`, undefined, false);
+                // application_registration_resource.go:285-298 (GetOrZero: null reads as "" and 0).
+                return {
+                    displayName: app.displayName, signInAudience: app.signInAudience, notes: app.notes ?? "", description: "",
+                    requestedAccessTokenVersion: app.api?.requestedAccessTokenVersion ?? 0,
+                    objectId: app.id, clientId: app.appId, publisherDomain: "", disabledByMicrosoft: "",
+                };
+            }
+            case SERVICE_PRINCIPAL.token: {
+                const sp = await this.graph<{ id: string; appId: string; accountEnabled: boolean; displayName: string }>("GET", `/servicePrincipals/${id.split("/").pop()}`, undefined, false);
+                return { clientId: sp.appId, accountEnabled: sp.accountEnabled, appRoleAssignmentRequired: false, owners: [], objectId: sp.id, displayName: sp.displayName };
+            }
+            case APPLICATION_API_ACCESS.token: {
+                const [, , objectId, , apiClientId] = id.split("/");
+                const app = await this.graph<GraphApplication>("GET", `/applications/${objectId}`, undefined, false);
+                const api = (app.requiredResourceAccess ?? []).find((r) => r.resourceAppId.toLowerCase() === apiClientId.toLowerCase());
+                if (!api) return undefined;
+                return {
+                    applicationId: `/applications/${app.id}`, apiClientId: api.resourceAppId,
+                    roleIds: api.resourceAccess.filter((a) => a.type === "Role").map((a) => a.id),
+                    scopeIds: api.resourceAccess.filter((a) => a.type === "Scope").map((a) => a.id),
+                };
+            }
+            case USER.token: {
+                const user = await this.graph<Record<string, unknown>>("GET", `/users/${id.split("/").pop()}?$select=${USER_FIELDS}`, undefined, false);
+                const policies = String(user.passwordPolicies ?? "").split(",").map((p) => p.trim().toLowerCase());
+                // user_resource.go:703-815; password and force_password_change are never read back.
+                return {
+                    userPrincipalName: user.userPrincipalName, displayName: user.displayName, accountEnabled: user.accountEnabled,
+                    disablePasswordExpiration: policies.includes("disablepasswordexpiration"), disableStrongPassword: policies.includes("disablestrongpassword"),
+                    showInAddressList: user.showInAddressList ?? false, mailNickname: user.mailNickname ?? "", usageLocation: "",
+                    objectId: user.id, ...kept,
+                };
+            }
+            case APPLICATION_OWNER.token: {
+                const [, , objectId, , ownerId] = id.split("/");
+                const owners = await this.graph<{ value: { id: string }[] }>("GET", `/applications/${objectId}/owners`, undefined, false);
+                return owners.value.some((o) => o.id === ownerId) ? { applicationId: `/applications/${objectId}`, ownerObjectId: ownerId } : undefined;
+            }
+            case DELEGATED_GRANT.token: {
+                const grant = await this.graph<{ clientId: string; resourceId: string; principalId: string | null; scope: string }>("GET", `/oauth2PermissionGrants/${id.split("/").pop()}`, undefined, false);
+                // service_principal_delegated_permission_grant_resource.go:207-210.
+                return {
+                    servicePrincipalObjectId: grant.clientId, resourceServicePrincipalObjectId: grant.resourceId,
+                    userObjectId: grant.principalId ?? "", claimValues: grant.scope.split(/\s+/).filter(Boolean),
+                };
+            }
+            case APP_ROLE_ASSIGNMENT.token: {
+                const assignment = await this.graph<Record<string, unknown>>("GET", id, undefined, false);
+                return {
+                    appRoleId: assignment.appRoleId, principalObjectId: assignment.principalId, resourceObjectId: assignment.resourceId,
+                    principalDisplayName: assignment.principalDisplayName ?? "", principalType: assignment.principalType ?? "", resourceDisplayName: assignment.resourceDisplayName ?? "",
+                };
+            }
+            case APPLICATION_PASSWORD.token: {
+                const [objectId, , keyId] = id.split("/");
+                const app = await this.graph<GraphApplication>("GET", `/applications/${objectId}`, undefined, false);
+                const credential = app.passwordCredentials.find((c) => c.keyId.toLowerCase() === keyId.toLowerCase());
+                if (!credential) return undefined;
+                // application_password_resource.go:251-265: the dates are Graph's strings.
+                return {
+                    applicationId: `/applications/${app.id}`, displayName: credential.displayName ?? "",
+                    startDate: credential.startDateTime, endDate: credential.endDateTime, keyId: credential.keyId, ...kept,
+                };
+            }
+            default:
+                throw new Error(`the offline demo cannot read ${type}`);
+        }
+    }
+
+    async update(type: string, previous: StateEntry, inputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+        const id = previous.id;
+        switch (type) {
+            case APPLICATION_REGISTRATION.token:
+                await this.graph("PATCH", `/applications/${objectIdOf(id)}`, {
+                    displayName: inputs.displayName, signInAudience: inputs.signInAudience ?? "AzureADMyOrg", notes: inputs.notes ?? null,
+                    api: { requestedAccessTokenVersion: inputs.requestedAccessTokenVersion ?? 2 },
+                });
+                break;
+            case APPLICATION_API_ACCESS.token: {
+                const objectId = objectIdOf(inputs.applicationId);
+                const app = await this.graph<GraphApplication>("GET", `/applications/${objectId}`);
+                const apis = (app.requiredResourceAccess ?? []).map((r) => (r.resourceAppId.toLowerCase() === String(inputs.apiClientId).toLowerCase()
+                    ? { resourceAppId: r.resourceAppId, resourceAccess: accessOf(inputs) } : r));
+                await this.graph("PATCH", `/applications/${objectId}`, { requiredResourceAccess: apis });
+                break;
+            }
+            case USER.token: {
+                const userId = id.split("/").pop();
+                // user_resource.go:604-608: the password is sent only when it changed.
+                const passwordChanged = previous.outputs.password !== inputs.password;
+                await this.graph("PATCH", `/users/${userId}`, {
+                    displayName: inputs.displayName, accountEnabled: inputs.accountEnabled ?? true,
+                    passwordPolicies: inputs.disablePasswordExpiration ? "DisablePasswordExpiration" : "",
+                    showInAddressList: inputs.showInAddressList ?? true,
+                    ...(passwordChanged ? { passwordProfile: { password: inputs.password, forceChangePasswordNextSignIn: inputs.forcePasswordChange ?? false } } : {}),
+                });
+                this.writeOnly.set(id, { password: inputs.password, forcePasswordChange: inputs.forcePasswordChange ?? false });
+                break;
+            }
+            case DELEGATED_GRANT.token:
+                await this.graph("PATCH", `/oauth2PermissionGrants/${id.split("/").pop()}`, { scope: ((inputs.claimValues as string[]) ?? []).join(" ") });
+                break;
+            default:
+                throw new Error(`${type} has no update in the provider: every change replaces it`);
+        }
+        const outputs = await this.read(type, id);
+        if (!outputs) throw new Error(`${id} disappeared during its update`);
+        return outputs;
+    }
+
+    async delete(type: string, previous: StateEntry): Promise<void> {
+        const id = previous.id;
+        switch (type) {
+            case RANDOM_PASSWORD.token: return;
+            case APPLICATION_REGISTRATION.token: await this.graph("DELETE", id); return;
+            case SERVICE_PRINCIPAL.token: await this.graph("DELETE", id); return;
+            case USER.token: await this.graph("DELETE", id); return;
+            case DELEGATED_GRANT.token: await this.graph("DELETE", id); return;
+            case APP_ROLE_ASSIGNMENT.token: await this.graph("DELETE", id); return;
+            case APPLICATION_OWNER.token: await this.graph("DELETE", `${id}/$ref`); return;
+            case APPLICATION_PASSWORD.token: {
+                const [objectId, , keyId] = id.split("/");
+                await this.graph("POST", `/applications/${objectId}/removePassword`, { keyId });
+                return;
+            }
+            case APPLICATION_API_ACCESS.token: {
+                const [, , objectId, , apiClientId] = id.split("/");
+                const app = await this.graph<GraphApplication>("GET", `/applications/${objectId}`);
+                await this.graph("PATCH", `/applications/${objectId}`, { requiredResourceAccess: (app.requiredResourceAccess ?? []).filter((r) => r.resourceAppId.toLowerCase() !== apiClientId.toLowerCase()) });
+                return;
+            }
+            default:
+                throw new Error(`the offline demo cannot delete ${type}`);
+        }
+    }
+
     /** One Graph call, retried while the emulator answers with eventual-consistency errors, as the provider does. */
-    private async graph<T = unknown>(method: "GET" | "POST" | "PATCH", path: string, body?: unknown): Promise<T> {
+    private async graph<T = unknown>(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, body?: unknown, retry = true): Promise<T> {
         const deadline = Date.now() + (this.options.consistencyTimeoutMs ?? 60_000);
         for (let wait = 250; ; wait = Math.min(wait * 2, 2_000)) {
             try {
                 const request = this.client.api(path);
-                return (await (method === "GET" ? request.get() : method === "POST" ? request.post(body) : request.patch(body))) as T;
+                const call = method === "GET" ? request.get() : method === "POST" ? request.post(body) : method === "PATCH" ? request.patch(body) : request.delete();
+                return (await call) as T;
             } catch (error) {
-                if (!isConsistencyError(error) || Date.now() + wait > deadline) {
-                    throw new Error(`Graph ${method} ${path.split("?")[0]} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+                if (!retry || !isConsistencyError(error) || Date.now() + wait > deadline) {
+                    // A read of something gone answers 404, which the provider's Read treats as "removed".
+                    if (!retry && error instanceof GraphError && error.statusCode === 404) throw error;
+                    const status = error instanceof GraphError ? ` (${error.statusCode} ${error.code})` : "";
+                    throw new Error(`Graph ${method} ${path.split("?")[0]} failed${status}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
                 }
                 await new Promise((r) => setTimeout(r, wait));
             }
@@ -196,9 +384,9 @@ export class EmulatorMocks implements pulumi.runtime.Mocks {
     }
 }
 
-function objectIdOf(applicationId: unknown): string {
-    const id = String(applicationId);
-    const match = /^\/applications\/([^/]+)$/.exec(id);
-    if (!match) throw new Error(`applicationId ${id} is not an /applications/{objectId} resource ID`);
-    return match[1];
+function accessOf(inputs: Record<string, unknown>): { id: string; type: "Role" | "Scope" }[] {
+    return [
+        ...((inputs.roleIds as string[] | undefined) ?? []).map((id) => ({ id, type: "Role" as const })),
+        ...((inputs.scopeIds as string[] | undefined) ?? []).map((id) => ({ id, type: "Scope" as const })),
+    ];
 }

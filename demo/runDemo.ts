@@ -4,8 +4,12 @@ import * as pulumi from "@pulumi/pulumi";
 import program from "../index";
 import { startEmulator, type Emulator } from "../emulator";
 import type { Handoff } from "../handoff/types";
+import { DeploymentEngine, type RunResult } from "../provider/engine";
+import { changesNothing, summarize, type StateEntry } from "../provider/plan";
+import { RANDOM_PASSWORD } from "../provider/tables";
 import type { VerificationFailedError, VerificationSummary } from "../stack/postDeployVerification";
-import { EmulatorMocks } from "./emulatorMocks";
+import { rowsFor, servicePrincipalDeployer, servicePrincipalGrants, type SignedInDeployer } from "./deployer";
+import { EmulatorTenant, type EmulatorTenantOptions } from "./emulatorMocks";
 import { SCENARIOS } from "./scenarios";
 import { formatTable } from "../handoff";
 
@@ -30,18 +34,68 @@ const AGENTS = [
     { name: "dan.nolicence", availability: "PresenceUnknown", activity: "PresenceUnknown" },
 ] as const;
 
-async function deployerToken(emulator: Emulator): Promise<{ token: string; clientId: string; objectId: string }> {
-    const app = emulator.directory.createApplication({ displayName: "Pulumi deployer (offline demo)" });
-    const sp = emulator.directory.createServicePrincipal({ appId: app.appId });
-    const { secretText } = emulator.directory.addPassword(app.id, { displayName: "deployer" });
-    const response = await fetch(`${emulator.url}/${emulator.tenantId}/oauth2/v2.0/token`, {
-        method: "POST",
-        headers: { "Content-Type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ grant_type: "client_credentials", client_id: app.appId, client_secret: secretText, scope: `${emulator.url}/.default` }),
+/** Config keys the demo's stack gets from the emulator it runs against. */
+export function emulatorConfig(emulator: Emulator): Record<string, string> {
+    return {
+        "azuread:tenantId": emulator.tenantId,
+        "jtel-teams-presence:serviceUserPrincipalName": `jtel-presence@${emulator.directory.domain}`,
+        "jtel-teams-presence:authorityHost": emulator.url,
+        "jtel-teams-presence:graphEndpoint": emulator.url,
+    };
+}
+
+export interface EmulatorDeployment {
+    emulator: Emulator;
+    deployer: SignedInDeployer;
+    /** Full keys (`jtel-teams-presence:...`, `azuread:tenantId`). */
+    config: Record<string, string>;
+    now: Date;
+    /** The state the previous run left; none for a first deployment. */
+    previous?: readonly StateEntry[];
+    /** `preview` plans against the previous state and changes nothing in the tenant. */
+    mode?: "up" | "preview";
+    tenant?: Partial<EmulatorTenantOptions>;
+    log?: (line: string) => void;
+}
+
+/** `pulumi up` (or `preview`) of the real program against the emulator, as the deployer. */
+export async function deployToEmulator(d: EmulatorDeployment): Promise<{ result: RunResult; outputs: Awaited<ReturnType<typeof program>> }> {
+    const tenant = new EmulatorTenant({
+        url: d.emulator.url, tenantId: d.emulator.tenantId, accessToken: d.deployer.token,
+        deployerClientId: d.deployer.clientId, deployerObjectId: d.deployer.objectId, ...d.tenant,
     });
-    const body = (await response.json()) as { access_token?: string; error?: string };
-    if (!body.access_token) throw new Error(`the emulator refused the deployer's sign-in (${body.error ?? response.status})`);
-    return { token: body.access_token, clientId: app.appId, objectId: sp.id };
+    const engine = new DeploymentEngine(d.previous ?? [], tenant, d.mode ?? "up");
+    await engine.install({ config: d.config, stack: "demo" });
+    const outputs = await program({ now: d.now, ...(d.log ? { log: d.log } : {}) });
+    // Settle every output (a refused registration rejects it) before ending the run.
+    await Promise.allSettled(Object.values(outputs).map((v) => (pulumi.Output.isInstance(v) ? (v as unknown as { promise(): Promise<unknown> }).promise() : v)));
+    return { result: await engine.finish(), outputs };
+}
+
+/**
+ * What a second `pulumi up` would do right now: every resource read back from the tenant as the provider's
+ * Read does (`pulumi preview --refresh`), then the program planned against that state. An end date sent in
+ * a form Graph does not store, or anything else Graph normalises, shows up as a replacement here.
+ */
+export async function redeployPlan(d: EmulatorDeployment & { previous: readonly StateEntry[] }): Promise<RunResult["steps"]> {
+    const tenant = new EmulatorTenant({
+        url: d.emulator.url, tenantId: d.emulator.tenantId, accessToken: d.deployer.token,
+        deployerClientId: d.deployer.clientId, deployerObjectId: d.deployer.objectId,
+    });
+    const refreshed: StateEntry[] = [];
+    for (const entry of d.previous) {
+        // A RandomPassword has no remote object; its state is all there is.
+        if (entry.type === RANDOM_PASSWORD.token) { refreshed.push(entry); continue; }
+        const read = await tenant.read(entry.type, entry.id);
+        // Write-only values (password, secret value) are kept in state, not read.
+        if (read) refreshed.push({ ...entry, outputs: { ...pickWriteOnly(entry.outputs), ...read } });
+    }
+    const { result } = await deployToEmulator({ ...d, previous: refreshed, mode: "preview" });
+    return result.steps;
+}
+
+function pickWriteOnly(outputs: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(["password", "forcePasswordChange", "value"].filter((k) => k in outputs).map((k) => [k, outputs[k]]));
 }
 
 export async function runDemo(options: DemoOptions): Promise<number> {
@@ -55,7 +109,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     try {
         const upn = `jtel-presence@${emulator.directory.domain}`;
         stdout(`[1/4] Local tenant emulator on ${emulator.url} (tenant ${emulator.tenantId}); no Azure account needed.`);
-        const deployer = await deployerToken(emulator);
+        // Exactly README's least-privileged deploying service principal for this configuration.
+        const deployer = await servicePrincipalDeployer(emulator, servicePrincipalGrants(rowsFor()));
         for (const agent of AGENTS) {
             const user = emulator.directory.createUser({ userPrincipalName: `${agent.name}@${emulator.directory.domain}`, displayName: agent.name, password: `Agent-${agent.name}-Pw1!`, forceChangePasswordNextSignIn: false });
             emulator.directory.setPresence(user.id, agent.availability, agent.activity);
@@ -67,24 +122,20 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         }
 
         stdout(`[2/4] pulumi up: the stack program (index.ts, components/) at ${programNow.toISOString()}, its resources created through Graph calls:`);
-        const mocks = new EmulatorMocks({
-            url: emulator.url, tenantId: emulator.tenantId, accessToken: deployer.token,
-            deployerClientId: deployer.clientId, deployerObjectId: deployer.objectId,
-            onStep: (step) => stdout(`      + ${step.summary}`),
-            afterCreate: (type, state) => scenario?.afterCreate?.(ctx, type, state),
-        });
-        pulumi.runtime.setAllConfig({
-            "azuread:tenantId": emulator.tenantId,
-            "jtel-teams-presence:serviceUserPrincipalName": upn,
+        const config = {
+            ...emulatorConfig(emulator),
             "jtel-teams-presence:delegatedPermissions": JSON.stringify(["User.Read", "Presence.Read.All", "User.ReadBasic.All"]),
             "jtel-teams-presence:verifyAgents": JSON.stringify(AGENTS.map((a) => `${a.name}@${emulator.directory.domain}`)),
-            "jtel-teams-presence:authorityHost": emulator.url,
-            "jtel-teams-presence:graphEndpoint": emulator.url,
             "jtel-teams-presence:verifyTimeoutSeconds": "60",
-        });
-        await pulumi.runtime.setMocks(mocks, "jtel-teams-presence", "demo", false);
+        };
         const verifyLines: string[] = [];
-        const outputs = await program({ now: programNow, log: (line) => verifyLines.push(line) });
+        const { result, outputs } = await deployToEmulator({
+            emulator, deployer, config, now: programNow, log: (line) => verifyLines.push(line),
+            tenant: {
+                onStep: (step) => stdout(`      + ${step.summary}`),
+                afterCreate: (type, state) => scenario?.afterCreate?.(ctx, type, state),
+            },
+        });
         const plain = async <T>(output: pulumi.Output<T>): Promise<T> => (output as unknown as { promise(): Promise<T> }).promise();
         const [handoff, secretExpiresAt, previousSecretExpiresAt, nextRotationAt] = await Promise.all([
             plain(outputs.handoff), plain(outputs.secretExpiresAt), plain(outputs.previousSecretExpiresAt), plain(outputs.nextRotationAt),
@@ -93,6 +144,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         options.onHandoff?.(handoff);
         // Verification runs once every resource exists, so awaiting it first keeps the resource lines above.
         const verification = await plain(outputs.verification).then((v) => v, (error: Error) => error);
+        // Planned only after the verification: a preview switches Pulumi's runtime into dry-run mode.
+        const redeploy = await redeployPlan({ emulator, deployer, config, now: new Date(programNow.getTime() + 60_000), previous: result.state });
+        stdout(changesNothing(redeploy)
+            ? `      redeploy check: a pulumi up a minute later, planned against what the tenant returns, changes nothing (${summarize(redeploy)})`
+            : `      redeploy check: a pulumi up a minute later would change the tenant: ${redeploy.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.name}${s.changed.length ? ` (${s.changed.join(", ")})` : ""}`).join("; ")}`);
         stdout("[3/4] Post-deploy verification: signing in and reading presence exactly as the jtel connector will:");
         for (const line of verifyLines) stdout(`      ${line}`);
         if (verification instanceof Error) {

@@ -2,6 +2,7 @@
 // with immediate effect; the `visible*` methods are what sign-in and Graph see, which lags behind by
 // `faults.replicationDelayMs` the way Entra ID's eventual consistency does.
 import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from "node:crypto";
+import { graphDateTime } from "./dateTime";
 import { createGraphServicePrincipal, GRAPH_APP_ID } from "./microsoftGraph";
 import { DEFAULT_LOCKOUT_DURATION_MS } from "./faults";
 import { passwordComplexityProblem, randomSeedPassword } from "./passwordRules";
@@ -10,9 +11,12 @@ import type {
     ServicePrincipalRecord, UserRecord,
 } from "./types";
 
+/** One entry of a Graph error's `details` (e.g. ObjectConflict on userPrincipalName). */
+export interface ErrorDetail { code: string; message: string; target: string }
+
 /** A refusal Graph would answer with this status and error code. */
 export class DirectoryError extends Error {
-    constructor(readonly status: number, readonly code: string, message: string) {
+    constructor(readonly status: number, readonly code: string, message: string, readonly details?: ErrorDetail[]) {
         super(message);
         this.name = "DirectoryError";
     }
@@ -65,6 +69,8 @@ export class EmulatedDirectory implements Directory {
     private readonly userStates = new Map<string, UserState>();
     private readonly grants = new Map<string, DelegatedGrantRecord>();
     private readonly assignments = new Map<string, AppRoleAssignmentRecord>();
+    /** Directory roles by the object ID of the user or service principal holding them. */
+    private readonly roleHolders = new Map<string, Set<string>>();
     private seedCount = 0;
 
     constructor(
@@ -79,7 +85,7 @@ export class EmulatedDirectory implements Directory {
 
     // ---- administration (immediate) ----
 
-    createApplication(input: { displayName: string; signInAudience?: string }): ApplicationRecord {
+    createApplication(input: { displayName: string; signInAudience?: string; notes?: string; requestedAccessTokenVersion?: number }): ApplicationRecord {
         if (!input.displayName || input.displayName.trim() === "") {
             throw new DirectoryError(400, "Request_BadRequest", "Property 'displayName' is required for an application.");
         }
@@ -88,6 +94,9 @@ export class EmulatedDirectory implements Directory {
             appId: randomUUID(),
             displayName: input.displayName,
             signInAudience: input.signInAudience ?? "AzureADMyOrg",
+            // Graph keeps null for what the caller did not set (an app made in the portal has no token version).
+            notes: input.notes ?? null,
+            requestedAccessTokenVersion: input.requestedAccessTokenVersion ?? null,
             requiredResourceAccess: [],
             passwordCredentials: [],
             ownerIds: [],
@@ -100,10 +109,12 @@ export class EmulatedDirectory implements Directory {
 
     updateApplication(
         applicationObjectId: string,
-        patch: Partial<Pick<ApplicationRecord, "displayName" | "signInAudience" | "requiredResourceAccess">>,
+        patch: Partial<Pick<ApplicationRecord, "displayName" | "signInAudience" | "requiredResourceAccess" | "notes" | "requestedAccessTokenVersion">>,
     ): void {
         const app = this.app(applicationObjectId);
         if (patch.displayName !== undefined) app.displayName = patch.displayName;
+        if (patch.notes !== undefined) app.notes = patch.notes;
+        if (patch.requestedAccessTokenVersion !== undefined) app.requestedAccessTokenVersion = patch.requestedAccessTokenVersion;
         if (patch.signInAudience !== undefined) app.signInAudience = patch.signInAudience;
         if (patch.requiredResourceAccess !== undefined) app.requiredResourceAccess = structuredClone(patch.requiredResourceAccess);
     }
@@ -123,20 +134,22 @@ export class EmulatedDirectory implements Directory {
         const app = this.app(applicationObjectId);
         const start = input.startDateTime ?? this.now();
         const end = input.endDateTime ?? new Date(start.getTime() + TWO_YEARS_MS);
+        // A past end date (or one before the start, which defaults to now) is refused; Graph's message for it
+        // (hashicorp/terraform-provider-azuread#201, Azure/azure-rest-api-specs#11985).
         if (end.getTime() <= start.getTime()) {
-            throw new DirectoryError(400, "Request_BadRequest", "The password credential's endDateTime must be later than its startDateTime.");
+            throw new DirectoryError(400, "Request_BadRequest", "Key credential end date is invalid.");
         }
         const secretText = newSecretText();
         const keyId = randomUUID();
         app.passwordCredentials.push({
             keyId,
             ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
-            startDateTime: start.toISOString(),
-            endDateTime: end.toISOString(),
+            startDateTime: graphDateTime(start),
+            endDateTime: graphDateTime(end),
             hint: secretText.slice(0, 3),
         });
         this.secrets.get(app.id)?.push({ keyId, stored: { ...hashOf(secretText), setAt: this.now() } });
-        return { keyId, secretText, endDateTime: end.toISOString() };
+        return { keyId, secretText, endDateTime: graphDateTime(end) };
     }
 
     removePassword(applicationObjectId: string, keyId: string): void {
@@ -155,9 +168,18 @@ export class EmulatedDirectory implements Directory {
             throw new DirectoryError(404, "Request_ResourceNotFound", `Resource '${ownerObjectId}' does not exist or one of its queried reference-property objects are not present.`);
         }
         if (app.ownerIds.includes(ownerObjectId)) {
+            // Graph's answer to a second owners/$ref for the same object.
             throw new DirectoryError(400, "Request_BadRequest", "One or more added object references already exist for the following modified properties: 'owners'.");
         }
         app.ownerIds.push(ownerObjectId);
+    }
+
+    removeOwner(applicationObjectId: string, ownerObjectId: string): void {
+        const app = this.app(applicationObjectId);
+        if (!app.ownerIds.includes(ownerObjectId)) {
+            throw new DirectoryError(400, "Request_BadRequest", "One or more removed object references do not exist for the following modified properties: 'owners'.");
+        }
+        app.ownerIds = app.ownerIds.filter((id) => id !== ownerObjectId);
     }
 
     setRequiredResourceAccess(applicationObjectId: string, rra: ApplicationRecord["requiredResourceAccess"]): void {
@@ -196,7 +218,7 @@ export class EmulatedDirectory implements Directory {
 
     createUser(input: {
         userPrincipalName: string; displayName: string; password: string;
-        forceChangePasswordNextSignIn?: boolean; accountEnabled?: boolean; passwordPolicies?: string;
+        forceChangePasswordNextSignIn?: boolean; accountEnabled?: boolean; passwordPolicies?: string; mailNickname?: string;
     }): UserRecord {
         const upn = input.userPrincipalName ?? "";
         const at = upn.lastIndexOf("@");
@@ -204,7 +226,9 @@ export class EmulatedDirectory implements Directory {
             throw new DirectoryError(400, "Request_BadRequest", `The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization (${this.domain}).`);
         }
         if (this.userByUpn(upn)) {
-            throw new DirectoryError(400, "Request_BadRequest", "Another object with the same value for property userPrincipalName already exists.");
+            // Graph's body for it (microsoftgraph/microsoft-graph-docs#1508): 400 with an ObjectConflict detail.
+            const message = "Another object with the same value for property userPrincipalName already exists.";
+            throw new DirectoryError(400, "Request_BadRequest", message, [{ code: "ObjectConflict", message, target: "userPrincipalName" }]);
         }
         if (!input.displayName) {
             throw new DirectoryError(400, "Request_BadRequest", "Property 'displayName' is required for a user.");
@@ -219,6 +243,9 @@ export class EmulatedDirectory implements Directory {
             // Graph forces a change at next sign-in unless told otherwise, and that breaks ROPC.
             forceChangePasswordNextSignIn: input.forceChangePasswordNextSignIn ?? true,
             ...(input.passwordPolicies !== undefined ? { passwordPolicies: input.passwordPolicies } : {}),
+            mailNickname: input.mailNickname ?? upn.slice(0, at),
+            // Never set unless someone sets it (the azuread provider does, through beta, right after create).
+            showInAddressList: null,
             createdAt: now,
             passwordChangedAt: now,
             presence: { availability: "PresenceUnknown", activity: "PresenceUnknown" },
@@ -236,8 +263,9 @@ export class EmulatedDirectory implements Directory {
         state.record.forceChangePasswordNextSignIn = forceChangePasswordNextSignIn ?? true;
     }
 
-    updateUser(userObjectId: string, patch: Partial<Pick<UserRecord, "accountEnabled" | "displayName" | "passwordPolicies">>): void {
+    updateUser(userObjectId: string, patch: Partial<Pick<UserRecord, "accountEnabled" | "displayName" | "passwordPolicies" | "showInAddressList">>): void {
         const user = this.userState(userObjectId).record;
+        if (patch.showInAddressList !== undefined) user.showInAddressList = patch.showInAddressList;
         if (patch.accountEnabled !== undefined) user.accountEnabled = patch.accountEnabled;
         if (patch.displayName !== undefined) user.displayName = patch.displayName;
         if (patch.passwordPolicies !== undefined) user.passwordPolicies = patch.passwordPolicies;
@@ -265,8 +293,10 @@ export class EmulatedDirectory implements Directory {
             throw new DirectoryError(400, "Request_BadRequest", `Scope '${unknown.join(" ")}' is not a delegated permission of ${resource.displayName}.`);
         }
         const principalId = input.principalId ?? null;
+        const consentType = principalId === null ? "AllPrincipals" : "Principal";
+        // One grant per client, resource, consent type and principal (hashicorp/terraform-provider-azuread#690).
         const duplicate = [...this.grants.values()].some(
-            (g) => g.clientId === input.clientId && g.resourceId === input.resourceId && g.principalId === principalId,
+            (g) => g.clientId === input.clientId && g.resourceId === input.resourceId && g.consentType === consentType && g.principalId === principalId,
         );
         if (duplicate) {
             throw new DirectoryError(409, "Request_MultipleObjectsWithSameKeyValue", "Permission entry already exists.");
@@ -275,7 +305,7 @@ export class EmulatedDirectory implements Directory {
             id: randomBytes(24).toString("base64url"),
             clientId: input.clientId,
             resourceId: input.resourceId,
-            consentType: principalId === null ? "AllPrincipals" : "Principal",
+            consentType,
             principalId,
             scope,
             createdAt: this.now(),
@@ -314,6 +344,26 @@ export class EmulatedDirectory implements Directory {
 
     removeAppRoleAssignment(assignmentId: string): void {
         if (!this.assignments.delete(assignmentId)) throw this.notFound(assignmentId);
+    }
+
+    /** Assigns a directory role (by display name, e.g. "User Administrator") to a user or service principal. */
+    assignDirectoryRole(principalObjectId: string, role: string): void {
+        if (!this.userStates.has(principalObjectId) && !this.sps.has(principalObjectId)) throw this.notFound(principalObjectId);
+        let held = this.roleHolders.get(principalObjectId);
+        if (!held) this.roleHolders.set(principalObjectId, (held = new Set()));
+        held.add(role);
+    }
+
+    removeDirectoryRole(principalObjectId: string, role: string): void {
+        this.roleHolders.get(principalObjectId)?.delete(role);
+    }
+
+    directoryRolesOf(principalObjectId: string): string[] {
+        return [...(this.roleHolders.get(principalObjectId) ?? [])];
+    }
+
+    isApplicationOwner(applicationObjectId: string, principalObjectId: string): boolean {
+        return this.apps.get(applicationObjectId)?.ownerIds.includes(principalObjectId) ?? false;
     }
 
     // ---- inspection (everything, replicated or not) ----

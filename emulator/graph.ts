@@ -1,7 +1,7 @@
 // Microsoft Graph v1.0 as far as this project touches it: the router, throttling and token checks every
-// request goes through. The routes live in routes/, one file per Graph resource. Management routes need a
-// valid token but no particular permission (the emulator is not a permission model for administrators);
-// presence and user reads check permissions the way Graph does, because diagnosing those is the verifier's job.
+// request goes through. The routes live in routes/, one file per Graph resource. Every route checks the
+// caller's permissions the way Graph does: presence and user reads (diagnosing those is the verifier's job)
+// and the management calls a deployer makes (routes/permissions.ts).
 import { randomUUID } from "node:crypto";
 import { DirectoryError, type EmulatedDirectory } from "./directory";
 import type { FaultCounters } from "./faults";
@@ -46,9 +46,9 @@ export class GraphApi implements GraphContext {
             ...result,
             headers: { ...result.headers, "request-id": requestId, "client-request-id": clientRequestId },
         });
-        const errorResult = (status: number, code: string, message: string, headers?: Record<string, string>): GraphResult => withIds({
+        const errorResult = (status: number, code: string, message: string, headers?: Record<string, string>, details?: unknown[]): GraphResult => withIds({
             status,
-            body: { error: { code, message, innerError: { date: this.graphDate(), "request-id": requestId, "client-request-id": clientRequestId } } },
+            body: { error: { code, message, ...(details ? { details } : {}), innerError: { date: this.graphDate(), "request-id": requestId, "client-request-id": clientRequestId } } },
             ...(headers ? { headers } : {}),
         });
 
@@ -79,7 +79,7 @@ export class GraphApi implements GraphContext {
         try {
             return withIds(await route.handler({ request, principal: verified, params }));
         } catch (e) {
-            if (e instanceof DirectoryError) return errorResult(e.status, e.code, e.message);
+            if (e instanceof DirectoryError) return errorResult(e.status, e.code, e.message, undefined, e.details);
             throw e;
         }
     }

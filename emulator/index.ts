@@ -1,4 +1,8 @@
 // Entry point of the local Entra ID + Microsoft Graph emulator. See ARCHITECTURE.md for the contract.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { makeLoopbackTls } from "./certificate";
 import { EmulatedDirectory } from "./directory";
 import { defaultFaults, FaultCounters } from "./faults";
 import { GraphApi } from "./graph";
@@ -26,17 +30,39 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
     const tokens = await TokenService.create(directory, faults, now);
     const graph = new GraphApi(directory, tokens, faults, counters, now, log);
-    const server = createEmulatorServer({ tokens, graph, faults, counters, now, log });
-    const url = await listen(server, options.port ?? 0);
+    // Certificates are judged by the client's real clock, never the emulator's (possibly moved) one.
+    const tls = options.https ? await makeLoopbackTls() : undefined;
+    const server = createEmulatorServer({
+        ...(tls ? { tls: { key: tls.privateKey, cert: tls.certificate } } : {}),
+        tenant: { id: tenantId, domain: directory.domain }, tokens, graph, faults, counters, now, log,
+    });
+    const url = await listen(server, options.port ?? 0, tls ? "https" : "http");
     tokens.baseUrl = url;
+
+    let caDir: string | undefined;
+    let caFile: string | undefined;
+    if (tls) {
+        // mkdtemp makes a 0700 directory; the CA is public, but a file others could swap would let them
+        // choose what the client trusts.
+        caDir = mkdtempSync(join(tmpdir(), "jtel-emulator-ca-"));
+        caFile = join(caDir, "ca.pem");
+        writeFileSync(caFile, tls.caCertificate, { mode: 0o600 });
+    }
 
     return {
         url,
         tenantId,
+        ...(tls && caFile ? { caCertificate: tls.caCertificate, caFile } : {}),
         directory,
         faults,
         requests,
         failedPasswordAttempts: (userObjectId) => directory.failedPasswordAttempts(userObjectId),
-        close: () => closeServer(server),
+        close: async () => {
+            try {
+                await closeServer(server);
+            } finally {
+                if (caDir) rmSync(caDir, { recursive: true, force: true });
+            }
+        },
     };
 }

@@ -17,6 +17,9 @@ export interface EmulatorOptions {
     now?: () => Date;
     /** Port on 127.0.0.1; 0 (a free port) by default. */
     port?: number;
+    /** Serve HTTPS with a certificate made at start for 127.0.0.1, localhost and ::1, signed by a CA that
+     * is written to `emulator.caFile`. Plain HTTP when false or left out. */
+    https?: boolean;
     /** Initial fault switches; anything left out keeps its default. */
     faults?: Partial<Faults>;
 }
@@ -28,6 +31,10 @@ export interface ApplicationRecord {
     appId: string;
     displayName: string;
     signInAudience: string;
+    /** Null unless set. */
+    notes?: string | null;
+    /** api.requestedAccessTokenVersion: null for apps made in the portal. */
+    requestedAccessTokenVersion?: number | null;
     requiredResourceAccess: { resourceAppId: string; resourceAccess: { id: string; type: "Scope" | "Role" }[] }[];
     passwordCredentials: { keyId: string; displayName?: string; startDateTime: string; endDateTime: string; hint: string }[];
     ownerIds: string[];
@@ -55,6 +62,9 @@ export interface UserRecord {
     accountEnabled: boolean;
     forceChangePasswordNextSignIn: boolean;
     passwordPolicies?: string;
+    mailNickname?: string;
+    /** Null unless set (the provider sets it through Graph beta after creating a user). */
+    showInAddressList?: boolean | null;
     createdAt: Date;
     passwordChangedAt: Date;
     /** Teams presence this user shows; `PresenceUnknown` for users without Teams. */
@@ -158,6 +168,7 @@ export interface Directory {
     revokeDelegated(grantId: string): void;
     assignAppRole(input: { appRoleId: string; principalId: string; resourceId: string }): AppRoleAssignmentRecord;
     /** Optional so other Directory fakes need not implement them; the emulator's directory does. */
+    assignDirectoryRole?(principalObjectId: string, role: string): void;
     deleteApplication?(applicationObjectId: string): void;
     deleteServicePrincipal?(servicePrincipalObjectId: string): void;
     deleteUser?(userObjectId: string): void;
@@ -187,9 +198,15 @@ export interface Directory {
 }
 
 export interface Emulator {
-    /** Base URL, e.g. http://127.0.0.1:41234. Authority host and Graph endpoint both. */
+    /** Base URL, e.g. http://127.0.0.1:41234 (https:// with `https: true`). Authority host and Graph endpoint both. */
     readonly url: string;
     readonly tenantId: string;
+    /** With `https: true`: PEM of the CA that signed the server certificate, the one thing a client must
+     * trust. Not secret; its private key was discarded after signing. */
+    readonly caCertificate?: string;
+    /** With `https: true`: a 0600 file holding `caCertificate` (for NODE_EXTRA_CA_CERTS, curl --cacert),
+     * removed by close(). */
+    readonly caFile?: string;
     readonly directory: Directory;
     /** Mutable fault switches; changes apply to the next request. */
     readonly faults: Faults;
@@ -197,5 +214,6 @@ export interface Emulator {
     readonly requests: LoggedRequest[];
     /** Failed password attempts per user object ID (what smart lockout counts). */
     failedPasswordAttempts(userObjectId: string): number;
+    /** Stops the server and removes `caFile`. */
     close(): Promise<void>;
 }

@@ -1,6 +1,8 @@
 // Pure formatting of the handoff for the jtel contact: the seed guide's table, JSON, or shell variables.
 // Secrets are masked unless asked for, with a constant that reveals nothing about them (not even a length).
-import { HANDOFF_KEYS, SECRET_KEYS, type HandoffKey, type HandoffOutputs } from "./outputs";
+import { formatUtc, HANDOFF_KEYS, SECRET_KEYS, type HandoffKey, type HandoffOutputs } from "./outputs";
+
+export { formatUtc };
 
 export const HANDOFF_FORMATS = ["table", "json", "env"] as const;
 export type HandoffFormat = (typeof HANDOFF_FORMATS)[number];
@@ -37,13 +39,6 @@ export const SECRET_VALUE_NOTE = "Note: The Secret Value is required, not the Se
 /** A handoff value as it may be printed: the mask for a secret unless showSecrets. */
 export function shownValue(outputs: HandoffOutputs, key: HandoffKey, options: FormatOptions): string {
     return SECRET_KEYS.has(key) && !options.showSecrets ? MASK : outputs.handoff[key];
-}
-
-/** `2027-05-26T09:00:00.000Z` -> `2027-05-26 09:00 UTC`. */
-export function formatUtc(iso: string): string {
-    const d = new Date(iso);
-    if (Number.isNaN(d.getTime())) return iso;
-    return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
 }
 
 /** Single-quotes a value for POSIX shells: nothing inside '…' is special except ', written as '\''. */

@@ -1,14 +1,9 @@
 // The stack outputs the handoff needs, validated once: the secret `handoff` object and the rotation dates.
 import { z } from "zod";
 import type { Handoff } from "./types";
+import { HANDOFF_KEYS, HandoffInvalidError, validateHandoff, type HandoffKey } from "./validate";
 
-export type HandoffKey = keyof Handoff;
-
-/** The seed guide's five rows, in its order. */
-export const HANDOFF_KEYS = ["applicationClientId", "directoryTenantId", "secretValue", "userEmail", "userPassword"] as const satisfies readonly HandoffKey[];
-
-/** Keys whose values are never echoed in an error and are masked unless asked for. */
-export const SECRET_KEYS: ReadonlySet<HandoffKey> = new Set<HandoffKey>(["secretValue", "userPassword"]);
+export { HANDOFF_KEYS, SECRET_KEYS, type HandoffKey } from "./validate";
 
 export interface HandoffOutputs {
     handoff: Handoff;
@@ -29,14 +24,12 @@ export class HandoffOutputsError extends Error {}
 const SECRET_PLACEHOLDER = "[secret]";
 const ISO_EXAMPLE = "2027-05-26T09:00:00.000Z";
 
-// A refinement, not .trim(): the values are printed exactly as the stack holds them.
-const nonBlank = z.string().refine((v) => v.trim().length > 0);
 const isoDateTime = z.iso.datetime({ offset: true });
-const handoffSchema = z.object(Object.fromEntries(HANDOFF_KEYS.map((key) => [key, nonBlank])) as Record<HandoffKey, typeof nonBlank>);
 const vaultNamesSchema = z.object(Object.fromEntries(HANDOFF_KEYS.map((key) => [key, z.string().min(1)])) as Record<HandoffKey, z.ZodString>);
 
 const outputsSchema = z.object({
-    handoff: handoffSchema,
+    // Checked value by value by validateHandoff, the rules `npm run verify` applies too.
+    handoff: z.unknown(),
     secretExpiresAt: isoDateTime,
     nextRotationAt: isoDateTime,
     // Absent on stacks deployed before the output existed; both mean "none".
@@ -51,18 +44,12 @@ const RULES: Record<string, string> = {
     keyVaultSecretNames: `must be null or an object with a Key Vault secret name for each of ${HANDOFF_KEYS.join(", ")}`,
 };
 
-function handoffRule(key: HandoffKey): string {
-    return key === "secretValue"
-        ? "must be the client secret's Value (not its Secret ID) as a non-empty string"
-        : "must be a non-empty string";
-}
-
 /**
  * Validates the outputs printed by `pulumi stack output --json --show-secrets`. `source` names where they came
- * from (`--stack contoso`, `--outputs file.json`) and `nextStep` says how to get complete outputs.
- * Messages never quote a secret value.
+ * from (`--stack contoso`, `--outputs file.json`) and `nextStep` says how to get complete outputs. `now` judges
+ * the expiry: a handoff whose secret has expired is refused. Messages never quote a secret value.
  */
-export function parseHandoffOutputs(input: unknown, source: string, nextStep: string): HandoffOutputs {
+export function parseHandoffOutputs(input: unknown, source: string, nextStep: string, now: Date = new Date()): HandoffOutputs {
     if (input === null || typeof input !== "object" || Array.isArray(input)) {
         throw new HandoffOutputsError(`${source} must be the JSON object printed by \`pulumi stack output --json --show-secrets\`; ${nextStep}`);
     }
@@ -74,24 +61,46 @@ export function parseHandoffOutputs(input: unknown, source: string, nextStep: st
         throw new HandoffOutputsError(`${source}: the \`handoff\` output is "${SECRET_PLACEHOLDER}" because the outputs were read without --show-secrets; read them with \`pulumi stack output --json --show-secrets\` or pass --stack NAME`);
     }
     const result = outputsSchema.safeParse(input);
-    if (result.success) return result.data;
+    const problems: string[] = [];
+    let handoff: Handoff | undefined;
+    try {
+        handoff = validateHandoff(record.handoff, { handoff: `${source} output handoff`, key: (key: HandoffKey) => `${source} output handoff.${key}` });
+    } catch (error) {
+        if (!(error instanceof HandoffInvalidError)) throw error;
+        problems.push(...error.problems);
+    }
+    if (!result.success) {
+        problems.push(...result.error.issues.map((issue) => {
+            const name = String(issue.path[0] ?? "");
+            if (!(name in record)) return `${source} is missing the \`${name}\` output, which ${RULES[name]}; ${nextStep}`;
+            const value = record[name];
+            const shown = typeof value === "string" ? ` "${value.slice(0, 80)}"` : "";
+            return `${source} output ${name}${shown} ${RULES[name]}`;
+        }));
+    }
+    if (result.success) problems.push(...expiryProblems(result.data, source, now));
+    if (problems.length > 0 || !result.success || handoff === undefined) throw new HandoffOutputsError([...new Set(problems)].join("\n"));
+    return { ...result.data, handoff };
+}
 
-    const handoff = record.handoff;
-    const problems = result.error.issues.map((issue) => {
-        const [top, key] = issue.path.map(String);
-        if (top === "handoff") {
-            if (key === undefined || handoff === null || typeof handoff !== "object" || Array.isArray(handoff)) {
-                return `${source} output handoff must be an object with the keys ${HANDOFF_KEYS.join(", ")}`;
-            }
-            const handoffKey = key as HandoffKey;
-            if (!(key in handoff)) return `${source} output handoff is missing ${key}, which ${handoffRule(handoffKey)}`;
-            return `${source} output handoff.${key} ${handoffRule(handoffKey)}`;
-        }
-        const name = top ?? "";
-        if (!(name in record)) return `${source} is missing the \`${name}\` output, which ${RULES[name]}; ${nextStep}`;
-        const value = record[name];
-        const shown = typeof value === "string" ? ` "${value.slice(0, 80)}"` : "";
-        return `${source} output ${name}${shown} ${RULES[name]}`;
-    });
-    throw new HandoffOutputsError([...new Set(problems)].join("\n"));
+/** A handoff whose secret no longer works, or whose dates contradict each other, must not be handed over. */
+function expiryProblems(outputs: Omit<HandoffOutputs, "handoff">, source: string, now: Date): string[] {
+    const problems: string[] = [];
+    const expires = Date.parse(outputs.secretExpiresAt);
+    if (expires <= now.getTime()) {
+        problems.push(`${source} output secretExpiresAt "${outputs.secretExpiresAt}": the client secret expired on ${formatUtc(outputs.secretExpiresAt)}, so the connector cannot sign in with it; ` +
+            "run `pulumi up` (it issues a new Secret Value), then print the handoff again");
+    }
+    if (outputs.previousSecretExpiresAt !== null && Date.parse(outputs.previousSecretExpiresAt) > expires) {
+        problems.push(`${source} output previousSecretExpiresAt "${outputs.previousSecretExpiresAt}" is after secretExpiresAt "${outputs.secretExpiresAt}": ` +
+            "the newest secret always expires last, so these outputs do not belong together; read them again with `pulumi stack output --json --show-secrets`");
+    }
+    return problems;
+}
+
+/** `2027-05-26T09:00:00.000Z` -> `2027-05-26 09:00 UTC`. */
+export function formatUtc(iso: string): string {
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime())) return iso;
+    return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
 }

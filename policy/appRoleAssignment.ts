@@ -18,8 +18,8 @@ export function appRoleAssignmentViolations(assignment: AppRoleAssignmentInputs)
     return [`the app role assignment gives the app ${JSON.stringify(assignment.appRoleId ?? "(no appRoleId)")}, which is not ` +
         `one of the read-only Graph application permissions it may hold (${listNamesWithIds(READ_ONLY_APP_ROLES)}): an ` +
         "application permission works with the client secret alone, tenant-wide, without the service user, MFA or " +
-        `Conditional Access, and ${WHY_READ_ONLY}. Remove it from applicationPermissions ` +
-        "(pulumi config set applicationPermissions '[]', or '[\"Presence.Read.All\"]')."];
+        `Conditional Access, and ${WHY_READ_ONLY}. Remove it from the applicationPermissions list in Pulumi.<stack>.yaml ` +
+        "(or `pulumi config rm applicationPermissions` for none, or `pulumi config set --path 'applicationPermissions[0]' Presence.Read.All`)."];
 }
 
 export const appRoleAssignmentPolicy: ResourceValidationPolicy = {

@@ -16,7 +16,8 @@ export function delegatedGrantViolations(grant: DelegatedGrantInputs): string[] 
         `the delegated grant (admin consent) gives the app ${JSON.stringify(scope)}` +
         `${/write/i.test(scope) ? ", a permission that can change data," : ""} which is not one of the read-only ` +
         `Microsoft Graph scopes it may hold (${listNames(READ_ONLY_DELEGATED_SCOPES)}): ${WHY_READ_ONLY}. ` +
-        `Remove it from delegatedPermissions, e.g. pulumi config set delegatedPermissions '["User.Read","Presence.Read.All"]'.`);
+        // A JSON string is refused for a list-typed key; the list is edited in the stack file or item by item.
+        "Remove it from the delegatedPermissions list in Pulumi.<stack>.yaml, or go back to the default with `pulumi config rm delegatedPermissions`.");
 }
 
 export const delegatedGrantPolicy: ResourceValidationPolicy = {

@@ -1,9 +1,11 @@
 // The stack's configuration: one zod schema, validated once before any resource is registered.
-// Every message names the key, the bad value (no key here holds a secret) and what is allowed.
+// Every message names the key, the bad value (never for a secret key) and what is allowed.
 import { z } from "zod";
-import { DEFAULT_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblems } from "../components/passwordPolicy";
+import { DEFAULT_PASSWORD_LENGTH, handMadePasswordProblems, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../components/passwordPolicy";
+import { endpointProblem, shownEndpoint } from "../verifier/endpoints";
+import { UserError } from "./userError";
 
-/** Raw values as `pulumi config` stores them: strings, with lists and objects as JSON. */
+/** Raw values as the program receives them: strings, with lists and objects as JSON text. */
 export type RawConfig = Readonly<Record<string, string | undefined>>;
 
 /** Keys in the project's namespace (`pulumi config set KEY VALUE`). */
@@ -16,6 +18,9 @@ export const PROJECT_KEYS = [
 
 /** The one key read from the azuread provider's namespace. */
 export const TENANT_ID_KEY = "azuread:tenantId";
+
+/** Keys whose value must be stored encrypted (`pulumi config set --secret`): the program refuses them in clear. */
+export const SECRET_CONFIG_KEYS: readonly (typeof PROJECT_KEYS)[number][] = ["existingUserPassword"];
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Entra ID's UPN rules, simplified: a local part of letters, digits and . _ - ' ! # ^ ~, and a domain.
@@ -61,19 +66,13 @@ function nameList(key: string, fallback: string[], example: string) {
         .refine((l) => new Set(l).size === l.length, { error: (i) => `${key} ${show(i.input)} lists a permission twice` }));
 }
 
-function httpsUrl(key: string) {
+function endpointUrl(key: string) {
     return z
         .string()
-        .refine((u) => {
-            try {
-                const url = new URL(u);
-                // Plain http only for loopback, where the local tenant emulator runs.
-                const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
-                return url.protocol === "https:" || (url.protocol === "http:" && loopback);
-            } catch {
-                return false;
-            }
-        }, { error: (i) => `${key} ${show(i.input)} must be an https:// URL (http:// only for 127.0.0.1 or localhost)` })
+        .superRefine((u, ctx) => {
+            const problem = endpointProblem(u);
+            if (problem) ctx.addIssue({ code: "custom", message: `${key} ${show(shownEndpoint(u))} ${problem}` });
+        })
         .transform((u) => u.replace(/\/+$/, ""))
         .optional();
 }
@@ -100,9 +99,10 @@ const adoptSchema = z.object({
         .regex(/^[A-Za-z0-9_-]{16,128}$/, { error: (i) => `adopt.delegatedGrantId ${show(i.input)} must be an oauth2PermissionGrant ID (letters, digits, - and _)` }),
 }, { error: (i) => `adopt ${show(i.input)} must be an object with applicationObjectId, servicePrincipalObjectId, serviceUserObjectId and delegatedGrantId` }).strict();
 
-// A secret: no message here ever shows the value.
+// A secret: no message here ever shows the value. A hand-made password only has to satisfy Entra ID and the
+// connector, not the stricter rules of the generated one.
 const existingPassword = z.string().superRefine((pw, ctx) => {
-    for (const problem of passwordProblems(pw, 8)) {
+    for (const problem of handMadePasswordProblems(pw)) {
         ctx.addIssue({ code: "custom", message: `existingUserPassword (secret, not shown) ${problem}; the connector cannot sign in with it, so reset it instead: pulumi config rm existingUserPassword` });
     }
 }).optional();
@@ -130,8 +130,8 @@ const schema = z.object({
         z.string().refine((s) => GUID.test(s) || UPN.test(s), { error: (i) => `verifyAgents entry ${show(i.input)} must be an object ID (GUID) or a sign-in name such as agent@contoso.com` }),
         { error: (i) => `verifyAgents ${show(i.input)} must be a JSON list such as ["agent1@contoso.com","agent2@contoso.com"]` })),
     cloud: z.preprocess((v) => v ?? "public", z.enum(["public", "usgovernment", "china"], { error: (i) => `cloud ${show(i.input)} must be "public", "usgovernment" or "china"` })),
-    authorityHost: httpsUrl("authorityHost"),
-    graphEndpoint: httpsUrl("graphEndpoint"),
+    authorityHost: endpointUrl("authorityHost"),
+    graphEndpoint: endpointUrl("graphEndpoint"),
     handoffKeyVault: z.preprocess(json, keyVaultSchema.optional()),
     adopt: z.preprocess(json, adoptSchema.optional()),
     existingUserPassword: existingPassword,
@@ -167,22 +167,34 @@ const schema = z.object({
 
 export type StackConfig = z.infer<typeof schema>;
 
-export class ConfigError extends Error {
+/** A UserError: `pulumi up` prints only the message. */
+export class ConfigError extends UserError {
     constructor(readonly problems: string[]) {
         super(`The stack configuration is not valid (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was created:\n` +
             problems.map((p) => `  - ${p}`).join("\n") +
-            "\nSet a value with `pulumi config set KEY VALUE` (lists and objects as JSON, or with --path).");
+            // Pulumi refuses a JSON string for a list-typed key before the program runs, hence --path for lists.
+            "\nSet a value with `pulumi config set KEY VALUE`, a list item by item with `pulumi config set --path 'KEY[0]' VALUE` " +
+            "(or as a YAML list in Pulumi.<stack>.yaml), a secret with `pulumi config set --secret KEY`.");
         this.name = "ConfigError";
     }
 }
 
-/** Validates raw config; throws ConfigError listing every problem. `raw` uses the config keys as names. */
-export function parseStackConfig(raw: RawConfig): StackConfig {
+/**
+ * Validates raw config; throws ConfigError listing every problem. `raw` uses the config keys as names;
+ * `secretKeys` names the keys Pulumi holds encrypted (a key of SECRET_CONFIG_KEYS outside it is refused).
+ */
+export function parseStackConfig(raw: RawConfig, secretKeys: ReadonlySet<string> = new Set()): StackConfig {
     const input: Record<string, unknown> = { tenantId: raw[TENANT_ID_KEY] };
     for (const key of PROJECT_KEYS) input[key] = raw[key];
     const unknownKeys = Object.keys(raw).filter((k) => k !== TENANT_ID_KEY && !(PROJECT_KEYS as readonly string[]).includes(k));
     const result = schema.safeParse(input);
     const problems = unknownKeys.map((k) => `${k} is not a configuration key of this project; known keys: ${PROJECT_KEYS.join(", ")}`);
+    for (const key of SECRET_CONFIG_KEYS) {
+        if (raw[key] !== undefined && !secretKeys.has(key)) {
+            problems.push(`${key} is stored in plain text in the stack's settings file (and in git, where stacks are committed); ` +
+                `store it encrypted with \`pulumi config set --secret ${key}\` (it prompts for the value), then change the password if that file was shared`);
+        }
+    }
     if (!result.success) problems.push(...result.error.issues.map((i) => i.message));
     if (problems.length > 0 || !result.success) throw new ConfigError(problems);
     return result.data;

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import { MICROSOFT_GRAPH_APP_ID, resolvePermissions } from "../components/graphPermissions";
 import { PresenceTenant } from "../components/presenceTenant";
-import { parseStackConfig, RawConfig, StackConfig, TENANT_ID_KEY } from "./config";
+import { parseStackConfig, RawConfig, SECRET_CONFIG_KEYS, StackConfig, TENANT_ID_KEY } from "./config";
 import { postDeployVerification, VerifyFunction } from "./postDeployVerification";
 import { assertSameTenant } from "./tenantGuard";
 
@@ -28,8 +28,26 @@ export function readRawConfig(): RawConfig {
     return raw;
 }
 
+/**
+ * Which of the keys that must be secret Pulumi holds encrypted. The language host passes the stack's `secure:`
+ * keys in PULUMI_CONFIG_SECRET_KEYS (pulumi/pulumi sdk/nodejs/cmd/pulumi-language-nodejs/main.go,
+ * constructConfigSecretKeys); the SDK reads them with runtime.isConfigSecret (sdk/nodejs/runtime/config.ts),
+ * which is exported but marked internal, hence the fallback to the variable itself.
+ */
+export function readSecretKeys(): Set<string> {
+    const prefix = `${pulumi.getProject()}:`;
+    const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+    const secret = typeof isConfigSecret === "function"
+        ? (key: string) => isConfigSecret(key)
+        : (key: string) => {
+            const listed: unknown = JSON.parse(process.env.PULUMI_CONFIG_SECRET_KEYS || "[]");
+            return Array.isArray(listed) && listed.includes(key);
+        };
+    return new Set(SECRET_CONFIG_KEYS.filter((key) => secret(`${prefix}${key}`)));
+}
+
 export async function main(options: MainOptions = {}) {
-    const config: StackConfig = parseStackConfig(readRawConfig());
+    const config: StackConfig = parseStackConfig(readRawConfig(), readSecretKeys());
     const now = options.now ?? new Date();
 
     const client = await azuread.getClientConfig();

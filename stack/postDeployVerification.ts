@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Handoff } from "../handoff/types";
 import type { VerificationReport, VerifyOptions } from "../verifier";
 import { cloudEndpoints, type CloudName } from "../verifier/clouds";
+import { UserError } from "./userError";
 
 export type VerifyFunction = (handoff: Handoff, options: VerifyOptions) => Promise<VerificationReport>;
 
@@ -44,7 +45,8 @@ export interface VerificationSummary {
     agents?: VerificationReport["agents"];
 }
 
-export class VerificationFailedError extends Error {
+/** A UserError: `pulumi up` prints only the message (diagnosis and remedy), never the report's fields. */
+export class VerificationFailedError extends UserError {
     constructor(readonly report: VerificationReport) {
         super([
             `Post-deploy verification failed: the jtel connector could not sign in and read presence with the handoff values.`,

@@ -22,6 +22,7 @@ export const DIAGNOSIS_CODES = [
     "service_unavailable",
     "timeout",
     "network_error",
+    "redirected",
     "unknown_error",
 ] as const;
 
@@ -109,6 +110,8 @@ export const REMEDIES: Readonly<Record<DiagnosisCode, string>> = {
         "No response arrived before the timeout. Check that this machine reaches the authority host and Graph endpoint (proxy, firewall, DNS), then verify again or raise --timeout.",
     network_error:
         "The endpoint could not be reached. Check DNS, proxy and firewall rules for the authority host and Graph endpoint, and that --cloud (or --authority-host/--graph-endpoint) names the tenant's cloud.",
+    redirected:
+        "The endpoint answered with a redirect, which the verifier never follows: the client secret, password and access token go only to the configured hosts. A redirect here means a proxy that intercepts the traffic or a wrong authority host or Graph endpoint. Use the cloud's documented hosts (`cloud`, or --cloud public|usgovernment|china, with no override), or point `authorityHost`/`graphEndpoint` (--authority-host/--graph-endpoint) at the host the redirect names only if it is the real Entra ID or Graph host; exempt those hosts from an intercepting proxy.",
     unknown_error:
         "The verifier has no remedy on file for this error. Look the code up at https://login.microsoftonline.com/error and in Entra admin center > Users > the service user > Sign-in logs, then verify again.",
 };
@@ -201,6 +204,30 @@ export function diagnoseGraphError(where: string, stage: GraphStage, status: num
 
 export function diagnoseNetworkError(where: string, detail: string): Diagnosis {
     return { code: "network_error", transient: true, message: `${where}: the request failed before any response arrived (${detail}).` };
+}
+
+/** HTTP 3xx: never followed, so no credential or token is re-sent to wherever the redirect points. */
+export function diagnoseRedirect(where: string, status: number, location: string | null): Diagnosis {
+    const target = redirectTarget(location);
+    return {
+        code: "redirected",
+        transient: false,
+        message: `${where}: the endpoint answered HTTP ${status}${target ? ` redirecting to ${target}` : " (a redirect)"}; the verifier does not follow redirects, so nothing was sent there.`,
+    };
+}
+
+/** Only the scheme, host and port of a Location header: its path or query could carry anything. */
+function redirectTarget(location: string | null): string | undefined {
+    if (!location) return undefined;
+    try {
+        return new URL(location).origin;
+    } catch {
+        return "a relative location on the same host";
+    }
+}
+
+export function isRedirectStatus(status: number): boolean {
+    return status >= 300 && status < 400;
 }
 
 export function diagnoseNoResponse(where: string): Diagnosis {

@@ -1,5 +1,5 @@
 import { Client, GraphClientError, HTTPMessageHandler, ResponseType, type AuthenticationProvider, type Context, type Middleware } from "@microsoft/microsoft-graph-client";
-import { diagnoseGraphError, diagnoseNetworkError, diagnoseNoResponse, type Diagnosis, type GraphStage } from "./diagnosis";
+import { diagnoseGraphError, diagnoseNetworkError, diagnoseNoResponse, diagnoseRedirect, isRedirectStatus, type Diagnosis, type GraphStage } from "./diagnosis";
 import { parseRetryAfter, type AttemptOutcome, type Settled } from "./retry";
 import { transportDetail } from "./signIn";
 
@@ -9,6 +9,11 @@ import { transportDetail } from "./signIn";
  * in https:// URLs, so the loopback emulator (http://127.0.0.1:PORT) would get no token at all.
  * It also turns transport failures into a GraphClientError, which GraphRequest passes through unchanged,
  * so the cause (ECONNREFUSED, ENOTFOUND) survives.
+ *
+ * Redirects are never followed (`redirect: "manual"`), so the bearer token cannot travel with one: fetch's own
+ * "follow" keeps the header on a same-origin hop and re-sends a POST body on 307/308, and the library's
+ * RedirectHandler (lib/src/middleware/RedirectHandler.js, shouldDropAuthorizationHeader) keeps it for a
+ * relative Location. This chain has no RedirectHandler; a 3xx is reported as `redirected`.
  */
 export class GraphOriginAuthenticationHandler implements Middleware {
     private nextMiddleware?: Middleware;
@@ -20,7 +25,9 @@ export class GraphOriginAuthenticationHandler implements Middleware {
 
     async execute(context: Context): Promise<void> {
         const url = typeof context.request === "string" ? context.request : context.request.url;
-        const headers = (context.options ??= {}).headers;
+        const options = (context.options ??= {});
+        options.redirect = "manual";
+        const headers = options.headers;
         const bearer = new URL(url).origin === this.graphOrigin ? `Bearer ${await this.authProvider.getAccessToken()}` : undefined;
         if (headers instanceof Headers) {
             if (bearer) headers.set("Authorization", bearer);
@@ -29,7 +36,7 @@ export class GraphOriginAuthenticationHandler implements Middleware {
             const record: Record<string, string> = { ...(headers as Record<string, string> | undefined) };
             delete record.Authorization;
             if (bearer) record.Authorization = bearer;
-            context.options.headers = record;
+            options.headers = record;
         }
         if (!this.nextMiddleware) throw new GraphClientError("GraphOriginAuthenticationHandler has no next middleware");
         try {
@@ -94,6 +101,10 @@ export async function graphAttempt(client: Client, spec: GraphRequestSpec, timeo
         // RAW keeps status and headers (Retry-After) even for non-JSON error bodies.
         const request = client.api(spec.path).option("signal", controller.signal).responseType(ResponseType.RAW);
         const response = (await (spec.method === "GET" ? request.get() : request.post(spec.body ?? {}))) as Response;
+        if (isRedirectStatus(response.status)) {
+            await response.body?.cancel();
+            return { ok: false, diagnosis: diagnoseRedirect(spec.where, response.status, response.headers.get("location")) };
+        }
         const text = await response.text();
         const body = parseJson(text);
         if (response.ok) return { ok: true, value: body };

@@ -1,13 +1,19 @@
+import type { CloudName } from "./clouds";
 import type { DiagnosisCode } from "./diagnosis";
 import type { ServiceUserPresence } from "./presence";
 import type { AgentSummary } from "./roster";
 
-/** Options for one verification. Endpoints come from `cloudEndpoints()` or explicit URLs. */
+/**
+ * Options for one verification. Without overrides the verifier talks only to the cloud's documented hosts;
+ * an override must be https (http only on loopback), see verifier/endpoints.ts.
+ */
 export interface VerifyOptions {
-    /** Entra ID authority host, e.g. https://login.microsoftonline.com (no trailing slash). */
-    authorityHost: string;
-    /** Microsoft Graph endpoint, e.g. https://graph.microsoft.com (no trailing slash); also the token scope host. */
-    graphEndpoint: string;
+    /** public (default), usgovernment or china. */
+    cloud?: CloudName;
+    /** Override of the Entra ID authority host, e.g. https://login.microsoftonline.com. */
+    authorityHost?: string;
+    /** Override of the Microsoft Graph endpoint, e.g. https://graph.microsoft.com; also the token scope host. */
+    graphEndpoint?: string;
     /** Delegated permissions the token must carry; default User.Read and Presence.Read.All. */
     expectedScopes?: readonly string[];
     /** Agents to check: object IDs or sign-in names. */

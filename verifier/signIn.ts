@@ -1,5 +1,5 @@
 import type { Handoff } from "../handoff/types";
-import { diagnoseNetworkError, diagnoseNoResponse, diagnoseTokenError, type TokenErrorBody } from "./diagnosis";
+import { diagnoseNetworkError, diagnoseNoResponse, diagnoseRedirect, diagnoseTokenError, isRedirectStatus, type TokenErrorBody } from "./diagnosis";
 import { parseRetryAfter, type AttemptOutcome } from "./retry";
 
 export type TokenGrant = "client_credentials" | "password";
@@ -55,7 +55,14 @@ export async function requestToken(
             headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
             body: form.toString(),
             signal: controller.signal,
+            // fetch's default re-posts this body (secret and password) on a 307/308 to whatever host the
+            // Location names; the real token endpoint never redirects, so a redirect is reported instead.
+            redirect: "manual",
         });
+        if (isRedirectStatus(response.status)) {
+            await response.body?.cancel();
+            return { ok: false, diagnosis: diagnoseRedirect(where, response.status, response.headers.get("location")) };
+        }
         const body = await readJson(response);
         if (response.ok && body && typeof body.access_token === "string") {
             return { ok: true, value: { accessToken: body.access_token, scope: typeof body.scope === "string" ? body.scope : undefined } };

@@ -1,5 +1,6 @@
 import type { Handoff } from "../handoff/types";
 import { remedyFor, diagnoseMissingScopes, type Diagnosis } from "./diagnosis";
+import { resolveEndpoints } from "./endpoints";
 import { createGraphClient, graphAttempt, SignedInUserTokenProvider, type GraphSession } from "./graph";
 import { pacePresenceRequests } from "./pacing";
 import { noTeamsPresenceNote, readServiceUserPresence } from "./presence";
@@ -46,19 +47,6 @@ interface Settings {
     random: () => number;
 }
 
-function endpointUrl(name: string, value: unknown): string {
-    if (typeof value !== "string") throw new TypeError(`${name} must be a URL such as https://login.microsoftonline.com`);
-    const trimmed = value.replace(/\/+$/, "");
-    let url: URL;
-    try {
-        url = new URL(trimmed);
-    } catch {
-        throw new TypeError(`${name} "${value}" must be an absolute http(s) URL such as https://graph.microsoft.com`);
-    }
-    if (url.protocol !== "https:" && url.protocol !== "http:") throw new TypeError(`${name} "${value}" must use https (or http for a local emulator)`);
-    return trimmed;
-}
-
 function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
     if (value === undefined) return fallback;
     if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) throw new RangeError(`${name} must be a ${allowZero ? "non-negative" : "positive"} number of seconds, got ${value}`);
@@ -70,7 +58,7 @@ export function settingsFrom(options: VerifyOptions): Settings {
     const requested = options.maxPasswordAttempts ?? PASSWORD_ATTEMPT_LIMIT;
     if (!Number.isInteger(requested) || requested < 1) throw new RangeError(`maxPasswordAttempts must be an integer from 1 to ${PASSWORD_ATTEMPT_LIMIT}, got ${requested}`);
     return {
-        endpoint: { authorityHost: endpointUrl("authorityHost", options.authorityHost), graphEndpoint: endpointUrl("graphEndpoint", options.graphEndpoint) },
+        endpoint: resolveEndpoints(options),
         expectedScopes: options.expectedScopes ?? DEFAULT_EXPECTED_SCOPES,
         agents: options.agents,
         timeoutMs: positive("timeoutSeconds", options.timeoutSeconds, DEFAULT_TIMEOUT_SECONDS) * 1000,

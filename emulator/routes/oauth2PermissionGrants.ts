@@ -1,5 +1,6 @@
 // oauth2PermissionGrants: delegated consent ("Grant admin consent", or consent for one user).
 import type { DelegatedGrantRecord } from "../types";
+import { authorize, REQUIREMENTS } from "./permissions";
 import {
     applyFilter, fail, NO_CONTENT, objectBody, ok, parseEqFilter, stringProperty, visibleGrant,
     type GraphContext, type GraphResult, type RouteContext, type RouteRegistrar,
@@ -13,6 +14,7 @@ function grantView(grant: DelegatedGrantRecord): Record<string, unknown> {
 }
 
 function createGrant(g: GraphContext, ctx: RouteContext): GraphResult {
+    authorize(g.directory, ctx.principal, REQUIREMENTS.writeGrants);
     const body = objectBody(ctx.request);
     const clientId = stringProperty(body, "clientId", true);
     const resourceId = stringProperty(body, "resourceId", true);
@@ -42,20 +44,24 @@ export function grantRoutes(route: RouteRegistrar, g: GraphContext): void {
     const { directory } = g;
     route("POST", "/oauth2PermissionGrants", (ctx) => createGrant(g, ctx));
     route("GET", "/oauth2PermissionGrants", (ctx) => {
+        authorize(directory, ctx.principal, REQUIREMENTS.readGrants);
         const grants = applyFilter(directory.visibleGrants(), parseEqFilter(ctx.request.query.get("$filter")), {
             clientid: (x) => x.clientId, resourceid: (x) => x.resourceId, principalid: (x) => x.principalId, consenttype: (x) => x.consentType,
         });
         return ok({ "@odata.context": g.context("oauth2PermissionGrants"), value: grants.map(grantView) });
     });
-    route("GET", "/oauth2PermissionGrants/:id", (ctx) => ok({
-        "@odata.context": g.context("oauth2PermissionGrants/$entity"), ...grantView(visibleGrant(directory, ctx.params[0])),
-    }));
+    route("GET", "/oauth2PermissionGrants/:id", (ctx) => {
+        authorize(directory, ctx.principal, REQUIREMENTS.readGrants);
+        return ok({ "@odata.context": g.context("oauth2PermissionGrants/$entity"), ...grantView(visibleGrant(directory, ctx.params[0])) });
+    });
     route("PATCH", "/oauth2PermissionGrants/:id", (ctx) => {
+        authorize(directory, ctx.principal, REQUIREMENTS.writeGrants);
         const grant = visibleGrant(directory, ctx.params[0]);
         directory.updateDelegatedScope(grant.id, stringProperty(objectBody(ctx.request), "scope", true));
         return NO_CONTENT;
     });
     route("DELETE", "/oauth2PermissionGrants/:id", (ctx) => {
+        authorize(directory, ctx.principal, REQUIREMENTS.writeGrants);
         directory.revokeDelegated(visibleGrant(directory, ctx.params[0]).id);
         return NO_CONTENT;
     });

@@ -1,7 +1,9 @@
 // Service principals and the app role assignments (application permissions) between them.
+import { GRAPH_APP_ID } from "../microsoftGraph";
 import type { AppRoleAssignmentRecord, ServicePrincipalRecord } from "../types";
+import { authorize, REQUIREMENTS } from "./permissions";
 import {
-    applyFilter, fail, NO_CONTENT, notFound, objectBody, ok, parseEqFilter, stringProperty, visibleServicePrincipal,
+    applyFilter, fail, graphDateTime, NO_CONTENT, notFound, objectBody, ok, parseEqFilter, stringProperty, visibleServicePrincipal,
     type GraphContext, type GraphResult, type RouteContext, type RouteRegistrar,
 } from "./support";
 
@@ -23,7 +25,7 @@ function assignmentView(g: GraphContext, a: AppRoleAssignmentRecord): Record<str
     const principal = g.directory.visibleServicePrincipal(a.principalId);
     const resource = g.directory.visibleServicePrincipal(a.resourceId);
     return {
-        id: a.id, appRoleId: a.appRoleId, createdDateTime: a.createdAt.toISOString(),
+        id: a.id, appRoleId: a.appRoleId, createdDateTime: graphDateTime(a.createdAt),
         principalId: a.principalId, principalType: "ServicePrincipal", principalDisplayName: principal?.displayName ?? null,
         resourceId: a.resourceId, resourceDisplayName: resource?.displayName ?? null,
     };
@@ -38,6 +40,8 @@ function assignAppRole(g: GraphContext, ctx: RouteContext, side: Side): GraphRes
         principalId: stringProperty(body, "principalId", true),
         resourceId: stringProperty(body, "resourceId", true),
     };
+    const resource = g.directory.visibleServicePrincipal(input.resourceId);
+    authorize(g.directory, ctx.principal, resource?.appId === GRAPH_APP_ID ? REQUIREMENTS.assignGraphAppRole : REQUIREMENTS.assignAppRole);
     if (input[side] !== pathSp.id) {
         throw fail(400, "Request_BadRequest", `The ${side} in the body ('${input[side]}') must be the service principal in the URL ('${pathSp.id}').`);
     }
@@ -49,12 +53,23 @@ function assignAppRole(g: GraphContext, ctx: RouteContext, side: Side): GraphRes
 }
 
 function listAssignments(g: GraphContext, ctx: RouteContext, side: Side): GraphResult {
+    authorize(g.directory, ctx.principal, REQUIREMENTS.readAppRoleAssignments);
     const sp = visibleServicePrincipal(g.directory, ctx.params[0]);
     const value = g.directory.visibleAppRoleAssignments().filter((a) => a[side] === sp.id).map((a) => assignmentView(g, a));
     return ok({ "@odata.context": g.context("appRoleAssignments"), value });
 }
 
+/** One assignment, as the azuread provider's Read fetches it (GetAppRoleAssignedTo). */
+function getAssignment(g: GraphContext, ctx: RouteContext, side: Side): GraphResult {
+    authorize(g.directory, ctx.principal, REQUIREMENTS.readAppRoleAssignments);
+    const sp = visibleServicePrincipal(g.directory, ctx.params[0]);
+    const assignment = g.directory.visibleAppRoleAssignments().find((a) => a.id === ctx.params[1] && a[side] === sp.id);
+    if (!assignment) throw notFound(ctx.params[1]);
+    return ok({ "@odata.context": g.context("appRoleAssignments/$entity"), ...assignmentView(g, assignment) });
+}
+
 function removeAssignment(g: GraphContext, ctx: RouteContext, side: Side): GraphResult {
+    authorize(g.directory, ctx.principal, REQUIREMENTS.deleteAppRoleAssignment);
     const sp = visibleServicePrincipal(g.directory, ctx.params[0]);
     const assignment = g.directory.visibleAppRoleAssignments().find((a) => a.id === ctx.params[1] && a[side] === sp.id);
     if (!assignment) throw notFound(ctx.params[1]);
@@ -65,6 +80,7 @@ function removeAssignment(g: GraphContext, ctx: RouteContext, side: Side): Graph
 export function servicePrincipalRoutes(route: RouteRegistrar, g: GraphContext): void {
     const { directory } = g;
     route("POST", "/servicePrincipals", (ctx) => {
+        authorize(directory, ctx.principal, REQUIREMENTS.createServicePrincipal);
         const appId = stringProperty(objectBody(ctx.request), "appId", true);
         if (!directory.visibleApplicationByAppId(appId)) {
             throw fail(400, "Request_BadRequest", `The appId '${appId}' of the service principal does not reference a valid application object.`);
@@ -73,15 +89,18 @@ export function servicePrincipalRoutes(route: RouteRegistrar, g: GraphContext): 
         return ok({ "@odata.context": g.context("servicePrincipals/$entity"), ...servicePrincipalView(sp) }, 201);
     });
     route("GET", "/servicePrincipals", (ctx) => {
+        authorize(directory, ctx.principal, REQUIREMENTS.readApplications);
         const sps = applyFilter(directory.visibleServicePrincipals(), parseEqFilter(ctx.request.query.get("$filter")), {
             appid: (s) => s.appId, displayname: (s) => s.displayName, id: (s) => s.id,
         });
         return ok({ "@odata.context": g.context("servicePrincipals"), value: sps.map(servicePrincipalView) });
     });
-    route("GET", "/servicePrincipals/:id", (ctx) => ok({
-        "@odata.context": g.context("servicePrincipals/$entity"), ...servicePrincipalView(visibleServicePrincipal(directory, ctx.params[0])),
-    }));
+    route("GET", "/servicePrincipals/:id", (ctx) => {
+        authorize(directory, ctx.principal, REQUIREMENTS.readApplications);
+        return ok({ "@odata.context": g.context("servicePrincipals/$entity"), ...servicePrincipalView(visibleServicePrincipal(directory, ctx.params[0])) });
+    });
     route("DELETE", "/servicePrincipals/:id", (ctx) => {
+        authorize(directory, ctx.principal, REQUIREMENTS.deleteServicePrincipal);
         directory.deleteServicePrincipal(visibleServicePrincipal(directory, ctx.params[0]).id);
         return NO_CONTENT;
     });
@@ -89,6 +108,8 @@ export function servicePrincipalRoutes(route: RouteRegistrar, g: GraphContext): 
     route("POST", "/servicePrincipals/:id/appRoleAssignedTo", (ctx) => assignAppRole(g, ctx, "resourceId"));
     route("GET", "/servicePrincipals/:id/appRoleAssignments", (ctx) => listAssignments(g, ctx, "principalId"));
     route("GET", "/servicePrincipals/:id/appRoleAssignedTo", (ctx) => listAssignments(g, ctx, "resourceId"));
+    route("GET", "/servicePrincipals/:id/appRoleAssignments/:id", (ctx) => getAssignment(g, ctx, "principalId"));
+    route("GET", "/servicePrincipals/:id/appRoleAssignedTo/:id", (ctx) => getAssignment(g, ctx, "resourceId"));
     route("DELETE", "/servicePrincipals/:id/appRoleAssignments/:id", (ctx) => removeAssignment(g, ctx, "principalId"));
     route("DELETE", "/servicePrincipals/:id/appRoleAssignedTo/:id", (ctx) => removeAssignment(g, ctx, "resourceId"));
 }

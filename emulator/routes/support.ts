@@ -1,6 +1,7 @@
 // What every Graph route module shares: the request and result shapes, Graph's error body, body and
 // filter parsing, permission checks and the look-ups that answer 404 the way Graph does.
 import { DirectoryError, type EmulatedDirectory } from "../directory";
+export { graphDateTime } from "../dateTime";
 import type { Principal, TokenService } from "../tokens";
 import type { ApplicationRecord, DelegatedGrantRecord, Faults, LoggedRequest, ServicePrincipalRecord, UserRecord } from "../types";
 

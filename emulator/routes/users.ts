@@ -2,9 +2,10 @@
 // azuread provider makes for the service user.
 import type { Principal } from "../tokens";
 import type { UserRecord } from "../types";
+import { authorize, REQUIREMENTS } from "./permissions";
 import { signedInUser } from "./presence";
 import {
-    applyFilter, fail, NO_CONTENT, notFound, objectBody, ok, parseEqFilter, permitted, stringProperty, visibleUser,
+    applyFilter, fail, graphDateTime, NO_CONTENT, notFound, objectBody, ok, parseEqFilter, permitted, stringProperty, visibleUser,
     type GraphContext, type GraphResult, type RouteContext, type RouteRegistrar,
 } from "./support";
 
@@ -17,11 +18,13 @@ const USER_FILTER_PROPERTIES: Record<string, (u: UserRecord) => string> = {
     userprincipalname: (u) => u.userPrincipalName, displayname: (u) => u.displayName, id: (u) => u.id,
 };
 
-const USER_READ_PERMISSIONS = ["User.ReadBasic.All", "User.Read.All", "Directory.Read.All", "User.ReadWrite.All", "Directory.ReadWrite.All"];
+// Directory.AccessAsUser.All (what `az login` gives a deploying administrator) reads what the user may read.
+const USER_READ_PERMISSIONS = ["User.ReadBasic.All", "User.Read.All", "Directory.Read.All", "User.ReadWrite.All", "Directory.ReadWrite.All", "Directory.AccessAsUser.All"];
 const DEFAULT_USER_PROPERTIES = ["id", "userPrincipalName", "displayName"];
 
-function assertCanReadUsers(principal: Principal): void {
-    if (!permitted(principal, USER_READ_PERMISSIONS)) {
+function assertCanReadUsers(g: GraphContext, principal: Principal): void {
+    // Every administrator role reads users; a role assigned to a service principal counts for its app-only calls.
+    if (!permitted(principal, USER_READ_PERMISSIONS) && g.directory.directoryRolesOf(principal.oid).length === 0) {
         throw fail(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
     }
 }
@@ -38,7 +41,9 @@ function userView(user: UserRecord, select: string[] = DEFAULT_USER_PROPERTIES):
         displayName: user.displayName,
         accountEnabled: user.accountEnabled,
         passwordPolicies: user.passwordPolicies ?? null,
-        createdDateTime: user.createdAt.toISOString(),
+        mailNickname: user.mailNickname ?? null,
+        showInAddressList: user.showInAddressList ?? null,
+        createdDateTime: graphDateTime(user.createdAt),
         mail: null,
     };
     const view: Record<string, unknown> = {};
@@ -54,7 +59,7 @@ function readUser(g: GraphContext, ctx: RouteContext, idOrUpn: string): GraphRes
     const user = g.directory.visibleUser(idOrUpn);
     // With only User.Read a delegated caller may read itself and nobody else.
     const self = principal.kind === "user" && user?.id === principal.oid && permitted(principal, ["User.Read"]);
-    if (!self) assertCanReadUsers(principal);
+    if (!self) assertCanReadUsers(g, principal);
     if (!user) throw notFound(idOrUpn);
     return ok({ "@odata.context": g.context("users/$entity"), ...userView(user, selection(ctx.request.query)) });
 }
@@ -99,6 +104,7 @@ function usersIn(g: GraphContext, filter: string): UserRecord[] | undefined {
 }
 
 function createUser(g: GraphContext, ctx: RouteContext): GraphResult {
+    authorize(g.directory, ctx.principal, REQUIREMENTS.createUser);
     const body = objectBody(ctx.request);
     const profile = body.passwordProfile;
     if (typeof profile !== "object" || profile === null) throw fail(400, "Request_BadRequest", "Property 'passwordProfile' is required when creating a user.");
@@ -106,6 +112,7 @@ function createUser(g: GraphContext, ctx: RouteContext): GraphResult {
     const password = stringProperty(profileFields, "password", true);
     const force = profileFields.forceChangePasswordNextSignIn;
     const passwordPolicies = stringProperty(body, "passwordPolicies");
+    const mailNickname = stringProperty(body, "mailNickname");
     const created = g.directory.createUser({
         userPrincipalName: stringProperty(body, "userPrincipalName", true),
         displayName: stringProperty(body, "displayName", true),
@@ -113,6 +120,7 @@ function createUser(g: GraphContext, ctx: RouteContext): GraphResult {
         ...(typeof force === "boolean" ? { forceChangePasswordNextSignIn: force } : {}),
         ...(typeof body.accountEnabled === "boolean" ? { accountEnabled: body.accountEnabled } : {}),
         ...(passwordPolicies !== undefined ? { passwordPolicies } : {}),
+        ...(mailNickname !== undefined ? { mailNickname } : {}),
     });
     return ok({ "@odata.context": g.context("users/$entity"), ...userView(created, ["id", "userPrincipalName", "displayName", "accountEnabled", "passwordPolicies"]) }, 201);
 }
@@ -120,6 +128,8 @@ function createUser(g: GraphContext, ctx: RouteContext): GraphResult {
 function patchUser(g: GraphContext, ctx: RouteContext): GraphResult {
     const user = visibleUser(g.directory, ctx.params[0]);
     const body = objectBody(ctx.request);
+    const resetsPassword = typeof body.passwordProfile === "object" && body.passwordProfile !== null;
+    authorize(g.directory, ctx.principal, resetsPassword ? REQUIREMENTS.resetPassword : REQUIREMENTS.updateUser);
     const displayName = stringProperty(body, "displayName");
     const passwordPolicies = stringProperty(body, "passwordPolicies");
     if (typeof body.passwordProfile === "object" && body.passwordProfile !== null) {
@@ -131,6 +141,9 @@ function patchUser(g: GraphContext, ctx: RouteContext): GraphResult {
         ...(typeof body.accountEnabled === "boolean" ? { accountEnabled: body.accountEnabled } : {}),
         ...(displayName !== undefined ? { displayName } : {}),
         ...(passwordPolicies !== undefined ? { passwordPolicies } : {}),
+        // Graph v1.0 does not let this be written (known issue 14972); the azuread provider uses beta for it.
+        // The emulator serves v1.0 only and accepts it here instead.
+        ...(typeof body.showInAddressList === "boolean" ? { showInAddressList: body.showInAddressList } : {}),
     });
     return NO_CONTENT;
 }
@@ -138,7 +151,7 @@ function patchUser(g: GraphContext, ctx: RouteContext): GraphResult {
 export function userRoutes(route: RouteRegistrar, g: GraphContext): void {
     route("GET", "/me", (ctx) => readUser(g, ctx, signedInUser(g, ctx).id));
     route("GET", "/users", (ctx) => {
-        assertCanReadUsers(ctx.principal);
+        assertCanReadUsers(g, ctx.principal);
         const filter = ctx.request.query.get("$filter");
         const users = (filter !== null ? usersIn(g, filter) : undefined)
             ?? applyFilter(g.directory.visibleUsers(), parseEqFilter(filter), USER_FILTER_PROPERTIES);
@@ -149,6 +162,7 @@ export function userRoutes(route: RouteRegistrar, g: GraphContext): void {
     route("GET", "/users/:id", (ctx) => readUser(g, ctx, ctx.params[0]));
     route("PATCH", "/users/:id", (ctx) => patchUser(g, ctx));
     route("DELETE", "/users/:id", (ctx) => {
+        authorize(g.directory, ctx.principal, REQUIREMENTS.deleteUser);
         g.directory.deleteUser(visibleUser(g.directory, ctx.params[0]).id);
         return NO_CONTENT;
     });

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { CONNECTOR_FORBIDDEN_CHARACTERS, PASSWORD_SYMBOLS, passwordProblems, passwordSpec } from "../../components/passwordPolicy";
+import { CONNECTOR_FORBIDDEN_CHARACTERS, ENTRA_PASSWORD_SYMBOLS, handMadePasswordProblems, PASSWORD_SYMBOLS, passwordProblems, passwordSpec } from "../../components/passwordPolicy";
 import { randomPasswordLike } from "../support/azureMocks";
 
 // Entra ID's allowed symbols (../shared/reference/entra-and-graph.md), without space.
@@ -59,5 +59,43 @@ describe("the service user's password policy", () => {
             for (const p of passwordProblems(pw)) assert.ok(fixed.has(p), p);
         }));
         assert.deepEqual(passwordProblems("Ab1!Ab1!Ab1!Ab1!Ünï"), ["contains a non-ASCII character"]);
+    });
+});
+
+describe("a password set by hand (kept by adoption)", () => {
+    it("is accepted when Entra ID and the connector accept it: 8 to 256 characters, 3 of the 4 classes, spaces inside", () => {
+        for (const pw of ["CurrentPassw0rd", "current-passw0rd", "CURRENT-PASSW0RD", "Two words 4 you", "Aa1!Aa1!", "x".repeat(250) + "Aa1!-_"]) {
+            assert.deepEqual(handMadePasswordProblems(pw), [], pw);
+        }
+    });
+
+    for (const [rule, pw, problem] of [
+        ["fewer than 8 characters", "Ab1!xyz", "is shorter than 8 characters (Entra ID needs 8 to 256)"],
+        ["more than 256 characters", `Ab1!${"x".repeat(253)}`, "is longer than 256 characters (Entra ID needs 8 to 256)"],
+        ["leading whitespace", " CurrentPassw0rd", "starts or ends with whitespace, which the password sign-in (ROPC) refuses"],
+        ["trailing whitespace", "CurrentPassw0rd ", "starts or ends with whitespace, which the password sign-in (ROPC) refuses"],
+        ["a character the connector rejects", "Current&Passw0rd", "contains a character the connector rejects ([ ] < > ? # &)"],
+        ["a character Entra ID does not allow", "Current-Pässw0rd", "contains a character Entra ID does not allow (only A-Z, a-z, 0-9, space and Entra ID's symbols; no Unicode, no tabs)"],
+        ["only two character classes", "currentpassw0rd", "uses 2 of the 4 character classes, Entra ID needs 3: it has no upper-case letter and no symbol"],
+        ["only one character class", "currentpassword", "uses 1 of the 4 character classes, Entra ID needs 3: it has no upper-case letter and no digit and no symbol"],
+    ] as const) {
+        it(`is refused for ${rule}, naming exactly that rule`, () => assert.deepEqual(handMadePasswordProblems(pw), [problem]));
+    }
+
+    it("says only fixed sentences, so no reason can carry the password or a piece of it", () => {
+        const fixed = new Set([
+            "is shorter than 8 characters (Entra ID needs 8 to 256)", "is longer than 256 characters (Entra ID needs 8 to 256)",
+            "starts or ends with whitespace, which the password sign-in (ROPC) refuses",
+            "contains a character the connector rejects ([ ] < > ? # &)",
+            "contains a character Entra ID does not allow (only A-Z, a-z, 0-9, space and Entra ID's symbols; no Unicode, no tabs)",
+        ]);
+        const classes = /^uses [0-2] of the 4 character classes, Entra ID needs 3: it has no (lower-case letter|upper-case letter|digit|symbol)( and no (lower-case letter|upper-case letter|digit|symbol))+$/;
+        fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 300 }), (pw) => {
+            for (const p of handMadePasswordProblems(pw)) assert.ok(fixed.has(p) || classes.test(p), p);
+        }));
+    });
+
+    it("treats every character the generator draws as one Entra ID allows", () => {
+        for (const c of PASSWORD_SYMBOLS) assert.ok(ENTRA_PASSWORD_SYMBOLS.includes(c), c);
     });
 });

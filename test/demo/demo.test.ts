@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { runDemoCli } from "../../cli/demo";
+import { parseNow, runDemoCli } from "../../cli/demo";
 import { runDemo, type DemoOptions } from "../../demo/runDemo";
 import type { Handoff } from "../../handoff/types";
 import { DEFAULT_TENANT_ID } from "../../emulator";
@@ -41,6 +41,8 @@ describe("npm run demo", function () {
             '+ client secret "jtel presence b 2026-06-19" (expires 2027-02-14)',
         ]) assert.ok(text.includes(step), `missing step: ${step}`);
         assert.match(text, /verified: scopes Presence.Read.All User.Read User.ReadBasic.All; service user PresenceUnknown; agents 4\/4 read, without Teams presence: dan.nolicence@contoso.example/);
+        // The plan check: a second pulumi up against what the emulator's Graph returns would change nothing.
+        assert.ok(text.includes("redeploy check: a pulumi up a minute later, planned against what the tenant returns, changes nothing (same 8)"), text);
         assert.deepEqual(ok.out.filter((l) => /^\[\d\/4\]/.test(l)).map((l) => l.slice(0, 5)), ["[1/4]", "[2/4]", "[3/4]", "[4/4]"]);
     });
 
@@ -76,6 +78,7 @@ describe("npm run demo", function () {
         assert.ok(text.includes('+ client secret "jtel presence a 2026-12-16" (expires 2027-08-13)'));
         assert.ok(text.includes('+ client secret "jtel presence b 2026-06-19" (expires 2027-02-14)'));
         assert.ok(text.includes("After the last rotation the previous secret stops working on 2027-02-14 00:00 UTC; update the connector before then."));
+        assert.ok(text.includes("changes nothing (same 9)"), "both slots read back as sent");
     });
 
     it("diagnoses the mfa-required scenario with its remedy and exits 1", async () => {
@@ -112,7 +115,10 @@ describe("npm run demo", function () {
         assert.match(scenario.err.join("\n"), /--scenario "nope" is not a scenario; choose one of: mfa-required, slow-replication, consent-revoked, expired-password, conditional-access-block/);
         const date = await runCli(["--now", "soon"]);
         assert.equal(date.code, 2);
-        assert.match(date.err.join("\n"), /--now "soon" must be an ISO 8601 date/);
+        assert.match(date.err.join("\n"), /--now "soon" must be a calendar date in ISO 8601 such as 2027-01-15/);
+        const impossible = await runCli(["--now", "2027-02-30"]);
+        assert.equal(impossible.code, 2);
+        assert.match(impossible.err.join("\n"), /--now "2027-02-30" must be a calendar date/);
         const flag = await runCli(["--colour"]);
         assert.equal(flag.code, 2);
         assert.match(flag.err.join("\n"), /--colour/);
@@ -124,3 +130,16 @@ async function runCli(argv: string[]): Promise<Run> {
     run.code = await runDemoCli(argv, { stdout: (l) => run.out.push(l), stderr: (l) => run.err.push(l) });
     return run;
 }
+
+describe("the demo's --now", () => {
+    it("takes a date as midnight UTC and a date-time with its zone", () => {
+        assert.equal(parseNow("2027-01-15")?.toISOString(), "2027-01-15T00:00:00.000Z");
+        assert.equal(parseNow("2028-02-29")?.toISOString(), "2028-02-29T00:00:00.000Z");
+        assert.equal(parseNow("2027-01-15T09:30:00Z")?.toISOString(), "2027-01-15T09:30:00.000Z");
+        assert.equal(parseNow("2027-01-15T09:30+01:00")?.toISOString(), "2027-01-15T08:30:00.000Z");
+    });
+
+    for (const text of ["2027-02-30", "2027-02-29", "2027-13-01", "2027-04-31", "2027-01-15T24:00Z", "2027-01-15T09:00", "15.01.2027", "2027-1-5", "soon"]) {
+        it(`refuses ${text} instead of rolling it over or reading it as local time`, () => assert.equal(parseNow(text), undefined));
+    }
+});

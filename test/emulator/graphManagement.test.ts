@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { startEmulator, type Emulator, type Handoff } from "../../emulator";
-import { aadstsOf, appToken, claims, graph, postToken, ropcForm, signIn, TestClock } from "./support";
+import { aadstsOf, appToken, claims, DEPLOYER_ROLES, graph, postToken, ropcForm, signIn, TestClock } from "./support";
 
 const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
 const PRESENCE_READ_ALL_SCOPE = "9c7a330d-35b3-4aa1-963d-cb2b9f927841";
@@ -15,8 +15,9 @@ describe("emulator Graph: directory management through HTTP", () => {
     beforeEach(async () => {
         clock = new TestClock();
         emulator = await startEmulator({ now: clock.now });
-        // Management routes need a valid token only; User.Read.All lets this one read users back too.
-        admin = await appToken(emulator, ["User.Read.All"]);
+        // A deployer as README's least-privileged table describes it, plus the User Administrator role some
+        // tests need for password resets (test/emulator/deployerPermissions.test.ts proves each permission).
+        admin = await appToken(emulator, DEPLOYER_ROLES, ["User Administrator"]);
     });
 
     afterEach(() => emulator.close());
@@ -130,6 +131,8 @@ describe("emulator Graph: directory management through HTTP", () => {
         assert.deepEqual(listed.body.value.map((a: { appRoleId: string }) => a.appRoleId), [PRESENCE_READ_ALL_ROLE]);
         const cc = await postToken(emulator, { grant_type: "client_credentials", client_id: handoff.applicationClientId, client_secret: handoff.secretValue, scope: "https://graph.microsoft.com/.default" });
         assert.deepEqual(claims(cc.body.access_token).roles, ["Presence.Read.All"]);
+        const single = await call("GET", `/servicePrincipals/${graphSpId}/appRoleAssignedTo/${assigned.body.id}`);
+        assert.deepEqual([single.status, single.body.appRoleId, single.body.principalId], [200, PRESENCE_READ_ALL_ROLE, spId]);
         assert.equal((await call("DELETE", `/servicePrincipals/${spId}/appRoleAssignments/${assigned.body.id}`)).status, 204);
         assert.equal((await call("GET", `/servicePrincipals/${spId}/appRoleAssignments`)).body.value.length, 0);
     });
@@ -229,10 +232,58 @@ describe("emulator Graph: directory management through HTTP", () => {
         assert.equal(emulator.directory.applications().filter((a) => a.displayName === "anonymous").length, 0);
     });
 
-    it("accepts a delegated token on management routes too", async () => {
+    it("refuses the connector's own token on management routes with Graph's 403 body", async () => {
         const { handoff } = await provision();
         const token = await signIn(emulator, handoff);
-        assert.equal((await graph(emulator, "POST", "/applications", { token, body: { displayName: "by a user" } })).status, 201);
+        const refused = await graph(emulator, "POST", "/applications", { token, body: { displayName: "by a user" } });
+        assert.equal(refused.status, 403);
+        assert.deepEqual([refused.body.error.code, refused.body.error.message], ["Authorization_RequestDenied", "Insufficient privileges to complete the operation."]);
+        assert.equal(emulator.directory.applications().filter((a) => a.displayName === "by a user").length, 0);
+    });
+
+    it("writes date-times back as Graph does: whole seconds with Z, fractions only when there are some", async () => {
+        const { appObjectId } = await provision();
+        const added = await call("POST", `/applications/${appObjectId}/addPassword`, { passwordCredential: { displayName: "b", endDateTime: "2027-02-14T00:00:00.000Z" } });
+        assert.equal(added.body.endDateTime, "2027-02-14T00:00:00Z");
+        const credential = (await call("GET", `/applications/${appObjectId}`)).body.passwordCredentials.find((c: { keyId: string }) => c.keyId === added.body.keyId);
+        assert.equal(credential.endDateTime, "2027-02-14T00:00:00Z");
+        // The emulator clock (TestClock) sits on a whole second; Graph writes no ".000".
+        assert.equal(credential.startDateTime, "2026-03-02T09:00:00Z");
+    });
+
+    it("refuses a secret whose end date is not after its start (now) with Graph's 400", async () => {
+        const { appObjectId } = await provision();
+        const past = await call("POST", `/applications/${appObjectId}/addPassword`, { passwordCredential: { displayName: "late", endDateTime: "2026-03-01T00:00:00Z" } });
+        assert.equal(past.status, 400);
+        assert.deepEqual([past.body.error.code, past.body.error.message], ["Request_BadRequest", "Key credential end date is invalid."]);
+    });
+
+    it("answers a second user with the same UPN with Graph's body, including the ObjectConflict detail", async () => {
+        await provision();
+        const again = await call("POST", "/users", {
+            accountEnabled: true, displayName: "dup", userPrincipalName: "JTEL-presence@contoso.example", passwordProfile: { password: "Another-Passw0rd-9" },
+        });
+        assert.equal(again.status, 400);
+        assert.equal(again.body.error.code, "Request_BadRequest");
+        assert.equal(again.body.error.message, "Another object with the same value for property userPrincipalName already exists.");
+        assert.deepEqual(again.body.error.details.map((d: { code: string; target: string }) => [d.code, d.target]), [["ObjectConflict", "userPrincipalName"]]);
+    });
+
+    it("refuses a second owner link for the same user with Graph's 400", async () => {
+        const { appObjectId, userId } = await provision();
+        const again = await call("POST", `/applications/${appObjectId}/owners/$ref`, { "@odata.id": `https://graph.microsoft.com/v1.0/directoryObjects/${userId}` });
+        assert.equal(again.status, 400);
+        assert.equal(again.body.error.message, "One or more added object references already exist for the following modified properties: 'owners'.");
+    });
+
+    it("stores notes and the token version the provider sends, and reads null for what nobody set", async () => {
+        const sent = await call("POST", "/applications", { displayName: "noted", notes: "Managed by Pulumi", api: { requestedAccessTokenVersion: 2 } });
+        assert.deepEqual([sent.body.notes, sent.body.api], ["Managed by Pulumi", { requestedAccessTokenVersion: 2 }]);
+        const bare = await call("POST", "/applications", { displayName: "bare" });
+        assert.deepEqual([bare.body.notes, bare.body.api], [null, { requestedAccessTokenVersion: null }]);
+        const user = await call("POST", "/users", { accountEnabled: true, displayName: "u", userPrincipalName: "u@contoso.example", passwordProfile: { password: "Good-Passw0rd!" } });
+        const read = await call("GET", `/users/${user.body.id}?$select=mailNickname,showInAddressList`);
+        assert.deepEqual(read.body, { "@odata.context": read.body["@odata.context"], mailNickname: "u", showInAddressList: null });
     });
 
     it("answers 405 to a method a known path does not support", async () => {

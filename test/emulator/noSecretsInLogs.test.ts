@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { startEmulator, type Emulator } from "../../emulator";
-import { claims, graph, postToken, ropcForm, type HttpResult } from "./support";
+import { appToken, claims, DEPLOYER_ROLES, graph, postToken, ropcForm, type HttpResult } from "./support";
 
 describe("emulator request log and responses", () => {
     let emulator: Emulator;
@@ -44,18 +44,20 @@ describe("emulator request log and responses", () => {
         ordinary.push(await graph(emulator, "GET", "/me/presence", { token: handoff.secretValue }));
         ordinary.push(await graph(emulator, "GET", `/applications/${seed.applicationObjectId}`, { token }));
 
-        // Management calls that carry new secrets and passwords.
+        // Management calls that carry new secrets and passwords, by a deployer allowed to make them.
+        const deployer = await appToken(emulator, DEPLOYER_ROLES, ["User Administrator"]);
+        tokens.push(deployer);
         const newPassword = "Managed-Passw0rd-77";
         secrets.push(newPassword);
         ordinary.push(await graph(emulator, "POST", "/users", {
-            token, body: { accountEnabled: true, displayName: "m", userPrincipalName: "managed@contoso.example", passwordProfile: { password: newPassword, forceChangePasswordNextSignIn: false } },
+            token: deployer, body: { accountEnabled: true, displayName: "m", userPrincipalName: "managed@contoso.example", passwordProfile: { password: newPassword, forceChangePasswordNextSignIn: false } },
         }));
-        ordinary.push(await graph(emulator, "PATCH", `/users/${seed.serviceUserObjectId}`, { token, body: { passwordProfile: { password: "weak" } } }));
+        ordinary.push(await graph(emulator, "PATCH", `/users/${seed.serviceUserObjectId}`, { token: deployer, body: { passwordProfile: { password: "weak" } } }));
         secrets.push("weak");
-        const added = await graph(emulator, "POST", `/applications/${seed.applicationObjectId}/addPassword`, { token, body: { passwordCredential: { displayName: "b" } } });
+        const added = await graph(emulator, "POST", `/applications/${seed.applicationObjectId}/addPassword`, { token: deployer, body: { passwordCredential: { displayName: "b" } } });
         assert.equal(added.status, 200);
         secrets.push(added.body.secretText);
-        ordinary.push(await graph(emulator, "GET", `/applications/${seed.applicationObjectId}`, { token }));
+        ordinary.push(await graph(emulator, "GET", `/applications/${seed.applicationObjectId}`, { token: deployer }));
 
         emulator.faults.serverErrorEvery = 1;
         ordinary.push(await postToken(emulator, ropcForm(handoff)));

@@ -44,12 +44,22 @@ describe("emulator Microsoft Graph service principal", () => {
                 "User.ReadBasic.All": "b340eb25-3456-403f-be2f-af7a0d370277",
                 "User.Read.All": "a154be20-db9c-4678-8ab7-66f6cc099a59",
                 offline_access: "7427e0e9-2fba-42fe-b0c0-848c9e6a8182",
+                "Directory.AccessAsUser.All": "0e263e50-5827-48a4-b97c-d940288653c7",
             });
             const roles = Object.fromEntries(sp.appRoles.map((r) => [r.value, r.id]));
             assert.deepEqual(roles, {
                 "Presence.Read.All": "a70e0c2d-e793-494c-94c4-118fa0a67f42",
                 "User.ReadBasic.All": "97235f07-e226-4f63-ace3-39588e11d3a1",
                 "User.Read.All": "df021288-bdef-4463-88db-98f22de89214",
+                // A deployer's application permissions (IDs as published for Microsoft Graph's app roles).
+                "Application.Read.All": "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30",
+                "Application.ReadWrite.All": "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9",
+                "Application.ReadWrite.OwnedBy": "18a4783c-866b-4cc7-a460-3d5e5662c884",
+                "AppRoleAssignment.ReadWrite.All": "06b708a9-e830-4db3-a914-8e69da51d44f",
+                "DelegatedPermissionGrant.ReadWrite.All": "8e8e4742-1d95-4f68-9d56-6ee75648c72a",
+                "Directory.Read.All": "7ab1d382-f21e-4acd-a863-ba3e13f7da61",
+                "Directory.ReadWrite.All": "19dbc75e-c2e2-444c-a770-ec69d8559fc7",
+                "User.ReadWrite.All": "741f803b-c850-494e-b5df-cde7c675a1ca",
             });
         } finally {
             await emulator.close();

@@ -60,11 +60,13 @@ export async function signIn(emulator: Emulator, handoff: Handoff): Promise<stri
     return result.body.access_token as string;
 }
 
-/** An app with a secret, signed in with client credentials, holding the given Microsoft Graph app roles. */
-export async function appToken(emulator: Emulator, roles: string[] = []): Promise<string> {
+/** An app with a secret, signed in with client credentials, holding the given Microsoft Graph app roles
+ * and, assigned to its service principal, the given directory roles (e.g. "User Administrator"). */
+export async function appToken(emulator: Emulator, roles: string[] = [], directoryRoles: string[] = []): Promise<string> {
     const dir = emulator.directory;
     const app = dir.createApplication({ displayName: `test daemon ${Math.random()}` });
     const sp = dir.createServicePrincipal({ appId: app.appId });
+    for (const role of directoryRoles) dir.assignDirectoryRole?.(sp.id, role);
     const secret = dir.addPassword(app.id, {});
     for (const role of roles) {
         const appRole = dir.graphServicePrincipal.appRoles.find((r) => r.value === role);
@@ -77,6 +79,9 @@ export async function appToken(emulator: Emulator, roles: string[] = []): Promis
     if (result.status !== 200) throw new Error(`client credentials failed: ${result.status} ${result.body?.error_codes}`);
     return result.body.access_token as string;
 }
+
+/** What README's least-privileged deploying service principal holds (test/emulator/deployerPermissions.test.ts proves each). */
+export const DEPLOYER_ROLES = ["Application.ReadWrite.All", "Directory.Read.All", "User.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All", "AppRoleAssignment.ReadWrite.All"];
 
 export async function graph(
     emulator: Emulator, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},

@@ -199,8 +199,14 @@ describe("emulator token endpoint: password grant (ROPC)", () => {
         assert.equal(claims(await signIn(emulator, handoff)).scp, "User.Read Presence.Read.All User.ReadBasic.All");
     });
 
-    it("rejects a named scope with AADSTS70011 because ROPC here takes only {graph}/.default", async () => {
-        await expectAadsts(ropcForm(handoff, { scope: "User.Read" }), 70011);
+    it("accepts a consented named permission as well as {graph}/.default (more in identityEndpoints.test.ts)", async () => {
+        const result = await postToken(emulator, ropcForm(handoff, { scope: "User.Read" }));
+        assert.equal(result.status, 200);
+        assert.equal(claims(result.body.access_token).scp, "User.Read Presence.Read.All");
+    });
+
+    it("rejects a scope that names no resource with AADSTS70011", async () => {
+        await expectAadsts(ropcForm(handoff, { scope: "openid profile" }), 70011);
     });
 
     it("rejects a request without a username with AADSTS900144", async () => {

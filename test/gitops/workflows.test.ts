@@ -508,9 +508,10 @@ describe("the CI workflow and .ci/run", () => {
         assert.deepEqual(setup.with, { "node-version": "${{ matrix.node }}", cache: "npm" });
     });
 
-    it("has .ci/run install jq and shellcheck and run the tests again on Node 22 from npm", () => {
+    it("has .ci/run install jq, shellcheck and curl and run the tests again on Node 22 from npm", () => {
         assert.match(ciRun, /command -v jq >\/dev\/null \|\| missing\+=\(jq\)/);
         assert.match(ciRun, /command -v shellcheck >\/dev\/null \|\| missing\+=\(shellcheck\)/);
+        assert.match(ciRun, /command -v curl >\/dev\/null \|\| missing\+=\(curl\)/);
         assert.match(ciRun, /apt-get install -y -qq "\$\{missing\[@\]\}"/);
         assert.match(ciRun, /npx --yes --package=node@22 -- npm test/);
     });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runHandoffCli, SHOW_SECRETS_HINT, type HandoffCliIo } from "../../cli/handoff";
@@ -68,6 +68,9 @@ describe("npm run handoff", () => {
     beforeEach(async () => {
         dir = await mkdtemp(join(tmpdir(), "handoff-cli-"));
     });
+    afterEach(async () => {
+        await rm(dir, { recursive: true, force: true });
+    });
 
     async function cli(argv: string[], extra: Partial<HandoffCliIo> = {}): Promise<Captured> {
         let stdout = "";
@@ -86,6 +89,7 @@ describe("npm run handoff", () => {
                 execCalls.push({ file, args });
                 return { stdout: JSON.stringify(stackOutputs()), stderr: "" };
             },
+            now: () => new Date("2026-11-27T10:00:00Z"),
             ...extra,
         };
         const code = await runHandoffCli(argv, io);
@@ -94,7 +98,8 @@ describe("npm run handoff", () => {
 
     async function outputsFile(outputs: unknown): Promise<string> {
         const path = join(dir, "outputs.json");
-        await writeFile(path, typeof outputs === "string" ? outputs : JSON.stringify(outputs));
+        // It holds the secret and the password: readable by this user only, as any handoff file should be.
+        await writeFile(path, typeof outputs === "string" ? outputs : JSON.stringify(outputs), { mode: 0o600 });
         return path;
     }
 
@@ -224,18 +229,18 @@ describe("npm run handoff", () => {
             assert.equal(tableRows(out.stdout)[1]?.[1], "0f1e2d3c-4b5a-4697-8877-665544332211");
         });
 
-        it("exits 1 and suggests --outputs when the pulumi CLI is not installed (ENOENT)", async () => {
+        it("exits 2, as `npm run verify --stack` does, and suggests --outputs when the pulumi CLI is not installed (ENOENT)", async () => {
             const out = await cli(["--stack", "contoso"], {
                 execFile: async () => {
                     throw Object.assign(new Error("spawn pulumi ENOENT"), { code: "ENOENT" });
                 },
             });
-            assert.equal(out.code, 1);
+            assert.equal(out.code, 2);
             assert.equal(out.stdout, "");
             assert.match(out.stderr, /^--stack contoso: the pulumi CLI was not found on PATH; install it \(https:\/\/www\.pulumi\.com\/docs\/install\/\) or pass --outputs FILE/);
         });
 
-        it("exits 1 with the first line of pulumi's stderr, tokens redacted, when pulumi fails", async () => {
+        it("exits 2 with the first line of pulumi's stderr, tokens redacted, when pulumi fails", async () => {
             const token = "pul-0123456789abcdef0123456789abcdef01234567";
             const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
             const out = await cli(["--stack", "contoso"], {
@@ -243,13 +248,13 @@ describe("npm run handoff", () => {
                     throw Object.assign(new Error("Command failed"), { code: 255, stderr: `\nerror: no stack named 'contoso' found (token ${token}, bearer ${jwt})\nmore detail\n` });
                 },
             });
-            assert.equal(out.code, 1);
+            assert.equal(out.code, 2);
             assert.equal(out.stderr, "--stack contoso: `pulumi stack output` failed: error: no stack named 'contoso' found (token [redacted], bearer [redacted]); check the stack name with `pulumi stack ls`\n");
         });
 
-        it("exits 1 without quoting pulumi's output when it is not JSON", async () => {
+        it("exits 2 without quoting pulumi's output when it is not JSON", async () => {
             const out = await cli(["--stack", "contoso"], { execFile: async () => ({ stdout: `handoff: ${SECRET}`, stderr: "" }) });
-            assert.equal(out.code, 1);
+            assert.equal(out.code, 2);
             assert.match(out.stderr, /`pulumi stack output --json` did not print JSON/);
             assertNoSecrets(out);
         });
@@ -289,6 +294,27 @@ describe("npm run handoff", () => {
             assert.match(out.stderr, /output handoff is missing directoryTenantId/);
             assert.match(out.stderr, /output handoff\.secretValue must be the client secret's Value \(not its Secret ID\)/);
             assertNoSecrets(out);
+        });
+
+        it("exits 2 and says what is wrong when a value is malformed, instead of printing it for the jtel contact", async () => {
+            const handoff = { ...(stackOutputs().handoff as Record<string, string>), applicationClientId: "jtel", directoryTenantId: "x", userEmail: "nobody", userPassword: ` ${PASSWORD}`, secretValue: "9a3f0c1e-5b7d-4e2a-8c6f-1d2e3f4a5b6c" };
+            const out = await cli(["--outputs", await outputsFile(stackOutputs({ handoff }))]);
+            assert.equal(out.code, 2);
+            assert.equal(out.stdout, "");
+            for (const key of ["applicationClientId \"jtel\"", "directoryTenantId \"x\"", "userEmail \"nobody\"", "userPassword must be", "secretValue is shaped like a GUID"]) {
+                assert.ok(out.stderr.includes(`output handoff.${key}`), key);
+            }
+            assert.ok(!out.stderr.includes("9a3f0c1e"), "the Secret ID was quoted");
+            assertNoSecrets(out);
+        });
+
+        it("exits 2 when the secret has expired or the previous one outlives it", async () => {
+            const expired = await cli(["--stack", "contoso"], { now: () => new Date("2027-06-01T00:00:00Z") });
+            assert.equal(expired.code, 2);
+            assert.match(expired.stderr, /the client secret expired on 2027-05-26 09:00 UTC/);
+            const crossed = await cli(["--outputs", await outputsFile(stackOutputs({ previousSecretExpiresAt: "2027-12-01T00:00:00.000Z" }))]);
+            assert.equal(crossed.code, 2);
+            assert.match(crossed.stderr, /previousSecretExpiresAt "2027-12-01T00:00:00.000Z" is after secretExpiresAt/);
         });
 
         it("exits 2 on a file that is not JSON without quoting its content", async () => {

@@ -173,10 +173,11 @@ describe("handoff formatting", () => {
 
 describe("handoff outputs validation", () => {
     const raw = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({ ...outputs(), ...overrides });
-    const parse = (input: unknown) => parseHandoffOutputs(input, "--outputs o.json", "NEXT STEP");
-    const messageOf = (input: unknown): string => {
+    const NOW = new Date("2026-11-27T10:00:00Z");
+    const parse = (input: unknown, now = NOW) => parseHandoffOutputs(input, "--outputs o.json", "NEXT STEP", now);
+    const messageOf = (input: unknown, now = NOW): string => {
         try {
-            parse(input);
+            parse(input, now);
         } catch (error) {
             assert.ok(error instanceof HandoffOutputsError);
             return error.message;
@@ -189,10 +190,6 @@ describe("handoff outputs validation", () => {
         assert.deepEqual(parsed, outputs());
     });
 
-    it("keeps the handoff values exactly as the stack holds them", () => {
-        const spaced = { ...outputs().handoff, userPassword: " padded " };
-        assert.equal(parse(raw({ handoff: spaced })).handoff.userPassword, " padded ");
-    });
 
     it("reads an absent previousSecretExpiresAt or keyVaultSecretNames as null", () => {
         const { previousSecretExpiresAt: _p, keyVaultSecretNames: _k, ...older } = raw();
@@ -215,19 +212,49 @@ describe("handoff outputs validation", () => {
         assert.match(messageOf(null), /must be the JSON object/);
     });
 
-    it("names each missing or blank handoff value without echoing any secret", () => {
+    it("names each missing, blank or unexpected handoff value without echoing any secret", () => {
         const message = messageOf(raw({ handoff: { applicationClientId: "0f1e", secretValue: "   ", userEmail: 5, extra: SECRET } }));
-        assert.match(message, /handoff is missing directoryTenantId, which must be a non-empty string/);
-        assert.match(message, /handoff is missing userPassword/);
-        assert.match(message, /handoff\.secretValue must be the client secret's Value \(not its Secret ID\) as a non-empty string/);
-        assert.match(message, /handoff\.userEmail must be a non-empty string/);
+        assert.match(message, /output handoff has unexpected key\(s\) extra; allowed are exactly applicationClientId, directoryTenantId, secretValue, userEmail, userPassword/);
+        assert.match(message, /output handoff\.applicationClientId "0f1e" must be the Application \(client\) ID, a GUID/);
+        assert.match(message, /output handoff is missing directoryTenantId, which must be the Directory \(tenant\) ID, a GUID/);
+        assert.match(message, /output handoff is missing userPassword/);
+        assert.match(message, /output handoff\.secretValue must be the client secret's Value \(not its Secret ID\) as a non-empty string/);
+        assert.match(message, /output handoff\.userEmail must be the service user's sign-in name/);
         assert.ok(!message.includes(SECRET));
     });
 
     it("rejects a handoff that is not an object without echoing it", () => {
         const message = messageOf(raw({ handoff: SECRET }));
-        assert.match(message, /output handoff must be an object with the keys applicationClientId, directoryTenantId, secretValue, userEmail, userPassword/);
+        assert.match(message, /output handoff must be an object with exactly the keys applicationClientId, directoryTenantId, secretValue, userEmail, userPassword/);
         assert.ok(!message.includes(SECRET));
+    });
+
+    describe("applies the rules `npm run verify` applies, and says what is wrong", () => {
+        const handoff = (overrides: Record<string, string>) => raw({ handoff: { ...outputs().handoff, ...overrides } });
+        for (const [rule, overrides, expected] of [
+            ["a client ID that is not a GUID", { applicationClientId: "jtel-presence" }, /output handoff\.applicationClientId "jtel-presence" must be the Application \(client\) ID, a GUID such as/],
+            ["a tenant that is not a GUID", { directoryTenantId: "x" }, /output handoff\.directoryTenantId "x" must be the Directory \(tenant\) ID, a GUID/],
+            ["an email that is not a sign-in name", { userEmail: "nobody" }, /output handoff\.userEmail "nobody" must be the service user's sign-in name, an email-like UPN such as jtel-presence@contoso\.com/],
+            ["a padded password", { userPassword: ` ${PASSWORD} ` }, /output handoff\.userPassword must be a non-empty string without leading or trailing whitespace/],
+            ["a padded secret", { secretValue: `${SECRET}\n` }, /output handoff\.secretValue must not have leading or trailing whitespace/],
+            ["a Secret ID handed over as the Secret Value (the seed guide's warning)", { secretValue: "9a3f0c1e-5b7d-4e2a-8c6f-1d2e3f4a5b6c" }, /output handoff\.secretValue is shaped like a GUID, which is what a Secret ID looks like, not a secret's Value \(the seed guide: "The Secret Value is required, not the Secret ID"\)/],
+        ] as const) {
+            it(`refuses ${rule}`, () => {
+                const message = messageOf(handoff(overrides));
+                assert.match(message, expected);
+                assert.ok(!message.includes(PASSWORD) && !message.includes(SECRET));
+                if ("secretValue" in overrides) assert.ok(!message.includes(overrides.secretValue.trim()), "the secret value was quoted");
+            });
+        }
+
+        it("refuses a secret that has already expired, with the date and the next step", () => {
+            assert.match(messageOf(raw(), new Date("2027-05-26T09:00:00Z")), /output secretExpiresAt "2027-05-26T09:00:00.000Z": the client secret expired on 2027-05-26 09:00 UTC, so the connector cannot sign in with it; run `pulumi up` \(it issues a new Secret Value\), then print the handoff again/);
+            assert.equal(parse(raw(), new Date("2027-05-26T08:59:59Z")).secretExpiresAt, "2027-05-26T09:00:00.000Z");
+        });
+
+        it("refuses a previous secret that expires after the current one", () => {
+            assert.match(messageOf(raw({ previousSecretExpiresAt: "2027-06-01T00:00:00.000Z" })), /output previousSecretExpiresAt "2027-06-01T00:00:00.000Z" is after secretExpiresAt "2027-05-26T09:00:00.000Z": the newest secret always expires last/);
+        });
     });
 
     it("names secretExpiresAt with its bad value and the ISO 8601 form it must have", () => {

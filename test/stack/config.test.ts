@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { ConfigError, parseStackConfig, RawConfig } from "../../stack/config";
+import { UserError } from "../../stack/userError";
 
 const TENANT = "0f1e2d3c-4b5a-6978-8a9b-acbdcedff001";
 const ADOPT = JSON.stringify({
@@ -8,12 +9,15 @@ const ADOPT = JSON.stringify({
     serviceUserObjectId: "33333333-3333-3333-3333-333333333333", delegatedGrantId: "aaBBcDDeFG6h5JKLMN2PQrrssTTUUvWWxxxxxyyyzzz",
 });
 const VALID: RawConfig = { "azuread:tenantId": TENANT, serviceUserPrincipalName: "jtel-presence@contoso.com" };
+/** existingUserPassword as `pulumi config set --secret` stores it. */
+const SECRET = new Set(["existingUserPassword"]);
 
-function problems(raw: RawConfig): string[] {
+function problems(raw: RawConfig, secretKeys: ReadonlySet<string> = SECRET): string[] {
     try {
-        parseStackConfig(raw);
+        parseStackConfig(raw, secretKeys);
     } catch (e) {
         assert.ok(e instanceof ConfigError, String(e));
+        assert.ok(e instanceof UserError, "a ConfigError is a user error, printed without a stack");
         assert.match(e.message, /nothing was created/);
         return e.problems;
     }
@@ -53,14 +57,14 @@ describe("the stack configuration", () => {
         });
     });
 
-    it("reads every value as pulumi config stores it: strings, with lists and objects as JSON", () => {
+    it("reads every value as the program receives it: strings, with lists and objects as JSON text", () => {
         const c = parseStackConfig({
             ...VALID, consent: "serviceUser", passwordNeverExpires: "false", secretRotationDays: "90", secretOverlapDays: "30",
             applicationPermissions: '["Presence.Read.All"]', verifyAgents: '["a@contoso.com","0f1e2d3c-4b5a-6978-8a9b-acbdcedff002"]',
             cloud: "usgovernment", authorityHost: "https://login.example.com/", graphEndpoint: "http://127.0.0.1:8080",
             handoffKeyVault: '{"resourceGroupName":"rg-jtel","vaultName":"kv-jtel-presence"}',
             adopt: ADOPT, existingUserPassword: "Current-Passw0rd!",
-        });
+        }, SECRET);
         assert.equal(c.consent, "serviceUser");
         assert.equal(c.passwordNeverExpires, false);
         assert.equal(c.secretRotationDays, 90);
@@ -111,10 +115,18 @@ describe("the stack configuration", () => {
         it("a verify that is not a boolean", () => rejects({ verify: "no" }, /^verify "no" must be true or false$/));
         it("a verifyTimeoutSeconds below 10", () => rejects({ verifyTimeoutSeconds: "5" }, /^verifyTimeoutSeconds 5 must be a whole number of seconds from 10 to 3600$/));
         it("verifyAgents that are not a JSON list", () => rejects({ verifyAgents: "a@contoso.com" }, /^verifyAgents "a@contoso.com" must be a JSON list such as/));
+        it("says how Pulumi takes a list, item by item with --path, since it refuses a JSON string for a list key", () => {
+            assert.throws(() => parseStackConfig({ ...VALID, verifyAgents: "a@contoso.com" }), /a list item by item with `pulumi config set --path 'KEY\[0\]' VALUE` \(or as a YAML list in Pulumi.<stack>.yaml\)/);
+        });
         it("a verifyAgents entry that is neither an object ID nor a sign-in name", () => rejects({ verifyAgents: '["agent one"]' }, /^verifyAgents entry "agent one" must be an object ID \(GUID\) or a sign-in name/));
         it("an unknown cloud", () => rejects({ cloud: "germany" }, /^cloud "germany" must be "public", "usgovernment" or "china"$/));
-        it("an authorityHost over plain http to a remote host", () => rejects({ authorityHost: "http://login.example.com" }, /^authorityHost "http:\/\/login.example.com" must be an https:\/\/ URL \(http:\/\/ only for 127.0.0.1 or localhost\)$/));
-        it("a graphEndpoint that is not a URL", () => rejects({ graphEndpoint: "graph" }, /^graphEndpoint "graph" must be an https:\/\/ URL/));
+        it("an authorityHost over plain http to a remote host", () => rejects({ authorityHost: "http://login.example.com" }, /^authorityHost "http:\/\/login.example.com" must use https:\/\/, or http:\/\/ only for a loopback host \(127.0.0.0\/8, localhost or \[::1\]\)$/));
+        it("an authorityHost over plain http to an address that is not loopback", () => rejects({ authorityHost: "http://192.0.2.2:8080" }, /^authorityHost "http:\/\/192.0.2.2:8080" must use https:\/\//));
+        it("a graphEndpoint with a user name and password in it, without showing the password", () => {
+            const found = problems({ ...VALID, graphEndpoint: "https://bob:hunter2@graph.example" });
+            assert.deepEqual(found, ['graphEndpoint "https://***@graph.example/" must not carry a user name or password']);
+        });
+        it("a graphEndpoint that is not a URL", () => rejects({ graphEndpoint: "graph" }, /^graphEndpoint "graph" must be an absolute URL: https:\/\/, or http:\/\/ only for a loopback host/));
         it("a handoffKeyVault without a vault name", () => rejects({ handoffKeyVault: '{"resourceGroupName":"rg"}' }, /^handoffKeyVault.vaultName is required$/));
         it("a handoffKeyVault with an invalid vault name", () => rejects({ handoffKeyVault: '{"resourceGroupName":"rg","vaultName":"1kv"}' }, /^handoffKeyVault.vaultName "1kv" must be 3-24 letters/));
         it("a handoffKeyVault with an invalid subscription ID", () => rejects({ handoffKeyVault: '{"subscriptionId":"sub","resourceGroupName":"rg","vaultName":"kv-jtel"}' }, /^handoffKeyVault.subscriptionId "sub" must be a GUID$/));
@@ -124,15 +136,22 @@ describe("the stack configuration", () => {
         it("a handoffKeyVault.secretNamePrefix with characters Key Vault does not allow", () => rejects({ handoffKeyVault: '{"resourceGroupName":"rg","vaultName":"kv-jtel","secretNamePrefix":"jtel_presence"}' }, /^handoffKeyVault.secretNamePrefix "jtel_presence" must be 1-80 letters, digits and hyphens$/));
         it("an adopt without the admin-consent grant's ID", () => rejects({ adopt: JSON.stringify({ ...JSON.parse(ADOPT), delegatedGrantId: undefined }), existingUserPassword: "Current-Passw0rd!" }, /^adopt.delegatedGrantId is required: the ID of the oauth2PermissionGrant/));
         it("an adopt without existingUserPassword", () => rejects({ adopt: ADOPT }, /^adopt keeps the service user's current password so the connector keeps working: set it with `pulumi config set --secret existingUserPassword`/));
-        it("an existingUserPassword the connector cannot use, without showing it", () => {
+        it("an existingUserPassword the connector cannot use, naming each rule it breaks without showing it", () => {
             const secret = "short#1";
             const found = problems({ ...VALID, existingUserPassword: secret });
+            const reset = "; the connector cannot sign in with it, so reset it instead: pulumi config rm existingUserPassword";
             assert.deepEqual(found, [
-                "existingUserPassword (secret, not shown) shorter than 8 characters; the connector cannot sign in with it, so reset it instead: pulumi config rm existingUserPassword",
-                "existingUserPassword (secret, not shown) contains a character the connector rejects ([ ] < > ? # &); the connector cannot sign in with it, so reset it instead: pulumi config rm existingUserPassword",
-                "existingUserPassword (secret, not shown) has no upper-case letter; the connector cannot sign in with it, so reset it instead: pulumi config rm existingUserPassword",
+                `existingUserPassword (secret, not shown) is shorter than 8 characters (Entra ID needs 8 to 256)${reset}`,
+                `existingUserPassword (secret, not shown) contains a character the connector rejects ([ ] < > ? # &)${reset}`,
             ]);
             for (const p of found) assert.ok(!p.includes(secret));
+        });
+        it("accepts a hand-made existingUserPassword with three of the four character classes, as Entra ID does", () => {
+            assert.equal(parseStackConfig({ ...VALID, adopt: ADOPT, existingUserPassword: "CurrentPassw0rd" }, SECRET).existingUserPassword, "CurrentPassw0rd");
+        });
+        it("an existingUserPassword stored in plain text, without showing it", () => {
+            const found = problems({ ...VALID, existingUserPassword: "Current-Passw0rd!" }, new Set());
+            assert.deepEqual(found, ["existingUserPassword is stored in plain text in the stack's settings file (and in git, where stacks are committed); store it encrypted with `pulumi config set --secret existingUserPassword` (it prompts for the value), then change the password if that file was shared"]);
         });
         it("an unknown key, naming the known ones", () => rejects({ serviceUserPrincipleName: "x@contoso.com" }, /^serviceUserPrincipleName is not a configuration key of this project; known keys: serviceUserPrincipalName,/));
     });

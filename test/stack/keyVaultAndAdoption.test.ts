@@ -11,8 +11,10 @@ const ADOPT = {
 };
 
 async function run(config: Record<string, string>, now = new Date("2026-11-27T10:00:00Z")) {
-    const mocks: RecordingMocks = tenantMocks();
-    await installMocks(mocks, { config: { ...BASE_CONFIG, ...config } });
+    // When adopting, the tenant holds what the manual guide made, so the imports find something to read.
+    const mocks: RecordingMocks = tenantMocks({ now, ...(config.adopt ? { handMadeSetup: ADOPT } : {}) });
+    // existingUserPassword is set with `pulumi config set --secret`, as the program insists.
+    await installMocks(mocks, { config: { ...BASE_CONFIG, ...config }, secretKeys: ["existingUserPassword"] });
     const { main } = await import("../../stack/main");
     const outputs = await main({ now });
     for (const output of Object.values(outputs)) await valueOf(output as pulumi.Input<unknown>);

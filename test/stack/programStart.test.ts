@@ -54,6 +54,6 @@ describe("program start mode", () => {
         assert.ok(sample.loadedMs > 0 && sample.ranMs >= sample.loadedMs);
         // the verifier (Graph client, token decoding) loads only when a verification runs, never in a preview
         assert.ok(sample.projectModules.includes("stack/postDeployVerification.ts"));
-        assert.deepEqual(sample.projectModules.filter((f) => f.startsWith("verifier/")), ["verifier/clouds.ts"]);
+        for (const heavy of ["verifier/verify.ts", "verifier/graph.ts", "verifier/signIn.ts", "verifier/roster.ts"]) assert.ok(!sample.projectModules.includes(heavy), `${heavy} was loaded`);
     });
 });

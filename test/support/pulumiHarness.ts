@@ -77,6 +77,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 
 export interface RunOptions {
     config: Record<string, string>;
+    /** Keys (as in `config`) whose values Pulumi holds encrypted, as `pulumi config set --secret` stores them. */
+    secretKeys?: string[];
     preview?: boolean;
     project?: string;
     stack?: string;
@@ -86,8 +88,9 @@ export interface RunOptions {
 export async function installMocks(mocks: RecordingMocks, options: RunOptions): Promise<void> {
     const project = options.project ?? "jtel-teams-presence";
     const config: Record<string, string> = {};
-    for (const [k, v] of Object.entries(options.config)) config[k.includes(":") ? k : `${project}:${k}`] = v;
-    pulumi.runtime.setAllConfig(config);
+    const qualified = (k: string) => (k.includes(":") ? k : `${project}:${k}`);
+    for (const [k, v] of Object.entries(options.config)) config[qualified(k)] = v;
+    pulumi.runtime.setAllConfig(config, (options.secretKeys ?? []).map(qualified));
     await pulumi.runtime.setMocks(mocks, project, options.stack ?? "test", options.preview ?? false);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const monitor = pulumi.runtime.getMonitor() as any;

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readFile } from "node:fs/promises";
+import { runHandoffCli } from "../../cli/handoff";
 import { runVerifyCli, type CliIo } from "../../cli/verify";
 import type { Handoff } from "../../verifier";
+import { startFake } from "./fakeTenant";
 import { assertNoSecrets, startTenant, type Tenant } from "./support";
 
 interface Captured {
@@ -23,6 +24,7 @@ describe("npm run verify", () => {
     });
     afterEach(async () => {
         await tenant.emulator.close();
+        await rm(dir, { recursive: true, force: true });
     });
 
     async function cli(argv: string[], extra: Partial<CliIo> = {}): Promise<Captured> {
@@ -51,7 +53,8 @@ describe("npm run verify", () => {
 
     async function handoffFile(handoff: unknown): Promise<string> {
         const path = join(dir, "handoff.json");
-        await writeFile(path, JSON.stringify(handoff));
+        // It holds the secret and the password: readable by this user only, as any handoff file should be.
+        await writeFile(path, JSON.stringify(handoff), { mode: 0o600 });
         return path;
     }
 
@@ -177,16 +180,37 @@ describe("npm run verify", () => {
             assert.match(out.stderr, /--handoff/);
         });
 
+        it("exits the way `npm run handoff --stack` does when the pulumi CLI is missing or fails", async () => {
+            const failures = [
+                async () => { throw Object.assign(new Error("spawn pulumi ENOENT"), { code: "ENOENT" }); },
+                async () => { throw Object.assign(new Error("Command failed"), { code: 255, stderr: "error: no stack named 'contoso' found" }); },
+                async () => ({ stdout: "not json", stderr: "" }),
+            ];
+            for (const execFile of failures) {
+                const verify = await cli(["--stack", "contoso"], { execFile });
+                const handoff = await runHandoffCli(["--stack", "contoso"], { stdout: () => undefined, stderr: () => undefined, readStdin: async () => "", readFile: async () => "", execFile });
+                assert.equal(verify.code, 2);
+                assert.equal(handoff, verify.code);
+            }
+        });
+
+        it("refuses an empty --stack name before running pulumi", async () => {
+            const out = await cli(["--stack", ""]);
+            assert.equal(out.code, 2);
+            assert.match(out.stderr, /--stack "" must name a stack/);
+            assert.deepEqual(out.execCalls, []);
+        });
+
         it("names a stack without a handoff output", async () => {
             const out = await cli(["--stack", "contoso"], { execFile: async () => ({ stdout: "{}", stderr: "" }) });
             assert.equal(out.code, 2);
             assert.match(out.stderr, /--stack contoso: the stack has no `handoff` output/);
         });
 
-        it("names an unknown flag", async () => {
+        it("names an unknown flag and lists the options", async () => {
             const out = await cli(["--handof", "x"]);
             assert.equal(out.code, 2);
-            assert.match(out.stderr, /--handof/);
+            assert.match(out.stderr, /^Unknown option '--handof'; the options are --stack NAME, --handoff FILE\|-, --cloud NAME, --authority-host URL, --graph-endpoint URL, --agents LIST, --agents-file FILE, --timeout SECONDS, --json, --help\n/);
         });
 
         it("asks for --stack or --handoff when neither is given", async () => {
@@ -237,7 +261,31 @@ describe("npm run verify", () => {
         it("names --authority-host when it is not a URL", async () => {
             const out = await cli(["--handoff", "-", "--authority-host", "login.microsoftonline.com"]);
             assert.equal(out.code, 2);
-            assert.match(out.stderr, /--authority-host/);
+            assert.match(out.stderr, /--authority-host "login.microsoftonline.com" must be an absolute URL/);
+        });
+
+        it("refuses a plain-http --authority-host or --graph-endpoint off loopback, and sends nothing there", async () => {
+            const seed = tenant.emulator.directory.seedPresenceSetup();
+            const remote = await startFake(() => ({ status: 200, body: {} }), { host: "0.0.0.0" });
+            try {
+                const url = remote.url;
+                for (const flags of [["--authority-host", url], ["--graph-endpoint", url]]) {
+                    const out = await cli(["--handoff", await handoffFile(seed.handoff), ...flags]);
+                    assert.equal(out.code, 2);
+                    assert.match(out.stderr, new RegExp(`${flags[0]} "http://0\\.0\\.0\\.0:\\d+" must use https://, or http:// only for a loopback host`));
+                }
+                assert.deepEqual(remote.requests, []);
+            } finally {
+                await remote.close();
+            }
+        });
+
+        it("refuses a Secret ID handed over as the Secret Value, as `npm run handoff` does", async () => {
+            const seed = tenant.emulator.directory.seedPresenceSetup();
+            const out = await cli(["--handoff", await handoffFile({ ...seed.handoff, secretValue: "9a3f0c1e-5b7d-4e2a-8c6f-1d2e3f4a5b6c" }), ...local()]);
+            assert.equal(out.code, 2);
+            assert.match(out.stderr, /secretValue is shaped like a GUID, which is what a Secret ID looks like/);
+            assert.equal(tenant.emulator.requests.length, 0, "nothing was sent to the token endpoint");
         });
 
         it("names a missing handoff key and an unexpected one, without echoing any secret", async () => {

@@ -1,6 +1,7 @@
 // A few lines of node:http standing in for the token endpoint and Graph, for cases the emulator does not
 // play (opaque tokens, odd status codes, unknown AADSTS numbers, servers that echo secrets).
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { UnsecuredJWT } from "jose";
 
@@ -23,9 +24,16 @@ export interface FakeTenant {
     close(): Promise<void>;
 }
 
-export async function startFake(handler: (request: FakeRequest, index: number) => FakeResponse): Promise<FakeTenant> {
+export interface FakeOptions {
+    /** Address to listen on; 127.0.0.1 by default. */
+    host?: string;
+    /** Serve https with this certificate and key (PEM) instead of http. */
+    tls?: { cert: string; key: string };
+}
+
+export async function startFake(handler: (request: FakeRequest, index: number) => FakeResponse, options: FakeOptions = {}): Promise<FakeTenant> {
     const requests: FakeRequest[] = [];
-    const server: Server = createServer((req, res) => {
+    const listener: RequestListener = (req, res) => {
         const chunks: Buffer[] = [];
         req.on("data", (c: Buffer) => chunks.push(c));
         req.on("end", () => {
@@ -36,13 +44,19 @@ export async function startFake(handler: (request: FakeRequest, index: number) =
             res.writeHead(answer.status, { "Content-Type": typeof answer.body === "string" ? "text/plain" : "application/json", ...answer.headers });
             res.end(text);
         });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    };
+    const server: Server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
+    const host = options.host ?? "127.0.0.1";
+    await new Promise<void>((resolve) => server.listen(0, host, resolve));
     const { port } = server.address() as AddressInfo;
     return {
-        url: `http://127.0.0.1:${port}`,
+        url: `${options.tls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`,
         requests,
-        close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+        close: () =>
+            new Promise<void>((resolve) => {
+                server.closeAllConnections();
+                server.close(() => resolve());
+            }),
     };
 }
 

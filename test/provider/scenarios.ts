@@ -1,0 +1,152 @@
+// The scenario table: what each `pulumi up` of the real program does to a tenant, with the plan written out.
+// test/provider/redeployScenarios.test.ts runs it; README's Rotation section shows it.
+import type { HandMadeIds } from "../support/azureMocks";
+import type { Operation } from "../../provider/plan";
+
+export const N = {
+    app: "jtel-presence-registration-app",
+    sp: "jtel-presence-registration-sp",
+    access: "jtel-presence-registration-graph-access",
+    user: "jtel-presence-service-user-user",
+    password: "jtel-presence-service-user-password",
+    owner: "jtel-presence-owner",
+    grant: "jtel-presence-consent-delegated",
+    a: "jtel-presence-secret-a",
+    b: "jtel-presence-secret-b",
+    rolePresence: "jtel-presence-consent-role-Presence.Read.All",
+    vault: ["application-client-id", "directory-tenant-id", "secret-value", "user-email", "user-password"].map((s) => `jtel-presence-vault-${s}`),
+};
+
+export const ADOPT: HandMadeIds = {
+    applicationObjectId: "11111111-1111-4111-8111-111111111111",
+    servicePrincipalObjectId: "22222222-2222-4222-8222-222222222222",
+    serviceUserObjectId: "33333333-3333-4333-8333-333333333333",
+    delegatedGrantId: "aaBBcDDeFG6h5JKLMN2PQrrssTTUUvWWxxxxxyyyzzz",
+};
+export const ADOPT_CONFIG = { adopt: JSON.stringify(ADOPT), existingUserPassword: "Current-Passw0rd!Kept" };
+const VAULT = { handoffKeyVault: '{"resourceGroupName":"rg-jtel","vaultName":"kv-jtel-presence"}' };
+
+export type ExpectedPlan = Partial<Record<Exclude<Operation, "same">, string[]>>;
+
+export interface Run { at: string; config?: Record<string, string> }
+
+export interface Scenario {
+    /** As README's table names it. */
+    name: string;
+    /** Runs before the one whose plan is checked. */
+    before: Run[];
+    run: Run;
+    /** Every step that is not "same". */
+    plan: ExpectedPlan;
+    /** What the scenario shows about the secrets (README's "effect on the secrets" column). */
+    secrets: string;
+    handMade?: boolean;
+}
+
+// Default schedule R = 180, O = 60: boundaries 2026-06-19 (slot b), 2026-12-16 (a), 2027-06-14 (b); the
+// secret of 2026-06-19 ends 2027-02-14, its predecessor (slot a) ended 2026-08-18.
+export const SCENARIOS: Scenario[] = [
+    {
+        name: "first deploy",
+        before: [], run: { at: "2026-11-27T10:00:00Z" },
+        plan: { create: [N.app, N.password, N.b, N.access, N.sp, N.grant, N.user, N.owner] },
+        secrets: "creates the current slot only (the previous period's secret would already have ended)",
+    },
+    {
+        name: "redeploy a minute later",
+        before: [{ at: "2026-11-27T10:00:00Z" }], run: { at: "2026-11-27T10:01:00Z" },
+        plan: {}, secrets: "nothing",
+    },
+    {
+        name: "redeploy the next day",
+        before: [{ at: "2026-11-27T10:00:00Z" }], run: { at: "2026-11-28T10:00:00Z" },
+        plan: {}, secrets: "nothing",
+    },
+    {
+        name: "first redeploy after a rotation boundary",
+        before: [{ at: "2026-11-27T10:00:00Z" }, { at: "2026-12-15T23:00:00Z" }], run: { at: "2026-12-16T01:00:00Z" },
+        plan: { create: [N.a] },
+        secrets: "issues the new secret in the free slot a; slot b (the connector's) stays valid until 2027-02-14",
+    },
+    {
+        name: "first redeploy after a rotation boundary, overlap = period (O = R = 60)",
+        before: [{ at: "2026-12-15T10:00:00Z", config: { secretRotationDays: "60", secretOverlapDays: "60" } }],
+        run: { at: "2026-12-16T01:00:00Z", config: { secretRotationDays: "60", secretOverlapDays: "60" } },
+        plan: { replace: [N.a] },
+        secrets: "replaces slot a (its secret ended at this boundary); slot b stays valid until 2027-02-14",
+    },
+    {
+        name: "first redeploy after the previous secret ended (boundary + O)",
+        before: [{ at: "2026-06-20T08:00:00Z" }, { at: "2026-08-17T12:00:00Z" }], run: { at: "2026-08-18T01:00:00Z" },
+        plan: { delete: [N.a] },
+        secrets: "deletes slot a, whose secret ended at 2026-08-18 00:00 and no longer signs in; the current one is untouched",
+    },
+    {
+        name: "redeploy 10 days late",
+        before: [{ at: "2026-11-27T10:00:00Z" }, { at: "2026-12-15T23:00:00Z" }], run: { at: "2026-12-26T10:00:00Z" },
+        plan: { create: [N.a] },
+        secrets: "as at the boundary; the connector's secret keeps O - d (about 50) days",
+    },
+    {
+        name: "deploy after a whole missed period",
+        before: [{ at: "2026-11-27T10:00:00Z" }], run: { at: "2027-06-20T10:00:00Z" },
+        plan: { create: [N.a], replace: [N.b] },
+        secrets: "re-issues both slots; the handed-over secret had ended on 2027-02-14",
+    },
+    {
+        name: "change secretRotationDays (180 → 90)",
+        before: [{ at: "2026-06-20T08:00:00Z" }], run: { at: "2026-06-20T09:00:00Z", config: { secretRotationDays: "90" } },
+        plan: { replace: [N.b, N.a] },
+        secrets: "moves every boundary: both slots re-issued at once, the old secrets deleted right after",
+    },
+    {
+        name: "switch consent tenant → serviceUser",
+        before: [{ at: "2026-11-27T10:00:00Z" }], run: { at: "2026-11-27T11:00:00Z", config: { consent: "serviceUser" } },
+        plan: { replace: [N.grant] }, secrets: "nothing; the new grant (another consent type) is created next to the old one, which is deleted after",
+    },
+    {
+        name: "switch consent serviceUser → tenant",
+        before: [{ at: "2026-11-27T10:00:00Z", config: { consent: "serviceUser" } }], run: { at: "2026-11-27T11:00:00Z" },
+        plan: { replace: [N.grant] }, secrets: "nothing",
+    },
+    {
+        name: "add an application permission",
+        before: [{ at: "2026-11-27T10:00:00Z" }], run: { at: "2026-11-27T11:00:00Z", config: { applicationPermissions: '["Presence.Read.All"]' } },
+        plan: { update: [N.access], create: [N.rolePresence] }, secrets: "nothing",
+    },
+    {
+        name: "add verifyAgents",
+        before: [{ at: "2026-11-27T10:00:00Z" }], run: { at: "2026-11-27T11:00:00Z", config: { verifyAgents: '["agent@contoso.com"]' } },
+        plan: {}, secrets: "nothing",
+    },
+    {
+        name: "turn handoffKeyVault on",
+        before: [{ at: "2026-11-27T10:00:00Z" }], run: { at: "2026-11-27T11:00:00Z", config: VAULT },
+        plan: { create: N.vault }, secrets: "nothing (the five values are also written to the vault)",
+    },
+    {
+        name: "redeploy with handoffKeyVault the next day",
+        before: [{ at: "2026-11-27T10:00:00Z", config: VAULT }], run: { at: "2026-11-28T10:00:00Z", config: VAULT },
+        plan: {}, secrets: "nothing",
+    },
+    {
+        name: "adopt a hand-made setup",
+        handMade: true,
+        before: [], run: { at: "2026-11-27T10:00:00Z", config: ADOPT_CONFIG },
+        plan: { import: [N.app, N.access, N.sp, N.grant, N.user, N.owner], create: [N.b] },
+        secrets: "imports everything made by hand and adds the managed secret (slot b); the hand-made secret is left alone",
+    },
+    {
+        name: "then `pulumi config rm adopt`",
+        handMade: true,
+        before: [{ at: "2026-11-27T10:00:00Z", config: ADOPT_CONFIG }], run: { at: "2026-11-27T11:00:00Z", config: { existingUserPassword: ADOPT_CONFIG.existingUserPassword } },
+        plan: { update: [N.app, N.user] },
+        secrets: "nothing; the app and the user take the stack's settings (name, notes, token version, password set again unchanged)",
+    },
+];
+
+/** A plan as README writes it: "create secret-a; replace secret-b", or "nothing". */
+export function planText(plan: ExpectedPlan): string {
+    const order = ["create", "import", "update", "replace", "delete"] as const;
+    return order.filter((op) => plan[op]?.length).map((op) => `${op} ${[...plan[op]!].sort().map((n) => n.replace(/^jtel-presence-/, "")).join(", ")}`).join("; ") || "nothing";
+}
