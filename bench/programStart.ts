@@ -70,7 +70,7 @@ export const programStart: Benchmark = {
                 { program: compiled(INDEX), mode: MODES.precompiled(), samples: [] },
             ];
             if (!options.quick) compileForPrecompiledMode();
-            const rounds = options.quick ? 2 : 7;
+            const rounds = options.quick ? 3 : 7;
             // Interleaved rounds: a burst of load from elsewhere on the machine hits every row, not one.
             for (let round = 0; round < rounds; round++) {
                 options.log(`program start: round ${round + 1} of ${rounds}`);
