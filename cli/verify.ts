@@ -192,6 +192,8 @@ export function jsonSummary(report: VerificationReport): Record<string, unknown>
         attempts: report.attempts,
         elapsedMs: report.elapsedMs,
         agents: report.agents ?? null,
+        serviceUserPresence: report.serviceUserPresence ?? null,
+        notes: report.notes ?? [],
     };
 }
 
@@ -207,6 +209,7 @@ export function humanSummary(report: VerificationReport): string {
         lines.push(`  presence: ${report.availability}${report.activity ? ` / ${report.activity}` : ""} (service user ${report.serviceUserObjectId ?? "?"})`);
     }
     if (report.agents) lines.push(`  agents:   ${describeAgents(report.agents)}`);
+    for (const note of report.notes ?? []) lines.push(`  note:     ${note}`);
     const a = report.attempts;
     lines.push(`  attempts: client credentials ${a.clientCredentials}, password ${a.password}, Graph ${a.graph}; ${(report.elapsedMs / 1000).toFixed(1)} s`);
     return lines.join("\n");

@@ -106,21 +106,29 @@ function usersIn(g: GraphContext, filter: string): UserRecord[] | undefined {
 function createUser(g: GraphContext, ctx: RouteContext): GraphResult {
     authorize(g.directory, ctx.principal, REQUIREMENTS.createUser);
     const body = objectBody(ctx.request);
+    // Graph's required properties for a new cloud user (learn.microsoft.com/graph/api/user-post-users), each
+    // refused with the message Graph gives (msgraph-sdk-powershell#230, MSGraph-SDK-Code-Generator#244).
+    for (const name of ["accountEnabled", "displayName", "mailNickname", "passwordProfile", "userPrincipalName"]) {
+        if (body[name] === undefined || body[name] === null || body[name] === "") {
+            throw fail(400, "Request_BadRequest", `Property ${name} value is required but is empty or missing.`);
+        }
+    }
+    if (typeof body.accountEnabled !== "boolean") throw fail(400, "Request_BadRequest", "Property 'accountEnabled' must be a boolean.");
     const profile = body.passwordProfile;
-    if (typeof profile !== "object" || profile === null) throw fail(400, "Request_BadRequest", "Property 'passwordProfile' is required when creating a user.");
+    if (typeof profile !== "object" || profile === null) throw fail(400, "Request_BadRequest", "Property 'passwordProfile' must be an object.");
     const profileFields = profile as Record<string, unknown>;
     const password = stringProperty(profileFields, "password", true);
     const force = profileFields.forceChangePasswordNextSignIn;
     const passwordPolicies = stringProperty(body, "passwordPolicies");
-    const mailNickname = stringProperty(body, "mailNickname");
+    const mailNickname = stringProperty(body, "mailNickname", true);
     const created = g.directory.createUser({
         userPrincipalName: stringProperty(body, "userPrincipalName", true),
         displayName: stringProperty(body, "displayName", true),
         password,
         ...(typeof force === "boolean" ? { forceChangePasswordNextSignIn: force } : {}),
-        ...(typeof body.accountEnabled === "boolean" ? { accountEnabled: body.accountEnabled } : {}),
+        accountEnabled: body.accountEnabled,
         ...(passwordPolicies !== undefined ? { passwordPolicies } : {}),
-        ...(mailNickname !== undefined ? { mailNickname } : {}),
+        mailNickname,
     });
     return ok({ "@odata.context": g.context("users/$entity"), ...userView(created, ["id", "userPrincipalName", "displayName", "accountEnabled", "passwordPolicies"]) }, 201);
 }
