@@ -4,7 +4,6 @@
 // credential activity report read as the deployer; that line never changes the exit code.
 // Exit codes: 0 printed, 1 internal error, 2 bad usage or input (including outputs that cannot be read or that
 // hold values the connector cannot use), the same as `npm run verify` for --stack.
-import { parseArgs } from "node:util";
 import { formatHandoff, HANDOFF_FORMATS, HandoffOutputsError, parseHandoffOutputs, type HandoffFormat, type HandoffOutputs } from "../handoff";
 import { checkEndpoint, EndpointError } from "../verifier/endpoints";
 import { redact } from "../verifier/redact";
@@ -12,6 +11,7 @@ import { classifySecretUsage, DEFAULT_IDLE_HOURS, describeUsage } from "../verif
 import { processIo, runAsMain } from "./processIo";
 import { defaultAzureCredential, pickUsageOutputs, readUsageRecord, type CredentialFactory, type UsageOutputs } from "./secretUsage";
 import { readStackOutputs, StackOutputsError, type ExecFile } from "./stackOutputs";
+import { parseFlags, UsageError } from "./flags";
 
 /** 1 is an internal error, which should not happen. */
 export const EXIT = { printed: 0, failed: 1, usage: 2 } as const;
@@ -44,7 +44,6 @@ export const USAGE = `Usage: npm run handoff -- (--stack NAME | --outputs FILE|-
 export const SHOW_SECRETS_HINT =
     "Secret Value and User password are masked. To print them, add --show-secrets, where no one else can read the terminal or its log.";
 
-class UsageError extends Error {}
 /** The stack's outputs could not be read (no pulumi CLI, pulumi failed, not JSON): bad input, no usage hint. */
 class StackReadError extends Error {}
 
@@ -107,26 +106,15 @@ function parseOutputs(json: unknown, source: string, nextStep: string, io: Hando
 }
 
 async function parse(argv: readonly string[], io: HandoffCliIo): Promise<Parsed | "help"> {
-    let values;
-    try {
-        ({ values } = parseArgs({
-            args: [...argv],
-            strict: true,
-            allowPositionals: false,
-            options: {
-                stack: { type: "string" },
-                outputs: { type: "string" },
-                format: { type: "string" },
-                "show-secrets": { type: "boolean" },
-                "skip-usage": { type: "boolean" },
-                "graph-endpoint": { type: "string" },
-                help: { type: "boolean", short: "h" },
-            },
-        }));
-    } catch (error) {
-        const message = (error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error)).replace(/\.$/, "");
-        throw new UsageError(`${message}; the options are ${OPTIONS}`);
-    }
+    const values = parseFlags(argv, {
+        stack: { type: "string" },
+        outputs: { type: "string" },
+        format: { type: "string" },
+        "show-secrets": { type: "boolean" },
+        "skip-usage": { type: "boolean" },
+        "graph-endpoint": { type: "string" },
+        help: { type: "boolean", short: "h" },
+    }, `the options are ${OPTIONS}`);
     if (values.help) return "help";
 
     const format = values.format ?? "table";

@@ -7,7 +7,6 @@
 import { execFile as execFileCallback } from "node:child_process";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { invalidStackNames, managedStacks, STACK_NAME, STACK_NAME_RULE } from "../fleet/stacks";
 import {
     DEFAULT_THRESHOLDS, fleetStatus, formatJson, formatTable, parseStatusOutputs, pickStatusOutputs, StatusOutputsError,
@@ -17,6 +16,7 @@ import { usageRecordSchema, type UsageRecord } from "../verifier/secretUsage";
 import { checkEndpoint, EndpointError } from "../verifier/endpoints";
 import { defaultAzureCredential, readUsageRecord, type CredentialFactory } from "./secretUsage";
 import { summarizePulumiStderr } from "./stackOutputs";
+import { parseFlags, UsageError } from "./flags";
 
 export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
 
@@ -59,8 +59,6 @@ export const USAGE = `Usage: npm run status -- [--stack NAME ... | --all] [optio
 
 Exit codes: 0 every stack within thresholds, 1 a stack past a threshold or unreadable, 2 bad usage or input.`;
 
-class UsageError extends Error {}
-
 const OPTIONS = "--stack, --all, --outputs, --save, --backend-url, --json, --secret-expiry-days, --verification-age-days, --switch-deadline-days, --idle-hours, --usage, --graph-endpoint, --now, --exit-zero, --help";
 const MAX_DAYS = 3650;
 const MAX_HOURS = 8760;
@@ -96,34 +94,23 @@ async function stackFiles(cwd: string): Promise<string[]> {
 }
 
 async function parse(argv: readonly string[], io: StatusCliIo): Promise<Parsed | "help"> {
-    let values;
-    try {
-        ({ values } = parseArgs({
-            args: [...argv],
-            strict: true,
-            allowPositionals: false,
-            options: {
-                stack: { type: "string", multiple: true },
-                all: { type: "boolean" },
-                outputs: { type: "string" },
-                save: { type: "string" },
-                "backend-url": { type: "string" },
-                json: { type: "boolean" },
-                "secret-expiry-days": { type: "string" },
-                "verification-age-days": { type: "string" },
-                "switch-deadline-days": { type: "string" },
-                "idle-hours": { type: "string" },
-                usage: { type: "string" },
-                "graph-endpoint": { type: "string" },
-                now: { type: "string" },
-                "exit-zero": { type: "boolean" },
-                help: { type: "boolean", short: "h" },
-            },
-        }));
-    } catch (error) {
-        const message = (error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error)).replace(/\.$/, "");
-        throw new UsageError(`${message}; the options are ${OPTIONS}`);
-    }
+    const values = parseFlags(argv, {
+        stack: { type: "string", multiple: true },
+        all: { type: "boolean" },
+        outputs: { type: "string" },
+        save: { type: "string" },
+        "backend-url": { type: "string" },
+        json: { type: "boolean" },
+        "secret-expiry-days": { type: "string" },
+        "verification-age-days": { type: "string" },
+        "switch-deadline-days": { type: "string" },
+        "idle-hours": { type: "string" },
+        usage: { type: "string" },
+        "graph-endpoint": { type: "string" },
+        now: { type: "string" },
+        "exit-zero": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+    }, `the options are ${OPTIONS}`);
     if (values.help) return "help";
     if (values.all && values.stack !== undefined) throw new UsageError("Pass either --stack NAME or --all, not both");
     for (const stack of values.stack ?? []) {
