@@ -14,8 +14,8 @@ export interface Check {
     /** What is checked, e.g. `median ms` or `Graph requests`. */
     label: string;
     actual: number;
-    /** `<` for an upper bound, `=` for an exact count. */
-    op: "<" | "=";
+    /** `<` / `<=` for an upper bound, `>=` for a lower bound, `=` for an exact count. */
+    op: "<" | "<=" | ">=" | "=";
     target: number;
     ok: boolean;
 }
@@ -33,6 +33,18 @@ export interface BenchResult {
     checks: Check[];
     /** Set when the benchmark could not run as designed (a failed verification, no --expose-gc). */
     error?: string;
+    /** A side-by-side table (implementations or modes against each other) printed under the summary. */
+    details?: DetailTable;
+    /** Figures for the final `bench:` line, by key (see run.ts). */
+    figures?: Record<string, number>;
+}
+
+export interface DetailTable {
+    title: string;
+    columns: string[];
+    rows: string[][];
+    /** Lines under the table: what the figures mean, how the checks were computed. */
+    notes?: string[];
 }
 
 export interface Benchmark {
@@ -41,7 +53,8 @@ export interface Benchmark {
 }
 
 export function check(label: string, actual: number, op: Check["op"], target: number): Check {
-    return { label, actual, op, target, ok: op === "<" ? actual < target : actual === target };
+    const ok = op === "<" ? actual < target : op === "<=" ? actual <= target : op === ">=" ? actual >= target : actual === target;
+    return { label, actual, op, target, ok };
 }
 
 /** Nearest-rank percentile of already-sorted samples. */
@@ -98,7 +111,7 @@ export async function settledMemory(): Promise<MemorySnapshot> {
 /** Wraps a benchmark body with before/after memory snapshots and turns a thrown error into a failed result. */
 export async function measured(
     name: string,
-    body: () => Promise<{ samples: number[]; checks: Check[]; heapDeltaBytes?: number; rssDeltaBytes?: number }>,
+    body: () => Promise<{ samples: number[]; checks: Check[]; heapDeltaBytes?: number; rssDeltaBytes?: number; details?: DetailTable; figures?: Record<string, number> }>,
 ): Promise<BenchResult> {
     const before = await settledMemory();
     try {
@@ -110,6 +123,8 @@ export async function measured(
             heapDeltaBytes: outcome.heapDeltaBytes ?? after.heapUsed - before.heapUsed,
             rssDeltaBytes: outcome.rssDeltaBytes ?? after.rss - before.rss,
             checks: outcome.checks,
+            ...(outcome.details ? { details: outcome.details } : {}),
+            ...(outcome.figures ? { figures: outcome.figures } : {}),
         };
     } catch (error) {
         const after = await settledMemory();

@@ -1,5 +1,5 @@
 // How run.ts shows results: a compact table for people, or JSON for CI and comparisons between runs.
-import type { BenchResult, Check } from "./harness";
+import type { BenchResult, Check, DetailTable } from "./harness";
 
 const MB = 1024 * 1024;
 
@@ -21,7 +21,17 @@ export function passed(result: BenchResult): boolean {
 }
 
 function describe(c: Check): string {
-    return `${c.label} ${figure(c.actual)} ${c.op === "<" ? "<" : "="} ${figure(c.target)}${c.ok ? "" : " MISSED"}`;
+    const op = { "<": "<", "<=": "≤", ">=": "≥", "=": "=" }[c.op];
+    return `${c.label} ${figure(c.actual)} ${op} ${figure(c.target)}${c.ok ? "" : " MISSED"}`;
+}
+
+/** Left-aligned text columns, right-aligned figures (a cell that parses as a number, with optional unit). */
+export function formatDetails(table: DetailTable): string {
+    const widths = table.columns.map((h, i) => Math.max(h.length, ...table.rows.map((row) => (row[i] ?? "").length)));
+    const numeric = (cell: string): boolean => /^[-+]?[\d.,]+\s*(x|s|ms|MB)?$/.test(cell) || cell === "-";
+    const line = (cells: string[]): string =>
+        cells.map((cell, i) => (numeric(cell) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ").trimEnd();
+    return [table.title, line(table.columns), line(widths.map((w) => "-".repeat(w))), ...table.rows.map(line), ...(table.notes ?? []).map((n) => `  ${n}`)].join("\n");
 }
 
 export function formatTable(results: readonly BenchResult[]): string {
@@ -41,7 +51,17 @@ export function formatTable(results: readonly BenchResult[]): string {
     // Names and checks read left-aligned; figures right-aligned so their digits line up.
     const line = (cells: string[]): string =>
         cells.map((cell, i) => (i === 0 || i >= 7 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ").trimEnd();
-    return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+    const summary = [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+    const details = results.flatMap((r) => (r.details ? [formatDetails(r.details)] : []));
+    return [...details, summary].join("\n\n");
+}
+
+/** The headline figures in one line: `bench: start=1.27x roster=125.0x requests=27 ttv5=5.93s ttv30=34.93s`
+ * (bench/README.md says what each is). A figure whose benchmark did not run shows as `-`. */
+export function summaryLine(results: readonly BenchResult[]): string {
+    const figures: Record<string, number> = Object.assign({}, ...results.map((r) => r.figures ?? {}));
+    const show = (key: string, digits: number): string => (Number.isFinite(figures[key]) ? figures[key].toFixed(digits) : "-");
+    return `bench: start=${show("start", 2)}x roster=${show("roster", 1)}x requests=${show("requests", 0)} ttv5=${show("ttv5", 2)}s ttv30=${show("ttv30", 2)}s`;
 }
 
 export function formatJson(results: readonly BenchResult[], quick: boolean): string {
@@ -50,6 +70,7 @@ export function formatJson(results: readonly BenchResult[], quick: boolean): str
             node: process.version,
             platform: `${process.platform}-${process.arch}`,
             quick,
+            line: summaryLine(results),
             ok: results.every(passed),
             results: results.map((r) => ({ ...r, ok: passed(r) })),
         },

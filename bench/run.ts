@@ -1,16 +1,20 @@
 // `npm run bench`: speed and memory targets, kept out of `npm test` so no test is ever timed.
-// Exits 1 when a target is missed, 2 on a usage error. Progress goes to stderr, results to stdout.
+// Exits 1 when a target is missed, 2 on a usage error. Progress goes to stderr, results to stdout: the
+// side-by-side tables, the summary table and, last, one `bench:` line with the headline figures.
 import type { Benchmark, BenchResult } from "./harness";
-import { formatJson, formatTable, passed } from "./report";
+import { programStart } from "./programStart";
+import { formatJson, formatTable, passed, summaryLine } from "./report";
+import { rosterScale } from "./rosterScale";
 import { rotationPlanner } from "./rotationPlanner";
+import { timeToVerified } from "./timeToVerified";
 import { verifyAgents } from "./verifyAgents";
 import { verifyLatency } from "./verifyLatency";
 import { verifyMemory } from "./verifyMemory";
 
-const BENCHMARKS: readonly Benchmark[] = [verifyLatency, verifyAgents, rotationPlanner, verifyMemory];
+const BENCHMARKS: readonly Benchmark[] = [programStart, timeToVerified, rosterScale, verifyLatency, verifyAgents, rotationPlanner, verifyMemory];
 
 const USAGE = `Usage: npm run bench -- [--quick] [--json]
-  --quick  fewer iterations (same targets), for a fast look
+  --quick  fewer iterations and a smaller side-by-side roster (same targets), for CI smoke runs
   --json   machine-readable results on stdout instead of the table
 Targets and their reasons: bench/README.md`;
 
@@ -33,7 +37,7 @@ async function main(argv: readonly string[]): Promise<number> {
         log(`${benchmark.name} ...`);
         results.push(await benchmark.run({ quick, log }));
     }
-    console.log(json ? formatJson(results, quick) : formatTable(results));
+    console.log(json ? formatJson(results, quick) : `${formatTable(results)}\n\n${summaryLine(results)}`);
     return results.every(passed) ? 0 : 1;
 }
 

@@ -1,12 +1,17 @@
 // `npm run handoff -- (--stack NAME | --outputs FILE|-) [--show-secrets] [--format table|json|env]`: prints the
-// five values the jtel contact needs, as the seed guide's table, with the secret's expiry and rotation dates.
+// five values the jtel contact needs, as the seed guide's table, with the secret's expiry and rotation dates,
+// and on stderr (for the operator, not the contact) which client secret the connector last used, from Graph's
+// credential activity report read as the deployer; that line never changes the exit code.
 // Exit codes: 0 printed, 1 internal error, 2 bad usage or input (including outputs that cannot be read or that
 // hold values the connector cannot use), the same as `npm run verify` for --stack.
-import { parseArgs } from "node:util";
 import { formatHandoff, HANDOFF_FORMATS, HandoffOutputsError, parseHandoffOutputs, type HandoffFormat, type HandoffOutputs } from "../handoff";
+import { checkEndpoint, EndpointError } from "../verifier/endpoints";
 import { redact } from "../verifier/redact";
-import { runAsMain } from "./processIo";
+import { classifySecretUsage, DEFAULT_IDLE_HOURS, describeUsage } from "../verifier/secretUsage";
+import { processIo, runAsMain } from "./processIo";
+import { defaultAzureCredential, pickUsageOutputs, readUsageRecord, type CredentialFactory, type UsageOutputs } from "./secretUsage";
 import { readStackOutputs, StackOutputsError, type ExecFile } from "./stackOutputs";
+import { parseFlags, UsageError } from "./flags";
 
 /** 1 is an internal error, which should not happen. */
 export const EXIT = { printed: 0, failed: 1, usage: 2 } as const;
@@ -20,6 +25,8 @@ export interface HandoffCliIo {
     execFile: ExecFile;
     /** The clock that judges the secret's expiry; the real one by default. */
     now?: () => Date;
+    /** The deployer's credential per tenant for the credential activity report; without it the report is not read. */
+    credential?: CredentialFactory;
 }
 
 export const USAGE = `Usage: npm run handoff -- (--stack NAME | --outputs FILE|-) [options]
@@ -29,25 +36,36 @@ export const USAGE = `Usage: npm run handoff -- (--stack NAME | --outputs FILE|-
                            from a file, or from stdin with "-"
   --format FORMAT          table (default: the guide's Data | Value table), json or env
   --show-secrets           print the Secret Value and the User password instead of ********
+  --skip-usage             do not say which client secret the connector last used (that needs the deployer's
+                           sign-in: az login, with AuditLog.Read.All or the Reports Reader role)
+  --graph-endpoint URL     read that from this Graph endpoint (https; http only on loopback)
   --help                   show this help`;
 
 export const SHOW_SECRETS_HINT =
     "Secret Value and User password are masked. To print them, add --show-secrets, where no one else can read the terminal or its log.";
 
-class UsageError extends Error {}
 /** The stack's outputs could not be read (no pulumi CLI, pulumi failed, not JSON): bad input, no usage hint. */
 class StackReadError extends Error {}
 
-const OPTIONS = "--stack NAME, --outputs FILE|-, --format table|json|env, --show-secrets, --help";
+const OPTIONS = "--stack NAME, --outputs FILE|-, --format table|json|env, --show-secrets, --skip-usage, --graph-endpoint URL, --help";
 const OUTPUTS_JSON = "`pulumi stack output --json --show-secrets`";
 
 interface Parsed {
     outputs: HandoffOutputs;
+    /** The non-secret outputs the credential activity report is read for. */
+    usageOutputs: UsageOutputs;
     format: HandoffFormat;
     showSecrets: boolean;
+    /** Read which secret the connector uses, with this Graph endpoint override. */
+    usage: false | { graphEndpoint?: string; stack?: string };
 }
 
-async function readOutputsFile(path: string, io: HandoffCliIo): Promise<HandoffOutputs> {
+interface Read {
+    outputs: HandoffOutputs;
+    usageOutputs: UsageOutputs;
+}
+
+async function readOutputsFile(path: string, io: HandoffCliIo): Promise<Read> {
     const source = path === "-" ? "--outputs - (stdin)" : `--outputs ${path}`;
     let text: string;
     try {
@@ -65,7 +83,7 @@ async function readOutputsFile(path: string, io: HandoffCliIo): Promise<HandoffO
     return parseOutputs(json, source, `run \`pulumi up\` first, then pass what ${OUTPUTS_JSON} prints`, io);
 }
 
-async function readStack(stack: string, io: HandoffCliIo): Promise<HandoffOutputs> {
+async function readStack(stack: string, io: HandoffCliIo): Promise<Read> {
     let json: unknown;
     try {
         json = await readStackOutputs(stack, io.execFile, `pass --outputs FILE with what ${OUTPUTS_JSON} prints`);
@@ -76,9 +94,11 @@ async function readStack(stack: string, io: HandoffCliIo): Promise<HandoffOutput
     return parseOutputs(json, `--stack ${stack}`, `run \`pulumi up --stack ${stack}\` first`, io);
 }
 
-function parseOutputs(json: unknown, source: string, nextStep: string, io: HandoffCliIo): HandoffOutputs {
+function parseOutputs(json: unknown, source: string, nextStep: string, io: HandoffCliIo): Read {
     try {
-        return parseHandoffOutputs(json, source, nextStep, io.now?.() ?? new Date());
+        const outputs = parseHandoffOutputs(json, source, nextStep, io.now?.() ?? new Date());
+        const { directoryTenantId, applicationClientId } = outputs.handoff;
+        return { outputs, usageOutputs: { directoryTenantId, applicationClientId, ...pickUsageOutputs(json) } };
     } catch (error) {
         if (error instanceof HandoffOutputsError) throw new UsageError(error.message);
         throw error;
@@ -86,24 +106,15 @@ function parseOutputs(json: unknown, source: string, nextStep: string, io: Hando
 }
 
 async function parse(argv: readonly string[], io: HandoffCliIo): Promise<Parsed | "help"> {
-    let values;
-    try {
-        ({ values } = parseArgs({
-            args: [...argv],
-            strict: true,
-            allowPositionals: false,
-            options: {
-                stack: { type: "string" },
-                outputs: { type: "string" },
-                format: { type: "string" },
-                "show-secrets": { type: "boolean" },
-                help: { type: "boolean", short: "h" },
-            },
-        }));
-    } catch (error) {
-        const message = (error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error)).replace(/\.$/, "");
-        throw new UsageError(`${message}; the options are ${OPTIONS}`);
-    }
+    const values = parseFlags(argv, {
+        stack: { type: "string" },
+        outputs: { type: "string" },
+        format: { type: "string" },
+        "show-secrets": { type: "boolean" },
+        "skip-usage": { type: "boolean" },
+        "graph-endpoint": { type: "string" },
+        help: { type: "boolean", short: "h" },
+    }, `the options are ${OPTIONS}`);
     if (values.help) return "help";
 
     const format = values.format ?? "table";
@@ -113,12 +124,24 @@ async function parse(argv: readonly string[], io: HandoffCliIo): Promise<Parsed 
     if (values.stack !== undefined && values.outputs !== undefined) throw new UsageError("Pass either --stack NAME or --outputs FILE|-, not both");
     if (values.stack !== undefined && values.stack.trim() === "") throw new UsageError('--stack "" must name a stack, such as contoso or my-org/jtel-teams-presence/contoso');
 
-    let outputs: HandoffOutputs;
-    if (values.outputs !== undefined) outputs = await readOutputsFile(values.outputs, io);
-    else if (values.stack !== undefined) outputs = await readStack(values.stack, io);
+    let graphEndpoint = values["graph-endpoint"];
+    if (graphEndpoint !== undefined) {
+        if (values["skip-usage"]) throw new UsageError("--graph-endpoint applies only when the credential activity report is read; leave it out with --skip-usage");
+        try {
+            graphEndpoint = checkEndpoint("--graph-endpoint", graphEndpoint);
+        } catch (error) {
+            if (error instanceof EndpointError) throw new UsageError(error.message);
+            throw error;
+        }
+    }
+
+    let read: Read;
+    if (values.outputs !== undefined) read = await readOutputsFile(values.outputs, io);
+    else if (values.stack !== undefined) read = await readStack(values.stack, io);
     else throw new UsageError("Pass --stack NAME or --outputs FILE|- to say which stack's handoff to print");
 
-    return { outputs, format: format as HandoffFormat, showSecrets: values["show-secrets"] === true };
+    const usage = values["skip-usage"] ? false : { ...(graphEndpoint !== undefined ? { graphEndpoint } : {}), ...(values.stack !== undefined ? { stack: values.stack } : {}) };
+    return { ...read, format: format as HandoffFormat, showSecrets: values["show-secrets"] === true, usage };
 }
 
 /** The whole command, in-process: returns the exit code; all output goes through `io`. */
@@ -147,7 +170,15 @@ export async function runHandoffCli(argv: readonly string[], io: HandoffCliIo): 
         return EXIT.failed;
     }
     if (!showSecrets) io.stderr(`${SHOW_SECRETS_HINT}\n`);
+    if (parsed.usage && io.credential) {
+        const now = io.now ?? (() => new Date());
+        const record = await readUsageRecord(parsed.usageOutputs, { credential: io.credential, now, ...(parsed.usage.graphEndpoint ? { graphEndpoint: parsed.usage.graphEndpoint } : {}) });
+        if (record) {
+            const handoffCommand = `npm run handoff${parsed.usage.stack ? ` -- --stack ${parsed.usage.stack}` : ""}`;
+            io.stderr(`${describeUsage(classifySecretUsage(record, { now: now(), idleHours: DEFAULT_IDLE_HOURS }), handoffCommand)}\n`);
+        }
+    }
     return EXIT.printed;
 }
 
-if (require.main === module) runAsMain(runHandoffCli, EXIT.failed);
+if (require.main === module) runAsMain((argv) => runHandoffCli(argv, { ...processIo(), credential: defaultAzureCredential }), EXIT.failed);

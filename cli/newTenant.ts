@@ -3,11 +3,11 @@
 // Exit codes: 0 written, 2 bad usage or input (nothing written).
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import {
     bootstrapInstructions, CONFIG_FLAGS, EXCLUDED_KEYS, flagFor, linesToKeep, NewTenantError, stackFileText, tenantIdOf, validateTenant,
 } from "../fleet/newTenant";
 import { managedStacks } from "../fleet/stacks";
+import { parseFlags, UsageError } from "./flags";
 
 export const EXIT = { written: 0, usage: 2 } as const;
 
@@ -33,8 +33,6 @@ export const USAGE = `Usage: npm run new-tenant -- --stack NAME --tenant-id GUID
 
 Exit codes: 0 written, 2 bad usage or input (nothing written).`;
 
-class UsageError extends Error {}
-
 interface Parsed {
     stack: string;
     tenantId: string;
@@ -50,26 +48,15 @@ function parse(argv: readonly string[]): Parsed | "help" {
         if (argv.some((a) => a === flag || a.startsWith(`${flag}=`))) throw new UsageError(`${flag} (${key}) ${why}`);
     }
     const configOptions = Object.fromEntries(Object.keys(CONFIG_FLAGS).map((flag) => [flag, { type: "string" as const }]));
-    let values: Record<string, string | boolean | undefined>;
-    try {
-        ({ values } = parseArgs({
-            args: [...argv],
-            strict: true,
-            allowPositionals: false,
-            options: {
-                stack: { type: "string" },
-                "tenant-id": { type: "string" },
-                "service-user": { type: "string" },
-                repo: { type: "string" },
-                force: { type: "boolean" },
-                help: { type: "boolean", short: "h" },
-                ...configOptions,
-            },
-        }));
-    } catch (error) {
-        const message = (error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error)).replace(/\.$/, "");
-        throw new UsageError(`${message}; run with --help for the flags (every configuration key has one)`);
-    }
+    const values: Record<string, string | boolean | undefined> = parseFlags(argv, {
+        stack: { type: "string" },
+        "tenant-id": { type: "string" },
+        "service-user": { type: "string" },
+        repo: { type: "string" },
+        force: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+        ...configOptions,
+    }, "run with --help for the flags (every configuration key has one)");
     if (values.help) return "help";
     const missing = ["stack", "tenant-id", "service-user"].filter((flag) => typeof values[flag] !== "string" || values[flag] === "");
     if (missing.length > 0) throw new UsageError(`${missing.map((f) => `--${f}`).join(", ")} ${missing.length === 1 ? "is" : "are"} required`);

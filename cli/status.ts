@@ -1,18 +1,22 @@
 // `npm run status [-- --stack NAME ... | --all] [options]`: one line per stack from its NON-secret outputs
 // (tenant, client ID, last verification and its code, secret expiry, previous secret's deadline, next
-// rotation), exiting 1 when a stack is past a threshold. Reads `pulumi stack output --json` per stack, never
+// rotation) and which client secret the connector uses (Graph's credential activity report, read as the deployer
+// with DefaultAzureCredential), exiting 1 when a stack is past a threshold. Reads `pulumi stack output --json` per stack, never
 // with --show-secrets (since Pulumi CLI 3.252 that needs no decryption key: pulumi/pulumi#23820), or outputs
 // recorded with --save. Exit codes: 0 within thresholds, 1 past a threshold or unreadable, 2 bad usage or input.
 import { execFile as execFileCallback } from "node:child_process";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { invalidStackNames, managedStacks, STACK_NAME, STACK_NAME_RULE } from "../fleet/stacks";
 import {
     DEFAULT_THRESHOLDS, fleetStatus, formatJson, formatTable, parseStatusOutputs, pickStatusOutputs, StatusOutputsError,
     type StackSource, type StatusOutputs, type Thresholds,
 } from "../fleet/status";
+import { usageRecordSchema, type UsageRecord } from "../verifier/secretUsage";
+import { checkEndpoint, EndpointError } from "../verifier/endpoints";
+import { defaultAzureCredential, readUsageRecord, type CredentialFactory } from "./secretUsage";
 import { summarizePulumiStderr } from "./stackOutputs";
+import { parseFlags, UsageError } from "./flags";
 
 export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
 
@@ -26,6 +30,8 @@ export interface StatusCliIo {
     cwd: string;
     exec: ExecWithEnv;
     now(): Date;
+    /** The deployer's credential per tenant for the credential activity report; without it the report is not read. */
+    credential?: CredentialFactory;
 }
 
 export const USAGE = `Usage: npm run status -- [--stack NAME ... | --all] [options]
@@ -39,16 +45,23 @@ export const USAGE = `Usage: npm run status -- [--stack NAME ... | --all] [optio
   --json                     one JSON object instead of the table
   --secret-expiry-days N     a secret expiring within N days is a problem (default ${DEFAULT_THRESHOLDS.secretExpiryDays}; 0 = off)
   --verification-age-days N  a verification older than N days is a problem (default ${DEFAULT_THRESHOLDS.verificationAgeDays}; 0 = off)
+  --switch-deadline-days N   a connector still on an old client secret that expires within N days is a
+                             problem (default ${DEFAULT_THRESHOLDS.switchDeadlineDays}; 0 = off)
+  --idle-hours N             a connector that used no client secret for N hours is a problem
+                             (default ${DEFAULT_THRESHOLDS.idleHours}; 0 = off)
+  --usage read|saved|skip    which client secret the connector uses: read Graph's credential activity report
+                             as the deployer (az login or OIDC; AuditLog.Read.All or Reports Reader), take the
+                             one saved beside --outputs, or skip it (default: read, saved with --outputs)
+  --graph-endpoint URL       read that report from this Graph endpoint (https; http only on loopback)
   --now ISO-DATE             evaluate at this instant instead of the clock
   --exit-zero                exit 0 even past a threshold (still 2 on bad usage)
   --help                     show this help
 
 Exit codes: 0 every stack within thresholds, 1 a stack past a threshold or unreadable, 2 bad usage or input.`;
 
-class UsageError extends Error {}
-
-const OPTIONS = "--stack, --all, --outputs, --save, --backend-url, --json, --secret-expiry-days, --verification-age-days, --now, --exit-zero, --help";
+const OPTIONS = "--stack, --all, --outputs, --save, --backend-url, --json, --secret-expiry-days, --verification-age-days, --switch-deadline-days, --idle-hours, --usage, --graph-endpoint, --now, --exit-zero, --help";
 const MAX_DAYS = 3650;
+const MAX_HOURS = 8760;
 
 interface Parsed {
     stacks: string[];
@@ -59,11 +72,16 @@ interface Parsed {
     thresholds: Thresholds;
     now: Date;
     exitZero: boolean;
+    usage: UsageMode;
+    graphEndpoint?: string;
 }
 
-function days(flag: string, value: string | undefined, fallback: number): number {
+const USAGE_MODES = ["read", "saved", "skip"] as const;
+type UsageMode = (typeof USAGE_MODES)[number];
+
+function days(flag: string, value: string | undefined, fallback: number, unit = "days", max = MAX_DAYS): number {
     if (value === undefined) return fallback;
-    if (!/^\d+$/.test(value) || Number(value) > MAX_DAYS) throw new UsageError(`${flag} "${value}" must be a whole number of days from 0 to ${MAX_DAYS} (0 turns the check off)`);
+    if (!/^\d+$/.test(value) || Number(value) > max) throw new UsageError(`${flag} "${value}" must be a whole number of ${unit} from 0 to ${max} (0 turns the check off)`);
     return Number(value);
 }
 
@@ -76,30 +94,23 @@ async function stackFiles(cwd: string): Promise<string[]> {
 }
 
 async function parse(argv: readonly string[], io: StatusCliIo): Promise<Parsed | "help"> {
-    let values;
-    try {
-        ({ values } = parseArgs({
-            args: [...argv],
-            strict: true,
-            allowPositionals: false,
-            options: {
-                stack: { type: "string", multiple: true },
-                all: { type: "boolean" },
-                outputs: { type: "string" },
-                save: { type: "string" },
-                "backend-url": { type: "string" },
-                json: { type: "boolean" },
-                "secret-expiry-days": { type: "string" },
-                "verification-age-days": { type: "string" },
-                now: { type: "string" },
-                "exit-zero": { type: "boolean" },
-                help: { type: "boolean", short: "h" },
-            },
-        }));
-    } catch (error) {
-        const message = (error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error)).replace(/\.$/, "");
-        throw new UsageError(`${message}; the options are ${OPTIONS}`);
-    }
+    const values = parseFlags(argv, {
+        stack: { type: "string", multiple: true },
+        all: { type: "boolean" },
+        outputs: { type: "string" },
+        save: { type: "string" },
+        "backend-url": { type: "string" },
+        json: { type: "boolean" },
+        "secret-expiry-days": { type: "string" },
+        "verification-age-days": { type: "string" },
+        "switch-deadline-days": { type: "string" },
+        "idle-hours": { type: "string" },
+        usage: { type: "string" },
+        "graph-endpoint": { type: "string" },
+        now: { type: "string" },
+        "exit-zero": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+    }, `the options are ${OPTIONS}`);
     if (values.help) return "help";
     if (values.all && values.stack !== undefined) throw new UsageError("Pass either --stack NAME or --all, not both");
     for (const stack of values.stack ?? []) {
@@ -118,10 +129,26 @@ async function parse(argv: readonly string[], io: StatusCliIo): Promise<Parsed |
     const thresholds: Thresholds = {
         secretExpiryDays: days("--secret-expiry-days", values["secret-expiry-days"], DEFAULT_THRESHOLDS.secretExpiryDays),
         verificationAgeDays: days("--verification-age-days", values["verification-age-days"], DEFAULT_THRESHOLDS.verificationAgeDays),
+        switchDeadlineDays: days("--switch-deadline-days", values["switch-deadline-days"], DEFAULT_THRESHOLDS.switchDeadlineDays),
+        idleHours: days("--idle-hours", values["idle-hours"], DEFAULT_THRESHOLDS.idleHours, "hours", MAX_HOURS),
     };
+    const usage = values.usage ?? (values.outputs !== undefined ? "saved" : "read");
+    if (!(USAGE_MODES as readonly string[]).includes(usage)) throw new UsageError(`--usage "${usage}" must be one of ${USAGE_MODES.join(", ")}`);
+    if (usage === "saved" && values.outputs === undefined) throw new UsageError("--usage saved reads the report saved beside the outputs: pass --outputs DIR too");
+    let graphEndpoint = values["graph-endpoint"];
+    if (graphEndpoint !== undefined) {
+        if (usage !== "read") throw new UsageError(`--graph-endpoint applies only when the credential activity report is read (--usage read), not with --usage ${usage}`);
+        try {
+            graphEndpoint = checkEndpoint("--graph-endpoint", graphEndpoint);
+        } catch (error) {
+            if (error instanceof EndpointError) throw new UsageError(error.message);
+            throw error;
+        }
+    }
     const stacks = values.stack !== undefined ? [...new Set(values.stack)] : await stackFiles(io.cwd);
     return {
         stacks, outputsDir: values.outputs, saveDir: values.save, backendUrl, json: values.json === true, thresholds, now, exitZero: values["exit-zero"] === true,
+        usage: usage as UsageMode, ...(graphEndpoint !== undefined ? { graphEndpoint } : {}),
     };
 }
 
@@ -148,36 +175,68 @@ async function readFromPulumi(stack: string, parsed: Parsed, io: StatusCliIo): P
     } catch {
         return { stack, error: "`pulumi stack output --json` did not print JSON" };
     }
+    let outputs: StatusOutputs;
     try {
-        return { stack, outputs: parseStatusOutputs(json, `--stack ${stack}`) };
+        outputs = parseStatusOutputs(json, `--stack ${stack}`);
     } catch (error) {
         if (error instanceof StatusOutputsError) return { stack, error: error.message };
         throw error;
     }
+    return withLiveUsage(stack, outputs, parsed, io);
 }
 
-async function readRecorded(stack: string, dir: string, io: StatusCliIo): Promise<StackSource> {
-    const path = join(resolve(io.cwd, dir), `${stack}.json`);
-    const source = `--outputs ${join(dir, `${stack}.json`)}`;
+/** Reads the report right after the outputs, so it is judged against the key IDs it was read for. */
+async function withLiveUsage(stack: string, outputs: StatusOutputs, parsed: Parsed, io: StatusCliIo): Promise<StackSource> {
+    if (parsed.usage !== "read" || !io.credential) return { stack, outputs };
+    const usage = await readUsageRecord(outputs, { credential: io.credential, now: io.now, ...(parsed.graphEndpoint ? { graphEndpoint: parsed.graphEndpoint } : {}) });
+    return usage ? { stack, outputs, usage } : { stack, outputs };
+}
+
+/** Where a stack's credential activity report is saved beside its outputs (a stack name never holds a dot). */
+function usageFile(dir: string, stack: string): string {
+    return join(dir, `${stack}.usage.json`);
+}
+
+/** A saved file's JSON, or undefined when it does not exist; unreadable or damaged is bad input. */
+async function readSavedJson(path: string, source: string, stack: string, dir: string): Promise<unknown> {
     let text: string;
     try {
         text = await readFile(path, "utf8");
     } catch (error) {
-        if ((error as { code?: string }).code === "ENOENT") return { stack, error: `${source}: no outputs were recorded for this stack (its job did not get to save them)` };
+        if ((error as { code?: string }).code === "ENOENT") return undefined;
         throw new UsageError(`${source}: cannot read the file (${(error as { code?: string }).code ?? "read error"})`);
     }
-    let json: unknown;
     try {
-        json = JSON.parse(text);
+        return JSON.parse(text);
     } catch {
         throw new UsageError(`${source} is not valid JSON; record it with npm run status -- --stack ${stack} --save ${dir}`);
     }
+}
+
+/** The report saved with the outputs, if it was read for them; a damaged file is bad input, like the outputs. */
+async function readRecordedUsage(stack: string, dir: string, io: StatusCliIo): Promise<UsageRecord | undefined> {
+    const source = `--outputs ${usageFile(dir, stack)}`;
+    const json = await readSavedJson(usageFile(resolve(io.cwd, dir), stack), source, stack, dir);
+    if (json === undefined) return undefined;
+    const result = usageRecordSchema.safeParse(json);
+    if (!result.success) throw new UsageError(`${source}: ${[...new Set(result.error.issues.map((i) => `${i.path.join(".") || "the file"} is not what --save writes`))].join("; ")}`);
+    return result.data;
+}
+
+async function readRecorded(stack: string, dir: string, parsed: Parsed, io: StatusCliIo): Promise<StackSource> {
+    const source = `--outputs ${join(dir, `${stack}.json`)}`;
+    const json = await readSavedJson(join(resolve(io.cwd, dir), `${stack}.json`), source, stack, dir);
+    if (json === undefined) return { stack, error: `${source}: no outputs were recorded for this stack (its job did not get to save them)` };
+    let outputs: StatusOutputs;
     try {
-        return { stack, outputs: parseStatusOutputs(json, source) };
+        outputs = parseStatusOutputs(json, source);
     } catch (error) {
         if (error instanceof StatusOutputsError) throw new UsageError(error.message);
         throw error;
     }
+    if (parsed.usage !== "saved") return withLiveUsage(stack, outputs, parsed, io);
+    const usage = await readRecordedUsage(stack, dir, io);
+    return usage ? { stack, outputs, usage } : { stack, outputs };
 }
 
 /** The outputs as saved: the allowlisted keys only, so a saved file never holds more than status shows. */
@@ -198,7 +257,7 @@ export async function runStatusCli(argv: readonly string[], io: StatusCliIo): Pr
         const p = parsed;
         sources = [];
         // One stack at a time: each `pulumi stack output` starts a CLI and reads a state file.
-        for (const stack of p.stacks) sources.push(p.outputsDir !== undefined ? await readRecorded(stack, p.outputsDir, io) : await readFromPulumi(stack, p, io));
+        for (const stack of p.stacks) sources.push(p.outputsDir !== undefined ? await readRecorded(stack, p.outputsDir, p, io) : await readFromPulumi(stack, p, io));
     } catch (error) {
         if (error instanceof UsageError) {
             io.stderr(`${error.message}\nNothing was written. Run with --help for usage.\n`);
@@ -209,7 +268,12 @@ export async function runStatusCli(argv: readonly string[], io: StatusCliIo): Pr
     if (parsed.saveDir !== undefined) {
         const dir = resolve(io.cwd, parsed.saveDir);
         await mkdir(dir, { recursive: true });
-        for (const source of sources) if ("outputs" in source) await writeFile(join(dir, `${source.stack}.json`), recordable(source.outputs));
+        for (const source of sources) {
+            if (!("outputs" in source)) continue;
+            await writeFile(join(dir, `${source.stack}.json`), recordable(source.outputs));
+            // With --usage skip nothing is read, so a report saved earlier (before the up) stays.
+            if (source.usage) await writeFile(usageFile(dir, source.stack), `${JSON.stringify(source.usage, null, 2)}\n`);
+        }
     }
     const status = fleetStatus(sources, parsed.thresholds, parsed.now);
     io.stdout(parsed.json ? formatJson(status) : formatTable(status));
@@ -232,6 +296,7 @@ if (require.main === module) {
         cwd: process.cwd(),
         exec: processExecWithEnv,
         now: () => new Date(),
+        credential: defaultAzureCredential,
     };
     runStatusCli(process.argv.slice(2), io).then(
         (code) => { process.exitCode = code; },

@@ -1,11 +1,11 @@
 // `npm run verify -- --stack NAME | --handoff FILE|-`: proves the five handoff values work the way the
 // jtel connector will use them. Exit codes: 0 verified, 1 terminal diagnosis, 2 bad usage or input,
 // 3 gave up on errors that stayed transient (the report carries the last error's code).
-import { parseArgs } from "node:util";
 import { HANDOFF_KEYS, HandoffInvalidError, validateHandoff } from "../handoff";
 import { runAsMain } from "./processIo";
 import { readStackOutputs, StackOutputsError } from "./stackOutputs";
 import { describeAgents, EndpointError, redact, resolveEndpoints, verifyPresenceAccess, type CloudName, type Handoff, type VerificationReport, type VerifyOptions } from "../verifier";
+import { parseFlags, UsageError } from "./flags";
 
 export const EXIT = { verified: 0, failed: 1, usage: 2, gaveUp: 3 } as const;
 
@@ -33,7 +33,6 @@ export const USAGE = `Usage: npm run verify -- (--stack NAME | --handoff FILE|-)
   --json                   print one JSON object instead of text
   --help                   show this help`;
 
-class UsageError extends Error {}
 /** The stack's outputs could not be read (no pulumi CLI, pulumi failed, not JSON): bad input, no usage hint. */
 class StackReadError extends Error {}
 
@@ -103,29 +102,18 @@ interface Parsed {
 }
 
 async function parse(argv: readonly string[], io: CliIo): Promise<Parsed | "help"> {
-    let values;
-    try {
-        ({ values } = parseArgs({
-            args: [...argv],
-            strict: true,
-            allowPositionals: false,
-            options: {
-                stack: { type: "string" },
-                handoff: { type: "string" },
-                cloud: { type: "string" },
-                "authority-host": { type: "string" },
-                "graph-endpoint": { type: "string" },
-                agents: { type: "string" },
-                "agents-file": { type: "string" },
-                timeout: { type: "string" },
-                json: { type: "boolean" },
-                help: { type: "boolean", short: "h" },
-            },
-        }));
-    } catch (error) {
-        const message = (error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error)).replace(/\.$/, "");
-        throw new UsageError(`${message}; the options are ${OPTIONS}`);
-    }
+    const values = parseFlags(argv, {
+        stack: { type: "string" },
+        handoff: { type: "string" },
+        cloud: { type: "string" },
+        "authority-host": { type: "string" },
+        "graph-endpoint": { type: "string" },
+        agents: { type: "string" },
+        "agents-file": { type: "string" },
+        timeout: { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+    }, `the options are ${OPTIONS}`);
     if (values.help) return "help";
 
     // The verifier's endpoint rule, with the flags' names: only the cloud's documented hosts unless overridden.
@@ -192,6 +180,8 @@ export function jsonSummary(report: VerificationReport): Record<string, unknown>
         attempts: report.attempts,
         elapsedMs: report.elapsedMs,
         agents: report.agents ?? null,
+        serviceUserPresence: report.serviceUserPresence ?? null,
+        notes: report.notes ?? [],
     };
 }
 
@@ -207,6 +197,7 @@ export function humanSummary(report: VerificationReport): string {
         lines.push(`  presence: ${report.availability}${report.activity ? ` / ${report.activity}` : ""} (service user ${report.serviceUserObjectId ?? "?"})`);
     }
     if (report.agents) lines.push(`  agents:   ${describeAgents(report.agents)}`);
+    for (const note of report.notes ?? []) lines.push(`  note:     ${note}`);
     const a = report.attempts;
     lines.push(`  attempts: client credentials ${a.clientCredentials}, password ${a.password}, Graph ${a.graph}; ${(report.elapsedMs / 1000).toFixed(1)} s`);
     return lines.join("\n");

@@ -76,6 +76,10 @@ export class PresenceTenant extends pulumi.ComponentResource {
     readonly secretExpiresAt: pulumi.Output<string>;
     /** When the previous client secret expires (ISO 8601), or null. */
     readonly previousSecretExpiresAt: pulumi.Output<string | null>;
+    /** The newest client secret's key ID (not its value): how Graph's credential activity report names it. */
+    readonly currentSecretKeyId: pulumi.Output<string>;
+    /** The previous client secret's key ID, or null when there is none. */
+    readonly previousSecretKeyId: pulumi.Output<string | null>;
     /** The next rotation boundary (ISO 8601). */
     readonly nextRotationAt: pulumi.Output<string>;
     /** The five values for the jtel contact (secret). */
@@ -139,6 +143,8 @@ export class PresenceTenant extends pulumi.ComponentResource {
         this.userPassword = user.password;
         this.secretExpiresAt = secret.expiresAt;
         this.previousSecretExpiresAt = secret.previousExpiresAt;
+        this.currentSecretKeyId = secret.keyId;
+        this.previousSecretKeyId = secret.previousKeyId;
         this.nextRotationAt = secret.nextRotationAt;
         this.handoff = pulumi.secret(pulumi.all([app.clientId, args.tenantId, secret.value, user.userPrincipalName, user.password])
             .apply(([applicationClientId, directoryTenantId, secretValue, userEmail, userPassword]) =>
@@ -163,6 +169,8 @@ export class PresenceTenant extends pulumi.ComponentResource {
             userPassword: this.userPassword,
             secretExpiresAt: this.secretExpiresAt,
             previousSecretExpiresAt: this.previousSecretExpiresAt,
+            currentSecretKeyId: this.currentSecretKeyId,
+            previousSecretKeyId: this.previousSecretKeyId,
             nextRotationAt: this.nextRotationAt,
             handoff: this.handoff,
             provisioned: this.provisioned,

@@ -23,6 +23,8 @@ export class RotatingSecret extends pulumi.ComponentResource {
     readonly value: pulumi.Output<string>;
     /** The newest secret's key ID (not its value). */
     readonly keyId: pulumi.Output<string>;
+    /** The previous secret's key ID, or null when it is gone: the credential activity report names secrets by key ID. */
+    readonly previousKeyId: pulumi.Output<string | null>;
     /** The newest secret's slot, "a" or "b". */
     readonly slot: pulumi.Output<Slot>;
     /** When the newest secret expires (RFC 3339, whole seconds, `Z`: exactly the secret's end date). */
@@ -45,10 +47,11 @@ export class RotatingSecret extends pulumi.ComponentResource {
         }, { parent: this });
 
         const current = declare(plan.current);
-        if (plan.previous) declare(plan.previous);
+        const previous = plan.previous ? declare(plan.previous) : undefined;
 
         this.value = pulumi.secret(current.value);
         this.keyId = current.keyId;
+        this.previousKeyId = previous ? previous.keyId : pulumi.output(null);
         this.slot = pulumi.output(plan.current.slot);
         this.expiresAt = pulumi.output(providerDateTime(plan.current.endDate));
         this.previousExpiresAt = pulumi.output(plan.previous ? providerDateTime(plan.previous.endDate) : null);
@@ -56,6 +59,7 @@ export class RotatingSecret extends pulumi.ComponentResource {
         this.registerOutputs({
             value: this.value,
             keyId: this.keyId,
+            previousKeyId: this.previousKeyId,
             slot: this.slot,
             expiresAt: this.expiresAt,
             previousExpiresAt: this.previousExpiresAt,

@@ -8,6 +8,7 @@ import { DeploymentEngine, type RunResult } from "../provider/engine";
 import { changesNothing, summarize, type StateEntry } from "../provider/plan";
 import { RANDOM_PASSWORD } from "../provider/tables";
 import type { VerificationFailedError, VerificationSummary } from "../stack/postDeployVerification";
+import { verifyPresenceAccess, type VerifyOptions } from "../verifier";
 import { rowsFor, servicePrincipalDeployer, servicePrincipalGrants, type SignedInDeployer } from "./deployer";
 import { EmulatorTenant, type EmulatorTenantOptions } from "./emulatorMocks";
 import { SCENARIOS } from "./scenarios";
@@ -56,6 +57,8 @@ export interface EmulatorDeployment {
     mode?: "up" | "preview";
     tenant?: Partial<EmulatorTenantOptions>;
     log?: (line: string) => void;
+    /** The clock the post-deploy verification records its time with; the real one by default. */
+    clock?: () => number;
 }
 
 /** `pulumi up` (or `preview`) of the real program against the emulator, as the deployer. */
@@ -66,7 +69,11 @@ export async function deployToEmulator(d: EmulatorDeployment): Promise<{ result:
     });
     const engine = new DeploymentEngine(d.previous ?? [], tenant, d.mode ?? "up");
     await engine.install({ config: d.config, stack: "demo" });
-    const outputs = await program({ now: d.now, ...(d.log ? { log: d.log } : {}) });
+    const clock = d.clock;
+    const outputs = await program({
+        now: d.now, ...(d.log ? { log: d.log } : {}),
+        ...(clock ? { verify: (handoff: Handoff, options: VerifyOptions) => verifyPresenceAccess(handoff, { ...options, clock }) } : {}),
+    });
     // Settle every output (a refused registration rejects it) before ending the run.
     await Promise.allSettled(Object.values(outputs).map((v) => (pulumi.Output.isInstance(v) ? (v as unknown as { promise(): Promise<unknown> }).promise() : v)));
     return { result: await engine.finish(), outputs };
@@ -102,10 +109,13 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const { stdout } = options;
     const scenario = options.scenario ? SCENARIOS[options.scenario] : undefined;
     if (options.scenario && !scenario) throw new RangeError(`unknown scenario ${options.scenario}`);
-    const programNow = options.now ?? new Date();
-    // The tenant's clock runs at the program's date, so secret expiry is judged at the same instant.
+    const programNow = scenario?.programNow?.(options.now ?? new Date()) ?? options.now ?? new Date();
+    // The tenant's clock runs at the program's date, so secret expiry is judged at the same instant; a scenario
+    // may move it on (shiftMs) to show what happens days later.
     const realStart = Date.now();
-    const emulator = await startEmulator({ now: () => new Date(programNow.getTime() + (Date.now() - realStart)) });
+    let shiftMs = 0;
+    const tenantNow = () => new Date(programNow.getTime() + shiftMs + (Date.now() - realStart));
+    const emulator = await startEmulator({ now: tenantNow });
     try {
         const upn = `jtel-presence@${emulator.directory.domain}`;
         stdout(`[1/4] Local tenant emulator on ${emulator.url} (tenant ${emulator.tenantId}); no Azure account needed.`);
@@ -167,6 +177,31 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         const table = formatTable({ handoff, secretExpiresAt, previousSecretExpiresAt, nextRotationAt }, { showSecrets: options.showSecrets ?? false });
         for (const line of table.trimEnd().split("\n")) stdout(line);
         if (!options.showSecrets) stdout("(secrets masked: run with --show-secrets to print them)");
+        await scenario?.afterHandoff?.({
+            emulator, handoff, stdout, now: tenantNow,
+            advance: (ms) => { shiftMs += ms; },
+            redeploy: async (at) => {
+                // Days later the first sign-in's token has long expired: the deployer signs in again, as a new run would.
+                const fresh = await servicePrincipalDeployer(emulator, servicePrincipalGrants(rowsFor()));
+                // The verification's time is the tenant's, as on a real machine, so its own sign-in is told apart.
+                const again = await deployToEmulator({
+                    emulator, deployer: fresh, config, now: at, previous: result.state, log: (line) => stdout(`      ${line}`), clock: () => tenantNow().getTime(),
+                });
+                const o = again.outputs;
+                const [newHandoff, directoryTenantId, applicationClientId, currentSecretKeyId, previousSecretKeyId, secretExpiresAt, previousExpiresAt, verified] = await Promise.all([
+                    plain(o.handoff), plain(o.directoryTenantId), plain(o.applicationClientId), plain(o.currentSecretKeyId), plain(o.previousSecretKeyId),
+                    plain(o.secretExpiresAt), plain(o.previousSecretExpiresAt), plain(o.verification),
+                ]);
+                options.onHandoff?.(newHandoff);
+                return {
+                    handoff: newHandoff,
+                    outputs: {
+                        directoryTenantId, applicationClientId, currentSecretKeyId, previousSecretKeyId, secretExpiresAt, previousSecretExpiresAt: previousExpiresAt, cloud: o.cloud,
+                        ...(verified.verifiedAt ? { verification: { verifiedAt: verified.verifiedAt, ...(verified.elapsedMs !== undefined ? { elapsedMs: verified.elapsedMs } : {}) } } : {}),
+                    },
+                };
+            },
+        });
         return 0;
     } finally {
         await emulator.close();

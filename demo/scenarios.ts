@@ -1,6 +1,7 @@
 // Failure scenarios the offline demo can run: each makes the emulated tenant fail the way a real one does,
 // so the verification's diagnosis and remedy can be seen without an Azure account.
 import type { Emulator } from "../emulator";
+import { firstDeploymentDate, walkThroughConnectorNotSwitched, type WalkthroughContext } from "./connectorNotSwitched";
 
 export interface ScenarioContext {
     emulator: Emulator;
@@ -16,6 +17,10 @@ export interface Scenario {
     before?: (ctx: ScenarioContext) => void;
     /** Applied after each resource is created; may change the tenant behind the program's back. */
     afterCreate?: (ctx: ScenarioContext, type: string, state: Record<string, unknown>) => Promise<void> | void;
+    /** The date the demo's `pulumi up` runs at, given the requested one (`--now` or the clock). */
+    programNow?: (requested: Date) => Date;
+    /** Goes on after the handoff is printed (a later `pulumi up`, the connector's sign-ins). */
+    afterHandoff?: (ctx: WalkthroughContext) => Promise<unknown>;
 }
 
 export const SCENARIOS: Readonly<Record<string, Scenario>> = {
@@ -54,6 +59,12 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
             emulator.faults.withoutTeams.add(serviceUserPrincipalName);
             emulator.faults.withoutTeamsPresence = "NotFound";
         },
+    },
+    "connector-not-switched": {
+        description: "a rotation where the jtel connector keeps the old client secret: the credential activity report shows it before the old secret expires, `npm run status` warns, and the remedy is shown",
+        expectedCode: "ok",
+        programNow: firstDeploymentDate,
+        afterHandoff: walkThroughConnectorNotSwitched,
     },
 };
 

@@ -71,6 +71,8 @@ export class EmulatedDirectory implements Directory {
     private readonly assignments = new Map<string, AppRoleAssignmentRecord>();
     /** Directory roles by the object ID of the user or service principal holding them. */
     private readonly roleHolders = new Map<string, Set<string>>();
+    /** When the token endpoint last accepted each client secret, by key ID: the credential activity report. */
+    private readonly secretLastUsed = new Map<string, Date>();
     private seedCount = 0;
 
     constructor(
@@ -278,7 +280,8 @@ export class EmulatedDirectory implements Directory {
     }
 
     setPresence(userObjectId: string, availability: Availability, activity?: string): void {
-        this.userState(userObjectId).record.presence = { availability, activity: activity ?? availability };
+        const record = this.userState(userObjectId).record;
+        record.presence = { availability, activity: activity ?? availability, sequence: (record.presence.sequence ?? 0) + 1 };
     }
 
     grantDelegated(input: { clientId: string; resourceId: string; scope: string; principalId?: string }): DelegatedGrantRecord {
@@ -468,7 +471,8 @@ export class EmulatedDirectory implements Directory {
 
     /** By object ID or UPN (case-insensitive). */
     visibleUser(idOrUpn: string): UserRecord | undefined {
-        const state = this.userStates.get(idOrUpn) ?? this.userByUpn(idOrUpn);
+        // Object IDs are GUIDs (stored lower-case), which Graph matches whatever their case.
+        const state = this.userStates.get(idOrUpn) ?? this.userStates.get(idOrUpn.toLowerCase()) ?? this.userByUpn(idOrUpn);
         return state && this.isReplicated(state.record.createdAt) ? structuredClone(state.record) : undefined;
     }
 
@@ -502,9 +506,17 @@ export class EmulatedDirectory implements Directory {
             if (!this.isReplicated(s.stored.setAt) || !matches(s.stored, secret)) continue;
             const credential = app.passwordCredentials.find((c) => c.keyId === s.keyId);
             if (!credential || Date.parse(credential.startDateTime) > now) return "invalid";
-            return Date.parse(credential.endDateTime) <= now ? "expired" : "valid";
+            if (Date.parse(credential.endDateTime) <= now) return "expired";
+            this.secretLastUsed.set(s.keyId, this.now());
+            return "valid";
         }
         return "invalid";
+    }
+
+    /** When the token endpoint last accepted the client secret with this key ID; undefined if never. */
+    secretLastUsedAt(keyId: string): Date | undefined {
+        const used = this.secretLastUsed.get(keyId);
+        return used ? new Date(used) : undefined;
     }
 
     /** Compares with the newest password that has replicated, so a fresh reset still fails for a while. */

@@ -12,6 +12,8 @@ export function defaultFaults(overrides: Partial<Faults> = {}): Faults {
         passwordExpired: new Set(),
         withoutTeams: new Set(),
         withoutTeamsPresence: "PresenceUnknown",
+        withoutPremiumLicence: false,
+        reportPageSize: 100,
         lockoutThreshold: 10,
         throttleEvery: 0,
         retryAfterSeconds: 1,

@@ -9,6 +9,7 @@ import { applicationRoutes } from "./routes/applications";
 import { batchRoutes } from "./routes/batch";
 import { grantRoutes } from "./routes/oauth2PermissionGrants";
 import { presenceRoutes } from "./routes/presence";
+import { reportRoutes } from "./routes/reports";
 import { servicePrincipalRoutes } from "./routes/servicePrincipals";
 import type { GraphContext, GraphRequest, GraphResult, Handler } from "./routes/support";
 import { userRoutes } from "./routes/users";
@@ -33,7 +34,7 @@ export class GraphApi implements GraphContext {
         readonly log: (entry: LoggedRequest) => void,
     ) {
         const route = (method: string, template: string, handler: Handler) => this.route(method, template, handler);
-        for (const register of [batchRoutes, presenceRoutes, userRoutes, applicationRoutes, servicePrincipalRoutes, grantRoutes]) {
+        for (const register of [batchRoutes, presenceRoutes, userRoutes, applicationRoutes, servicePrincipalRoutes, grantRoutes, reportRoutes]) {
             register(route, this);
         }
     }

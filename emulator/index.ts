@@ -14,6 +14,7 @@ export * from "./types";
 export { GRAPH_APP_ID, GRAPH_APP_ROLES, GRAPH_DELEGATED_SCOPES, GRAPH_PUBLIC_ENDPOINT } from "./microsoftGraph";
 export { MAX_BATCH_REQUESTS, MAX_PRESENCE_IDS } from "./graph";
 export { passwordComplexityProblem } from "./passwordRules";
+export { addReportReader, type ReportReader } from "./deployer";
 
 export const DEFAULT_TENANT_ID = "8c3f6b2e-4d1a-4f7e-9b5c-2a7d9e1f3c60";
 export const DEFAULT_DOMAIN = "contoso.example";

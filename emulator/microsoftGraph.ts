@@ -1,5 +1,7 @@
 // Microsoft Graph's own service principal as every tenant has it. The IDs are the real ones
-// (../shared/reference/entra-and-graph.md) so code that resolves permissions by name gets realistic GUIDs.
+// (../shared/reference/entra-and-graph.md; AuditLog.Read.All, which the credential activity report needs, from
+// learn.microsoft.com/graph/permissions-reference#auditlogreadall) so code that resolves permissions by name gets
+// realistic GUIDs.
 import type { ServicePrincipalRecord } from "./types";
 
 export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
@@ -14,6 +16,7 @@ export const GRAPH_DELEGATED_SCOPES: readonly { id: string; value: string }[] = 
     { id: "7427e0e9-2fba-42fe-b0c0-848c9e6a8182", value: "offline_access" },
     // What a deployer signed in as a user holds through the Azure CLI (the azuread provider's default).
     { id: "0e263e50-5827-48a4-b97c-d940288653c7", value: "Directory.AccessAsUser.All" },
+    { id: "e4c9e354-4dc5-45b8-9e7c-e1393b0b1a20", value: "AuditLog.Read.All" },
 ];
 
 export const GRAPH_APP_ROLES: readonly { id: string; value: string }[] = [
@@ -29,6 +32,8 @@ export const GRAPH_APP_ROLES: readonly { id: string; value: string }[] = [
     { id: "7ab1d382-f21e-4acd-a863-ba3e13f7da61", value: "Directory.Read.All" },
     { id: "19dbc75e-c2e2-444c-a770-ec69d8559fc7", value: "Directory.ReadWrite.All" },
     { id: "741f803b-c850-494e-b5df-cde7c675a1ca", value: "User.ReadWrite.All" },
+    // What reading the credential activity report needs (AuditLog.Read.All).
+    { id: "b0afded3-3588-46d8-8b3d-9842eff778da", value: "AuditLog.Read.All" },
 ];
 
 export function createGraphServicePrincipal(id: string): ServicePrincipalRecord {

@@ -168,7 +168,7 @@ export function createEmulatorServer(parts: ServerParts): Server {
             return;
         }
 
-        if (/^\/v1\.0(\/|$)/i.test(path)) {
+        if (/^\/(v1\.0|beta)(\/|$)/i.test(path)) {
             let body: unknown;
             if (raw.trim() !== "") {
                 try {
@@ -180,7 +180,8 @@ export function createEmulatorServer(parts: ServerParts): Server {
             const clientRequestId = req.headers["client-request-id"];
             const result = await graph.dispatch({
                 method,
-                path: path.slice("/v1.0".length) || "/",
+                // Beta routes are registered with their /beta prefix, so v1.0 never serves them.
+                path: /^\/beta/i.test(path) ? path : path.slice("/v1.0".length) || "/",
                 query: url.searchParams,
                 body,
                 ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),

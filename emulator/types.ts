@@ -67,8 +67,9 @@ export interface UserRecord {
     showInAddressList?: boolean | null;
     createdAt: Date;
     passwordChangedAt: Date;
-    /** Teams presence this user shows; `PresenceUnknown` for users without Teams. */
-    presence: { availability: Availability; activity: string };
+    /** Teams presence this user shows; `PresenceUnknown` for users without Teams. `sequence` counts changes
+     * (Graph's opaque `sequenceNumber` grows with each one). */
+    presence: { availability: Availability; activity: string; sequence?: number };
 }
 
 export interface DelegatedGrantRecord {
@@ -111,6 +112,11 @@ export interface Faults {
      * PresenceUnknown whatever `setPresence` said) or `NotFound` (HTTP 404 for them; getPresencesByUserId
      * leaves them out, and answers 404 when no requested ID has a presence and one of them is such a user). */
     withoutTeamsPresence: "PresenceUnknown" | "NotFound";
+    /** The tenant has no Microsoft Entra ID P1/P2 licence: the sign-in activity reports answer 403
+     * Authentication_RequestFromNonPremiumTenantOrB2CTenant, as Graph does. */
+    withoutPremiumLicence: boolean;
+    /** Entries per page of `/beta/reports/appCredentialSignInActivities` before an `@odata.nextLink`. */
+    reportPageSize: number;
     /** Failed password attempts before smart lockout locks the account (AADSTS50053); 10 like Entra ID. */
     lockoutThreshold: number;
     /** How long a locked account stays locked; 60 s (Entra ID's initial lockout) when unset. */

@@ -27,6 +27,12 @@ export function clientSecretRules(config: { maxSecretLifetimeDays?: number }, no
     return { now, maxLifetimeDays: config.maxSecretLifetimeDays ?? DEFAULT_MAX_SECRET_LIFETIME_DAYS };
 }
 
+/** How the azuread provider stores an end date after Create/Read: RFC 3339 in UTC, whole seconds, `Z`
+ * (Go's time.RFC3339; terraform-provider-azuread internal/services/applications/application_password_resource.go). */
+function storedForm(time: number): string {
+    return new Date(Math.floor(time / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}
+
 function parse(value: string): number | undefined {
     const time = RFC3339.test(value) ? Date.parse(value) : NaN;
     return Number.isNaN(time) ? undefined : time;
@@ -48,6 +54,11 @@ export function clientSecretViolations(secret: ClientSecretInputs, rules: Client
         if (end === undefined) {
             violations.push(`the client secret's endDate ${JSON.stringify(secret.endDate)} is not an RFC 3339 date-time such as ` +
                 `2027-02-14T00:00:00Z, so Entra ID would reject it. ${schedule}.`);
+        } else if (secret.endDate !== storedForm(end)) {
+            violations.push(`the client secret's endDate ${secret.endDate} is not written as the azuread provider stores it ` +
+                `(${storedForm(end)}: UTC, whole seconds, Z). The provider compares the next run's endDate with the stored ` +
+                "text, and endDate forces replacement, so this secret would be replaced — and the connector's secret " +
+                `deleted — on every pulumi up. ${schedule}.`);
         } else if (end <= now) {
             violations.push(`the client secret's endDate ${secret.endDate} is not in the future: the connector would get ` +
                 `AADSTS7000222 (secret expired) right away. ${schedule}; check secretRotationDays and secretOverlapDays.`);
@@ -78,7 +89,7 @@ export function clientSecretViolations(secret: ClientSecretInputs, rules: Client
 export function clientSecretPolicy(now: () => Date): ResourceValidationPolicy {
     return {
         name: "client-secret-bounded-lifetime",
-        description: "Client secrets have an RFC 3339 endDate at most maxSecretLifetimeDays (default 730) days away and no startDate in the past.",
+        description: "Client secrets have an RFC 3339 endDate in the form the provider stores (UTC, whole seconds, Z), at most maxSecretLifetimeDays (default 730) days away, and no startDate in the past.",
         enforcementLevel: "mandatory",
         severity: "high",
         configSchema: {

@@ -99,10 +99,15 @@ export async function main(options: MainOptions = {}) {
         serviceUserObjectId: tenant.serviceUserObjectId,
         secretExpiresAt: tenant.secretExpiresAt,
         previousSecretExpiresAt: tenant.previousSecretExpiresAt,
+        // Key IDs, never values: npm run status and handoff find the secrets in Graph's credential activity report by them.
+        currentSecretKeyId: tenant.currentSecretKeyId,
+        previousSecretKeyId: tenant.previousSecretKeyId,
         nextRotationAt: tenant.nextRotationAt,
         delegatedPermissions: delegated.map((p) => p.name),
         applicationPermissions: application.map((p) => p.name),
         keyVaultSecretNames: tenant.keyVaultSecretNames,
+        // The report exists in the global cloud only; status and handoff ask nothing elsewhere.
+        cloud: config.cloud,
         verification,
     };
 }

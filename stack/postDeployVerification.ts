@@ -2,7 +2,8 @@
 // presence. Runs inside `pulumi up` only (never in preview); a failure fails the update with the diagnosis.
 import * as pulumi from "@pulumi/pulumi";
 import type { Handoff } from "../handoff/types";
-import { cloudEndpoints, verifyPresenceAccess, type CloudName, type VerificationReport, type VerifyOptions } from "../verifier";
+import type { VerificationReport, VerifyOptions } from "../verifier";
+import { cloudEndpoints, type CloudName } from "../verifier/clouds";
 import { UserError } from "./userError";
 
 export type VerifyFunction = (handoff: Handoff, options: VerifyOptions) => Promise<VerificationReport>;
@@ -78,9 +79,13 @@ export function summarize(report: VerificationReport): VerificationSummary {
     };
 }
 
+// The verifier (Graph client, token decoding) loads only when a verification runs: every preview and the
+// start of every `up` would otherwise pay for it (bench/README.md, program start).
+const loadVerifier: VerifyFunction = async (handoff, options) => (await import("../verifier/verify")).verifyPresenceAccess(handoff, options);
+
 export function postDeployVerification(args: PostDeployVerificationArgs): pulumi.Output<VerificationSummary> {
     if (!args.enabled) return pulumi.output<VerificationSummary>({ status: "disabled", reason: "verify is false" });
-    const verify = args.verify ?? verifyPresenceAccess;
+    const verify = args.verify ?? loadVerifier;
     const log = args.log ?? ((line: string) => pulumi.log.info(line));
     const result = pulumi.all([args.handoff, args.after]).apply(async ([handoff]): Promise<VerificationSummary> => {
         // In preview the secret and user do not exist yet (or are about to change); only `up` can prove them.

@@ -70,10 +70,10 @@ export class SignedInUserTokenProvider implements AuthenticationProvider {
  * A Graph client whose middleware chain has no RetryHandler: the verifier's own retry loop owns every
  * retry so the whole verification stays inside its timeout.
  */
-export function createGraphClient(graphEndpoint: string, authProvider: AuthenticationProvider): Client {
+export function createGraphClient(graphEndpoint: string, authProvider: AuthenticationProvider, version: "v1.0" | "beta" = "v1.0"): Client {
     return Client.initWithMiddleware({
         baseUrl: graphEndpoint,
-        defaultVersion: "v1.0",
+        defaultVersion: version,
         middleware: [new GraphOriginAuthenticationHandler(new URL(graphEndpoint).origin, authProvider), new HTTPMessageHandler()],
     });
 }

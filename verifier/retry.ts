@@ -18,6 +18,8 @@ export interface BackoffInput {
     random: number;
     /** Share of the ceiling every wait keeps before jitter: 0 is full jitter (the default). */
     minFraction?: number;
+    /** Bound on the computed wait only; a Retry-After is still honoured up to capMs. */
+    maxBackoffMs?: number;
 }
 
 export type GiveUpReason = "deadline" | "retry_after_beyond_cap" | "attempt_budget";
@@ -38,7 +40,7 @@ export function backoffDelay(input: BackoffInput): BackoffDecision {
         if (retryAfterMs >= remainingMs) return { retry: false, reason: "deadline" };
         return { retry: true, waitMs: retryAfterMs };
     }
-    const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, retry));
+    const ceiling = Math.min(capMs, input.maxBackoffMs ?? Number.POSITIVE_INFINITY, baseMs * 2 ** Math.max(0, retry));
     const waitMs = Math.floor((floor + (1 - floor) * Math.min(Math.max(random, 0), 1)) * ceiling);
     if (waitMs >= remainingMs) return { retry: false, reason: "deadline" };
     return { retry: true, waitMs: Math.min(waitMs, capMs) };
@@ -82,6 +84,12 @@ export interface RetryPolicy {
     maxAttempts?: number;
     /** See BackoffInput.minFraction. */
     minFraction?: number;
+    /**
+     * No computed wait is longer than this share of the time the step has spent so far (or baseMs, if
+     * more). A step that has failed for t ms then succeeds at most t x share after the cause cleared, so
+     * a replication delay D is noticed by about D x (1 + share); plain doubling can overshoot by a whole cap.
+     */
+    maxWaitShare?: number;
 }
 
 /**
@@ -95,6 +103,7 @@ export async function retryUntilSettled<T>(
     attempt: (remainingMs: number) => Promise<AttemptOutcome<T>>,
 ): Promise<Settled<T>> {
     const maxAttempts = policy.maxAttempts ?? Number.POSITIVE_INFINITY;
+    const stepStarted = runtime.now();
     let lastAnswered: Diagnosis | undefined;
     let last: Diagnosis | undefined;
     for (let count = 0; ; count++) {
@@ -117,6 +126,7 @@ export async function retryUntilSettled<T>(
             retryAfterMs: last.retryAfterMs,
             random: runtime.random(),
             minFraction: policy.minFraction,
+            maxBackoffMs: policy.maxWaitShare === undefined ? undefined : Math.max(policy.baseMs, policy.maxWaitShare * (runtime.now() - stepStarted)),
         });
         if (!decision.retry) return giveUp(lastAnswered ?? last, decision.reason, count + 1);
         runtime.progress(`${policy.label}: ${last.code}${last.aadsts ? ` (AADSTS${last.aadsts})` : ""}, retrying in ${(decision.waitMs / 1000).toFixed(1)} s`);

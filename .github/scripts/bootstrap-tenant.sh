@@ -46,6 +46,10 @@ readonly ROLE_USER_ADMIN="fe930be7-5e62-47db-91af-98c3a49a38b1"
 readonly ROLE_CLOUD_APP_ADMIN="158c047a-c907-4556-b7ef-446551a6b5f7"
 readonly ROLE_PRIVILEGED_ROLE_ADMIN="e8611ab8-c189-46e8-94e1-60213ab1f814"
 readonly ROLE_DIRECTORY_READERS="88d8e3e3-8f55-4a1e-953a-9b9898b8876b"
+# Microsoft Graph and its AuditLog.Read.All application permission: the deployer reads the credential activity
+# report with it, which says whether the connector switched to the newest client secret (npm run status).
+readonly GRAPH_APP_ID="00000003-0000-0000-c000-000000000000"
+readonly AUDIT_LOG_READ_ALL="b0afded3-3588-46d8-8b3d-9842eff778da"
 
 die() { echo "bootstrap-tenant: $*" >&2; exit 2; }
 step() { echo "==> $*" >&2; }
@@ -270,6 +274,19 @@ ensure_directory_role() {
   fi
 }
 
+# Grants the app a Microsoft Graph application permission (admin consent: an app role assignment on Graph's
+# service principal, POST /servicePrincipals/{id}/appRoleAssignments).
+ensure_graph_app_permission() {
+  local app_id="$1" role="$2" sp graph_sp uri
+  sp=$(az ad sp show --id "$app_id" --query id -o tsv)
+  graph_sp=$(az ad sp show --id "$GRAPH_APP_ID" --query id -o tsv)
+  uri="https://graph.microsoft.com/v1.0/servicePrincipals/${sp}/appRoleAssignments"
+  if [[ "$(az rest --method GET --uri "$uri" --query "length(value[?appRoleId=='${role}'])" -o tsv)" == "0" ]]; then
+    az rest --method POST --uri "$uri" --headers Content-Type=application/json \
+      --body "{\"principalId\":\"${sp}\",\"resourceId\":\"${graph_sp}\",\"appRoleId\":\"${role}\"}" >/dev/null
+  fi
+}
+
 phase_customer() {
   require_guid --tenant-id "$tenant_id"
   [[ "$repo" =~ $REPO_RE ]] || die "--repo \"$repo\" must be the GitHub repository as ORG/REPO"
@@ -285,6 +302,7 @@ phase_customer() {
   else
     ensure_directory_role "$deployer" "$ROLE_CLOUD_APP_ADMIN"
   fi
+  ensure_graph_app_permission "$deployer" "$AUDIT_LOG_READ_ALL"
 
   step "app jtel presence reader: reads the directory for reviewed previews and the drift check"
   reader=$(ensure_app "jtel presence reader (${repo} ${stack})")

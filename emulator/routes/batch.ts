@@ -3,6 +3,11 @@ import { fail, objectBody, ok, type GraphContext, type GraphRequest, type GraphR
 
 export const MAX_BATCH_REQUESTS = 20;
 
+function hasContentType(headers: unknown): boolean {
+    if (typeof headers !== "object" || headers === null) return false;
+    return Object.entries(headers).some(([name, value]) => name.toLowerCase() === "content-type" && typeof value === "string" && value.trim() !== "");
+}
+
 async function batch(g: GraphContext, ctx: RouteContext): Promise<GraphResult> {
     if (ctx.request.inBatch) throw fail(400, "BadRequest", "A $batch request cannot contain another $batch.");
     const requests = objectBody(ctx.request).requests;
@@ -17,8 +22,13 @@ async function batch(g: GraphContext, ctx: RouteContext): Promise<GraphResult> {
         if (typeof step !== "object" || step === null || typeof step.id !== "string" || typeof step.method !== "string" || typeof step.url !== "string") {
             throw fail(400, "BadRequest", "Invalid batch payload format: every request needs a string 'id', 'method' and 'url'.");
         }
-        if (ids.has(step.id)) throw fail(400, "BadRequest", `Batch request id '${step.id}' is used more than once.`);
-        ids.add(step.id);
+        // "Not case-sensitive. Must be unique in the batch" (microsoft-graph-docs-contrib concepts/json-batching.md).
+        if (ids.has(step.id.toLowerCase())) throw fail(400, "BadRequest", `Batch request id '${step.id}' is used more than once (ids are not case-sensitive).`);
+        ids.add(step.id.toLowerCase());
+        // "When a body is included with the request, the headers object must contain a value for Content-Type" (same page).
+        if (step.body !== undefined && !hasContentType(step.headers)) {
+            throw fail(400, "BadRequest", `Batch request '${step.id}' has a body but no Content-Type header; add "headers": {"Content-Type": "application/json"}.`);
+        }
         if (/^[a-z]+:\/\//i.test(step.url)) throw fail(400, "BadRequest", `Batch request '${step.id}' must use a URL relative to the version, like /users/{id}; got an absolute URL.`);
     }
     // Steps run one after another; dependsOn ordering is implied and not otherwise interpreted.

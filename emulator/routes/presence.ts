@@ -6,16 +6,34 @@ import { fail, forbidden, notFound, objectBody, ok, permitted, type GraphContext
 
 export const MAX_PRESENCE_IDS = 650;
 
-type PresenceView = { id: string; availability: string; activity: string };
+type PresenceView = Record<string, unknown> & { id: string; availability: string; activity: string };
+
+/** Every property of Graph's presence entity (msgraph-metadata clean_v10_metadata/cleanMetadata.xml, EntityType
+ * "presence" and its complex types), so a client that reads more than availability and activity meets the
+ * real shape: no status message, not out of office, no work location set. */
+function presenceView(user: UserRecord, availability: string, activity: string): PresenceView {
+    return {
+        id: user.id,
+        availability,
+        activity,
+        statusMessage: null,
+        outOfOfficeSettings: { message: null, isOutOfOffice: false },
+        sequenceNumber: `${(user.presence.sequence ?? 0).toString(16).toUpperCase().padStart(12, "0")}`,
+        workLocation: { workLocationType: "unspecified", source: "none", placeId: null },
+    };
+}
 
 /** Presence exists "only for Microsoft Teams users" (learn.microsoft.com/graph/api/resources/presence); for a
  * user without Teams this is PresenceUnknown or, in the `NotFound` variant, nothing at all. */
 function presenceOf(g: GraphContext, user: UserRecord): PresenceView | undefined {
-    if (!userListed(g.faults.withoutTeams, user)) {
-        return { id: user.id, availability: user.presence.availability, activity: user.presence.activity };
-    }
+    if (!userListed(g.faults.withoutTeams, user)) return presenceView(user, user.presence.availability, user.presence.activity);
     if (g.faults.withoutTeamsPresence === "NotFound") return undefined;
-    return { id: user.id, availability: "PresenceUnknown", activity: "PresenceUnknown" };
+    return presenceView(user, "PresenceUnknown", "PresenceUnknown");
+}
+
+/** Object IDs are GUIDs, which Graph matches whatever their case; a sign-in name is no presence ID. */
+function sameObjectId(user: UserRecord, id: string): boolean {
+    return user.id.toLowerCase() === id.toLowerCase();
 }
 
 function noPresence(id: string): DirectoryError {
@@ -44,9 +62,10 @@ function presencesByUserId(g: GraphContext, ctx: RouteContext): GraphResult {
         throw fail(400, "BadRequest", `'ids' holds ${ids.length} IDs; getPresencesByUserId takes 1 to ${MAX_PRESENCE_IDS}.`);
     }
     let withoutTeams: string | undefined;
-    const value = [...new Set(ids as string[])].flatMap((id) => {
+    const unique = [...new Map((ids as string[]).map((id) => [id.toLowerCase(), id])).values()];
+    const value = unique.flatMap((id) => {
         const user = g.directory.visibleUser(id);
-        if (!user || user.id !== id) return [];
+        if (!user || !sameObjectId(user, id)) return [];
         const presence = presenceOf(g, user);
         withoutTeams ??= presence ? undefined : id;
         return presence ? [presence] : [];
@@ -67,7 +86,7 @@ export function presenceRoutes(route: RouteRegistrar, g: GraphContext): void {
         if (!permitted(ctx.principal, ["Presence.Read.All"])) throw forbidden("Presence.Read.All");
         const user = g.directory.visibleUser(ctx.params[0]);
         // Presence is addressed by object ID only; a UPN finds nothing, as in Graph.
-        if (!user || user.id !== ctx.params[0]) throw fail(404, "NotFound", `No presence found for user '${ctx.params[0]}'. Presence takes the user's object ID.`);
+        if (!user || !sameObjectId(user, ctx.params[0])) throw fail(404, "NotFound", `No presence found for user '${ctx.params[0]}'. Presence takes the user's object ID.`);
         const presence = presenceOf(g, user);
         if (!presence) throw noPresence(user.id);
         return ok({ "@odata.context": g.context(`users('${user.id}')/presence/$entity`), ...presence });

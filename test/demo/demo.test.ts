@@ -81,6 +81,26 @@ describe("npm run demo", function () {
         assert.ok(text.includes("changes nothing (same 9)"), "both slots read back as sent");
     });
 
+    it("walks through connector-not-switched: the rotation, the connector on the old secret, the warning with days left, and the remedy", async () => {
+        const handoffs: Handoff[] = [];
+        const run = await demo({ scenario: "connector-not-switched", now: new Date("2026-11-27T09:00:00Z"), onHandoff: (h) => handoffs.push(h) });
+        assert.equal(run.code, 0, run.out.join("\n"));
+        const text = run.out.join("\n");
+        // First up two days before the 2026-06-19 boundary (the start of --now's period); the second 50 days after
+        // it, 10 before the old secret expires on 2026-08-18.
+        assert.match(text, /pulumi up: the stack program .* at 2026-06-17T00:00:00\.000Z/);
+        assert.match(text, /\[rotation 2\/4\] The daily pulumi up at 2026-08-08 00:00 UTC/);
+        assert.match(text, /connector sign-in with the OLD secret: ok \(still valid\)/);
+        assert.match(text, /connector secret: not-switched \(9 days left\)/);
+        assert.match(text, /still signs in with the previous client secret .*before 2026-08-18 \(9 days left\)/);
+        assert.match(text, /npm run status: secret-not-switched: .*within 14 days/);
+        assert.match(text, /npm run status exits 1/);
+        assert.match(text, /connector secret: switched; The connector uses the newest client secret/);
+        assert.equal(handoffs.length, 2, "the first up's handoff and the rotation's");
+        assert.notEqual(handoffs[0].secretValue, handoffs[1].secretValue);
+        for (const h of handoffs) for (const secret of [h.secretValue, h.userPassword]) assert.ok(!text.includes(secret), "a secret appears in the demo's output");
+    });
+
     it("diagnoses the mfa-required scenario with its remedy and exits 1", async () => {
         const run = await demo({ scenario: "mfa-required" });
         assert.equal(run.code, 1);
@@ -112,7 +132,7 @@ describe("npm run demo", function () {
     it("rejects an unknown scenario or date, naming the flag and what is allowed", async () => {
         const scenario = await runCli(["--scenario", "nope"]);
         assert.equal(scenario.code, 2);
-        assert.match(scenario.err.join("\n"), /--scenario "nope" is not a scenario; choose one of: mfa-required, slow-replication, consent-revoked, expired-password, conditional-access-block/);
+        assert.match(scenario.err.join("\n"), /--scenario "nope" is not a scenario; choose one of: mfa-required, slow-replication, consent-revoked, expired-password, conditional-access-block, service-user-unlicensed, connector-not-switched/);
         const date = await runCli(["--now", "soon"]);
         assert.equal(date.code, 2);
         assert.match(date.err.join("\n"), /--now "soon" must be a calendar date in ISO 8601 such as 2027-01-15/);

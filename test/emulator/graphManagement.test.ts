@@ -166,8 +166,24 @@ describe("emulator Graph: directory management through HTTP", () => {
         });
     }
 
+    for (const missing of ["accountEnabled", "displayName", "mailNickname", "passwordProfile", "userPrincipalName"]) {
+        // learn.microsoft.com/graph/api/user-post-users lists the five as required; Graph's message for a missing
+        // one is quoted in msgraph-sdk-powershell#230 ("Property mailNickname value is required but is empty or missing.").
+        it(`refuses a new user without ${missing} with Graph's 400`, async () => {
+            const complete: Record<string, unknown> = {
+                accountEnabled: true, displayName: "new", mailNickname: "new", userPrincipalName: "new@contoso.example",
+                passwordProfile: { password: "Good-Passw0rd!", forceChangePasswordNextSignIn: false },
+            };
+            const { [missing]: _left, ...body } = complete;
+            const result = await call("POST", "/users", body);
+            assert.deepEqual([result.status, result.body.error.code, result.body.error.message],
+                [400, "Request_BadRequest", `Property ${missing} value is required but is empty or missing.`]);
+            assert.equal((await call("POST", "/users", complete)).status, 201, "the complete body is accepted");
+        });
+    }
+
     it("refuses a user outside the tenant's verified domain or with a duplicate UPN with 400", async () => {
-        const body = (upn: string) => ({ accountEnabled: true, displayName: "x", userPrincipalName: upn, passwordProfile: { password: "Good-Passw0rd!" } });
+        const body = (upn: string) => ({ accountEnabled: true, displayName: "x", mailNickname: "x", userPrincipalName: upn, passwordProfile: { password: "Good-Passw0rd!" } });
         assert.equal((await call("POST", "/users", body("x@elsewhere.example"))).status, 400);
         assert.equal((await call("POST", "/users", body("x@contoso.example"))).status, 201);
         assert.equal((await call("POST", "/users", body("X@contoso.example"))).status, 400);
@@ -261,7 +277,7 @@ describe("emulator Graph: directory management through HTTP", () => {
     it("answers a second user with the same UPN with Graph's body, including the ObjectConflict detail", async () => {
         await provision();
         const again = await call("POST", "/users", {
-            accountEnabled: true, displayName: "dup", userPrincipalName: "JTEL-presence@contoso.example", passwordProfile: { password: "Another-Passw0rd-9" },
+            accountEnabled: true, displayName: "dup", mailNickname: "dup", userPrincipalName: "JTEL-presence@contoso.example", passwordProfile: { password: "Another-Passw0rd-9" },
         });
         assert.equal(again.status, 400);
         assert.equal(again.body.error.code, "Request_BadRequest");
@@ -281,7 +297,7 @@ describe("emulator Graph: directory management through HTTP", () => {
         assert.deepEqual([sent.body.notes, sent.body.api], ["Managed by Pulumi", { requestedAccessTokenVersion: 2 }]);
         const bare = await call("POST", "/applications", { displayName: "bare" });
         assert.deepEqual([bare.body.notes, bare.body.api], [null, { requestedAccessTokenVersion: null }]);
-        const user = await call("POST", "/users", { accountEnabled: true, displayName: "u", userPrincipalName: "u@contoso.example", passwordProfile: { password: "Good-Passw0rd!" } });
+        const user = await call("POST", "/users", { accountEnabled: true, displayName: "u", mailNickname: "u", userPrincipalName: "u@contoso.example", passwordProfile: { password: "Good-Passw0rd!" } });
         const read = await call("GET", `/users/${user.body.id}?$select=mailNickname,showInAddressList`);
         assert.deepEqual(read.body, { "@odata.context": read.body["@odata.context"], mailNickname: "u", showInAddressList: null });
     });

@@ -4,6 +4,9 @@ import { generateKeyPairSync } from "node:crypto";
 import { startEmulator, type Emulator, type Handoff } from "../../emulator";
 import { appToken, graph, signIn, TestClock } from "./support";
 
+/** The two properties the connector reads, from a presence with all of Graph's properties. */
+const core = ({ id, availability, activity }: { id: string; availability: string; activity: string }) => ({ id, availability, activity });
+
 describe("emulator Graph: authentication and errors", () => {
     let clock: TestClock;
     let emulator: Emulator;
@@ -154,10 +157,39 @@ describe("emulator Graph: presence", () => {
         const unknown = "00000000-0000-0000-0000-000000000001";
         const result = await graph(emulator, "POST", "/communications/getPresencesByUserId", { token, body: { ids: [...seed.agentObjectIds, unknown] } });
         assert.equal(result.status, 200);
-        assert.deepEqual(result.body.value, [
+        assert.deepEqual(result.body.value.map(core), [
             { id: seed.agentObjectIds[0], availability: "Available", activity: "Available" },
             { id: seed.agentObjectIds[1], availability: "Busy", activity: "InACall" },
         ]);
+    });
+
+    it("answers every property of Graph's presence entity (msgraph-metadata cleanMetadata.xml, EntityType presence)", async () => {
+        const result = await graph(emulator, "POST", "/communications/getPresencesByUserId", { token, body: { ids: [seed.agentObjectIds[1]] } });
+        const presence = result.body.value[0];
+        assert.deepEqual(Object.keys(presence).sort(), ["activity", "availability", "id", "outOfOfficeSettings", "sequenceNumber", "statusMessage", "workLocation"]);
+        assert.deepEqual([presence.statusMessage, presence.outOfOfficeSettings, presence.workLocation],
+            [null, { message: null, isOutOfOffice: false }, { workLocationType: "unspecified", source: "none", placeId: null }]);
+        const me = await graph(emulator, "GET", "/me/presence", { token });
+        assert.ok(["statusMessage", "outOfOfficeSettings", "sequenceNumber", "workLocation"].every((k) => k in me.body), "GET /me/presence has the same shape");
+    });
+
+    it("moves sequenceNumber forward when a user's presence changes", async () => {
+        const read = async () => (await graph(emulator, "GET", `/users/${seed.agentObjectIds[0]}/presence`, { token })).body.sequenceNumber as string;
+        const before = await read();
+        emulator.directory.setPresence(seed.agentObjectIds[0], "Away", "Away");
+        const after = await read();
+        assert.ok(typeof before === "string" && typeof after === "string" && after > before, `${after} must sort after ${before}`);
+        emulator.directory.setPresence(seed.agentObjectIds[0], "Available", "Available");
+    });
+
+    it("matches object IDs whatever their case and answers each user once", async () => {
+        const id = seed.agentObjectIds[0];
+        const upper = await graph(emulator, "POST", "/communications/getPresencesByUserId", { token, body: { ids: [id.toUpperCase()] } });
+        assert.deepEqual(upper.body.value.map(core), [{ id, availability: "Available", activity: "Available" }]);
+        const both = await graph(emulator, "POST", "/communications/getPresencesByUserId", { token, body: { ids: [id.toUpperCase(), id] } });
+        assert.deepEqual(both.body.value.map(core), [{ id, availability: "Available", activity: "Available" }]);
+        const single = await graph(emulator, "GET", `/users/${id.toUpperCase()}/presence`, { token });
+        assert.deepEqual([single.status, single.body.id], [200, id]);
     });
 
     it("accepts 650 IDs in getPresencesByUserId and refuses 651 with 400", async () => {
@@ -217,7 +249,7 @@ describe("emulator Graph: a user without Teams (faults.withoutTeams)", () => {
         const user = await graph(emulator, "GET", `/users/${seed.serviceUserObjectId}/presence`, { token });
         assert.deepEqual([user.status, user.body.availability], [200, "PresenceUnknown"]);
         const both = await byId([seed.serviceUserObjectId, seed.agentObjectIds[0]]);
-        assert.deepEqual(both.body.value, [
+        assert.deepEqual(both.body.value.map(core), [
             { id: seed.serviceUserObjectId, availability: "PresenceUnknown", activity: "PresenceUnknown" },
             { id: seed.agentObjectIds[0], availability: "Busy", activity: "InACall" },
         ]);
@@ -374,6 +406,24 @@ describe("emulator Graph: $batch", () => {
         assert.equal(dup.status, 400);
         const absolute = await graph(emulator, "POST", "/$batch", { token, body: { requests: [{ id: "1", method: "GET", url: "https://graph.microsoft.com/v1.0/me" }] } });
         assert.equal(absolute.status, 400);
+    });
+
+    // microsoft-graph-docs-contrib concepts/json-batching.md: an id is "Not case-sensitive. Must be unique in the
+    // batch"; "When a body is included with the request, the headers object must contain a value for Content-Type".
+    it("treats step ids as not case-sensitive: 'a' and 'A' in one batch are a duplicate (400)", async () => {
+        const dup = await graph(emulator, "POST", "/$batch", { token, body: { requests: [{ id: "a", method: "GET", url: "/me" }, { id: "A", method: "GET", url: "/me" }] } });
+        assert.deepEqual([dup.status, dup.body.error.code], [400, "BadRequest"]);
+        assert.match(dup.body.error.message, /'A' is used more than once/);
+    });
+
+    it("refuses a step with a body but no Content-Type header with 400, and runs it once the header is there (any case)", async () => {
+        const step = { id: "1", method: "POST", url: "/communications/getPresencesByUserId", body: { ids: [seed.agentObjectIds[0]] } };
+        const bare = await graph(emulator, "POST", "/$batch", { token, body: { requests: [step] } });
+        assert.deepEqual([bare.status, bare.body.error.code], [400, "BadRequest"]);
+        assert.match(bare.body.error.message, /'1' has a body but no Content-Type header/);
+        const typed = await graph(emulator, "POST", "/$batch", { token, body: { requests: [{ ...step, headers: { "content-type": "application/json" } }] } });
+        assert.equal(typed.status, 200);
+        assert.deepEqual([typed.body.responses[0].status, typed.body.responses[0].body.value[0].availability], [200, "Available"]);
     });
 
     it("answers 401 to a batch without a token", async () => {

@@ -45,6 +45,8 @@ describe("emulator Microsoft Graph service principal", () => {
                 "User.Read.All": "a154be20-db9c-4678-8ab7-66f6cc099a59",
                 offline_access: "7427e0e9-2fba-42fe-b0c0-848c9e6a8182",
                 "Directory.AccessAsUser.All": "0e263e50-5827-48a4-b97c-d940288653c7",
+                // The credential activity report's permission (learn.microsoft.com/graph/permissions-reference#auditlogreadall).
+                "AuditLog.Read.All": "e4c9e354-4dc5-45b8-9e7c-e1393b0b1a20",
             });
             const roles = Object.fromEntries(sp.appRoles.map((r) => [r.value, r.id]));
             assert.deepEqual(roles, {
@@ -60,6 +62,7 @@ describe("emulator Microsoft Graph service principal", () => {
                 "Directory.Read.All": "7ab1d382-f21e-4acd-a863-ba3e13f7da61",
                 "Directory.ReadWrite.All": "19dbc75e-c2e2-444c-a770-ec69d8559fc7",
                 "User.ReadWrite.All": "741f803b-c850-494e-b5df-cde7c675a1ca",
+                "AuditLog.Read.All": "b0afded3-3588-46d8-8b3d-9842eff778da",
             });
         } finally {
             await emulator.close();

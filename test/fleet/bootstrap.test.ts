@@ -33,7 +33,8 @@ const VAULT_ID = "/subscriptions/aaaaaaaa-0000-4000-8000-000000000001/resourceGr
 const PR_EVENTS = ["pull_request", "pull_request_review", "pull_request_review_comment"];
 
 /** Roles that change nothing: reading state or the directory. Every other role counts as a deploy right. */
-const READ_ONLY_ROLES = ["Storage Blob Data Reader", "Directory Readers (88d8e3e3-8f55-4a1e-953a-9b9898b8876b)"];
+const AUDIT_LOG_READ = "Graph application permission AuditLog.Read.All (b0afded3-3588-46d8-8b3d-9842eff778da)";
+const READ_ONLY_ROLES = ["Storage Blob Data Reader", "Directory Readers (88d8e3e3-8f55-4a1e-953a-9b9898b8876b)", AUDIT_LOG_READ];
 /** Roles that can decrypt with a key in Key Vault (the data-plane decrypt action). */
 const DECRYPT_ROLES = ["Key Vault Crypto User", "Key Vault Crypto Officer", "Key Vault Administrator"];
 
@@ -59,7 +60,7 @@ function fakeRules(tenant: string): { match: string; stdout?: string; exit?: num
         { match: "^az (keyvault key|identity federated-credential) show", exit: 3 },
         { match: "^az ad sp show --id \\S+$", exit: 3 },
         { match: "^az ad app (list|federated-credential list)", stdout: "" },
-        { match: "length\\(value\\)", stdout: "0" },
+        { match: "length\\(value", stdout: "0" },
         { match: "^pulumi stack select", exit: 255 },
     ];
 }
@@ -177,6 +178,13 @@ function modelOf(calls: Call[]): Model {
             assert.ok(name, "a directory role for a service principal the script created");
             identity(name).roles.push({ role: directoryRoleName(body.roleDefinitionId), scope: `directory ${body.directoryScopeId}` });
         }
+        if (tool === "az" && line.startsWith("rest --method POST") && flag(args, "--uri")?.endsWith("/appRoleAssignments")) {
+            const body = JSON.parse(flag(args, "--body") as string) as { principalId: string; appRoleId: string };
+            const name = owner.get(body.principalId);
+            assert.ok(name, "an application permission for a service principal the script created");
+            const known: Record<string, string> = { "b0afded3-3588-46d8-8b3d-9842eff778da": "AuditLog.Read.All" };
+            identity(name).roles.push({ role: `Graph application permission ${known[body.appRoleId] ?? "unknown"} (${body.appRoleId})`, scope: "Microsoft Graph" });
+        }
     });
     return model;
 }
@@ -285,6 +293,12 @@ describe("the per-tenant bootstrap and the workflows: isolation", function () {
             "managed identity jtel-presence-contoso-deploy": { deploy: true, decrypt: true },
             "managed identity jtel-presence-contoso-preview": { deploy: false, decrypt: true },
         });
+    });
+
+    it("lets the deployer, and only it, read the credential activity report (AuditLog.Read.All, which changes nothing)", () => {
+        const rolesOf = (name: string) => model.identities.get(name)?.roles.map((r) => r.role) ?? [];
+        assert.ok(rolesOf("app jtel presence deployer (jtel/jtel-teams-presence contoso)").includes(AUDIT_LOG_READ));
+        assert.ok(!rolesOf("app jtel presence reader (jtel/jtel-teams-presence contoso)").includes(AUDIT_LOG_READ));
     });
 
     it("scopes each tenant's state roles to its own container and its own key", () => {

@@ -487,6 +487,21 @@ describe("the GitOps workflows", () => {
         assert.doesNotMatch(summary, /--exit-zero/);
         assert.ok(pkg.scripts.status?.includes("cli/status.ts"));
     });
+
+    it("reads which client secret the connector uses before the up (its verification would hide the connector), as the deployer, never failing the job", () => {
+        const up = workflows["tenants.yml"].jobs.up.steps ?? [];
+        const upIndex = up.findIndex((s) => pulumiCommand(s) === "up");
+        const usage = up.findIndex((s) => /--outputs fleet-status --usage read --save fleet-status --exit-zero/.test(s.run ?? ""));
+        assert.ok(usage >= 0 && usage < upIndex, "the report is read before the up");
+        assert.equal((up[usage] as Record<string, unknown>)["continue-on-error"], true);
+        assert.match(up[usage].run ?? "", /AZURE_CLIENT_ID="\$DEPLOYER_CLIENT_ID" AZURE_TENANT_ID="\$DEPLOYER_TENANT_ID" AZURE_FEDERATED_TOKEN_FILE=/);
+        assert.deepEqual(up[usage].env, { STACK: "${{ matrix.stack }}", DEPLOYER_CLIENT_ID: "${{ vars.AZURE_CLIENT_ID }}", DEPLOYER_TENANT_ID: "${{ vars.AZURE_TENANT_ID }}" });
+        assert.match(up[usage].run ?? "", /trap 'rm -f "\$token_file"' EXIT/, "the OIDC token file is removed");
+        const install = up.findIndex((s) => isPulumiAction(s) && pulumiCommand(s) === undefined);
+        assert.ok(install >= 0 && install < usage, "the CLI is installed first");
+        const after = up.findIndex((s, i) => i > upIndex && /status -- --stack "\$STACK" --save fleet-status --exit-zero --usage skip/.test(s.run ?? ""));
+        assert.ok(after > upIndex, "the status after the up keeps the report read before it");
+    });
 });
 
 describe("the CI workflow and .ci/run", () => {

@@ -335,7 +335,7 @@ describe("npm run handoff", () => {
         it("names an unknown flag and lists the options", async () => {
             const out = await cli(["--stak", "contoso"]);
             assert.equal(out.code, 2);
-            assert.match(out.stderr, /Unknown option '--stak'; the options are --stack NAME, --outputs FILE\|-, --format table\|json\|env, --show-secrets, --help/);
+            assert.match(out.stderr, /Unknown option '--stak'; the options are --stack NAME, --outputs FILE\|-, --format table\|json\|env, --show-secrets, --skip-usage, --graph-endpoint URL, --help/);
             assert.deepEqual(out.execCalls, []);
         });
 

@@ -1,12 +1,13 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { clientSecretRules, clientSecretViolations, DEFAULT_MAX_SECRET_LIFETIME_DAYS } from "../../policy/clientSecret";
-import { planRotation } from "../../components/rotationSchedule";
+import { planRotation, providerDateTime } from "../../components/rotationSchedule";
 
 const NOW = new Date("2026-11-27T10:00:00Z");
 const DAY = 24 * 60 * 60 * 1000;
 const rules = clientSecretRules({}, NOW);
-const inDays = (days: number) => new Date(NOW.getTime() + days * DAY).toISOString();
+/** An end date as components/rotatingSecret.ts sends it: whole seconds, `Z`. */
+const inDays = (days: number) => new Date(NOW.getTime() + days * DAY).toISOString().replace(".000Z", "Z");
 
 describe("policy client-secret-bounded-lifetime", () => {
     it("defaults maxSecretLifetimeDays to 730 and takes the policy config's value", () => {
@@ -16,9 +17,18 @@ describe("policy client-secret-bounded-lifetime", () => {
     });
 
     it("passes an end date inside the limit with no start date", () => {
-        assert.deepEqual(clientSecretViolations({ endDate: "2027-02-14T00:00:00.000Z" }, rules), []);
+        assert.deepEqual(clientSecretViolations({ endDate: "2027-02-14T00:00:00Z" }, rules), []);
         assert.deepEqual(clientSecretViolations({ endDate: inDays(730) }, rules), []);
     });
+
+    for (const endDate of ["2027-02-14T00:00:00.000Z", "2027-02-14T01:00:00+01:00", "2027-02-14T00:00:00.5Z", "2027-02-14t00:00:00z"]) {
+        it(`rejects the end date ${endDate}, which the provider stores in another form and so replaces on every pulumi up`, () => {
+            const [message, ...rest] = clientSecretViolations({ endDate }, rules);
+            assert.equal(rest.length, 0);
+            assert.match(message, /not written as the azuread provider stores it \(2027-02-14T00:00:0\dZ: UTC, whole seconds, Z\)/);
+            assert.match(message, /replaced .* on every pulumi up/);
+        });
+    }
 
     it("requires an endDate, and says so when only endDateRelative is set", () => {
         const [message] = clientSecretViolations({}, rules);
@@ -69,7 +79,7 @@ describe("policy client-secret-bounded-lifetime", () => {
             const plan = planRotation(now, s);
             for (const secret of [plan.current, plan.previous]) {
                 if (!secret) continue;
-                assert.deepEqual(clientSecretViolations({ endDate: secret.endDate.toISOString() }, clientSecretRules({}, now)), []);
+                assert.deepEqual(clientSecretViolations({ endDate: providerDateTime(secret.endDate) }, clientSecretRules({}, now)), []);
             }
         }), { numRuns: 1000 });
     });

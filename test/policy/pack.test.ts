@@ -121,7 +121,7 @@ describe("the policy pack as the Pulumi CLI loads it", function () {
     });
 
     it("applies maxSecretLifetimeDays from the policy config the CLI sends", async () => {
-        const endDate = new Date(Date.now() + 200 * 24 * 60 * 60 * 1000).toISOString();
+        const endDate = new Date(Date.now() + 200 * 24 * 60 * 60 * 1000).toISOString().replace(/\.\d+Z$/, "Z");
         assert.deepEqual(await analyze(TYPES.password, { endDate }), []);
         const configure = (properties: Record<string, number>) => {
             const request = new analyzerproto.ConfigureAnalyzerRequest();

@@ -45,7 +45,7 @@ describe("the policy list", () => {
         // The analyzer throws on reading an unknown value and skips the whole check; the rules must not need them.
         const user = { password: UNKNOWN, userPrincipalName: "jtel-presence@contoso.com", forcePasswordChange: false, accountEnabled: true };
         assert.deepEqual(await runResourcePolicy(policy("service-user-can-sign-in"), TYPES.user, user), []);
-        const secret = { applicationId: UNKNOWN, displayName: "jtel presence a 2026-06-19", endDate: "2027-02-14T00:00:00.000Z" };
+        const secret = { applicationId: UNKNOWN, displayName: "jtel presence a 2026-06-19", endDate: "2027-02-14T00:00:00Z" };
         assert.deepEqual(await runResourcePolicy(policy("client-secret-bounded-lifetime"), TYPES.password, secret), []);
         const grant = { servicePrincipalObjectId: UNKNOWN, resourceServicePrincipalObjectId: "x", claimValues: ["Presence.Read.All", "User.Read"] };
         assert.deepEqual(await runResourcePolicy(policy("graph-consent-read-only"), TYPES.grant, grant), []);

@@ -186,11 +186,18 @@ describe("the stack program's options", function () {
         const slots = early.mocks.byType(T.password).map((p) => p.name).sort();
         assert.deepEqual(slots, ["jtel-presence-secret-a", "jtel-presence-secret-b"]);
         assert.equal(early.values.previousSecretExpiresAt, "2026-08-18T00:00:00Z");
+        // The key IDs name each slot's ApplicationPassword as the provider stored it (non-secret outputs).
+        const keyIdOf = (name: string) => early.mocks.byType(T.password).find((p) => p.name === name)?.state.keyId;
+        assert.ok(keyIdOf("jtel-presence-secret-b"), "the mock gives each password a key ID");
+        assert.deepEqual([early.values.currentSecretKeyId, early.values.previousSecretKeyId], [keyIdOf("jtel-presence-secret-b"), keyIdOf("jtel-presence-secret-a")]);
+        assert.equal(early.values.cloud, "public");
         assert.equal(early.values.secretExpiresAt, "2027-02-14T00:00:00Z");
         assert.equal(early.values.nextRotationAt, "2026-12-16T00:00:00Z");
         const late = await run(BASE_CONFIG, { now: new Date("2026-11-27T00:00:00Z") });
         assert.equal(late.mocks.byType(T.password).length, 1);
         assert.equal(late.values.previousSecretExpiresAt, null);
+        assert.equal(late.values.previousSecretKeyId, null);
+        assert.equal(late.values.currentSecretKeyId, late.mocks.one(T.password).state.keyId);
     });
 });
 

@@ -9,9 +9,10 @@ import { join } from "node:path";
 const root = mkdtempSync(join(tmpdir(), "jtel-test-run-"));
 for (const name of ["TMPDIR", "TMP", "TEMP"]) process.env[name] = root;
 
-// ts-node's compile cache (v8-compile-cache-lib), made by every ts-node process the tests start: a tool's
-// cache, removed with the folder, not something a test created.
-const TOOL_CACHE = /^v8-compile-cache-\d+$/;
+// Tools' compile caches, removed with the folder, not something a test created: ts-node's (v8-compile-cache-lib),
+// made by every ts-node process the tests start, and Node 22's module compile cache (node-compile-cache), which
+// npm, tsc and eslint switch on with module.enableCompileCache() in the processes the tests start.
+const TOOL_CACHE = /^(v8-compile-cache-\d+|node-compile-cache)$/;
 
 // The folder goes when the process does, not after the last test: Stryker's mocha runner (npm run mutation) runs
 // the suite many times in one process, and each run needs the folder again.

@@ -80,8 +80,11 @@ describe("npm run verify", () => {
         const out = await cli(["--handoff", await handoffFile(seed.handoff), ...local(), "--json", "--agents", seed.agentObjectIds[0]]);
         assert.equal(out.code, 0);
         const json = JSON.parse(out.stdout);
-        assert.deepEqual(Object.keys(json), ["ok", "code", "aadsts", "message", "remedy", "grantedScopes", "attempts", "elapsedMs", "agents"]);
+        assert.deepEqual(Object.keys(json), ["ok", "code", "aadsts", "message", "remedy", "grantedScopes", "attempts", "elapsedMs", "agents", "serviceUserPresence", "notes"]);
         assert.equal(json.ok, true);
+        // The seeded service user has no Teams presence: information, never a failure (#14).
+        assert.equal(json.serviceUserPresence, "PresenceUnknown");
+        assert.match(json.notes[0], /no Teams presence/);
         assert.equal(json.aadsts, null);
         assert.deepEqual(json.attempts, { clientCredentials: 1, password: 1, graph: 2 });
         assert.equal(json.agents.resolved, 1);

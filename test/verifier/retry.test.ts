@@ -131,6 +131,37 @@ describe("retry loop", () => {
     });
 });
 
+describe("waits bounded by a share of the time spent", () => {
+    it("never computes a wait above maxBackoffMs, yet honours a longer Retry-After up to the cap (property)", () => {
+        fc.assert(fc.property(input, fc.integer({ min: 0, max: 60_000 }), (i, bound) => {
+            const d = backoffDelay({ ...i, maxBackoffMs: bound });
+            if (!d.retry) return true;
+            return i.retryAfterMs !== undefined ? d.waitMs === i.retryAfterMs : d.waitMs <= bound;
+        }));
+    });
+
+    it("keeps each wait within max(base, share x time since the step's first attempt) (property)", async () => {
+        await fc.assert(fc.asyncProperty(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.integer({ min: 0, max: 3_000 }), async (r, requestMs) => {
+            const rt = runtime(600_000);
+            rt.random = () => r;
+            const waitsAt: { wait: number; spent: number }[] = [];
+            let calls = 0;
+            const started = rt.t;
+            const sleep = rt.sleep;
+            rt.sleep = async (ms: number) => {
+                waitsAt.push({ wait: ms, spent: rt.t - started });
+                await sleep(ms);
+            };
+            await retryUntilSettled({ label: "cc", baseMs: 500, maxWaitShare: 0.2 }, rt, async () => {
+                calls += 1;
+                rt.t += requestMs;
+                return calls < 30 ? { ok: false, diagnosis: transient("app_not_found") } : { ok: true, value: 1 };
+            });
+            return waitsAt.every(({ wait, spent }) => wait <= Math.max(500, 0.2 * spent));
+        }), { numRuns: 100 });
+    });
+});
+
 describe("password-attempt spacing", () => {
     it("keeps every wait at least minFraction of its ceiling, so five attempts span replication delays", () => {
         fc.assert(fc.property(fc.integer({ min: 0, max: 6 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (retry, random) => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Availability } from "../../emulator";
 import { verifyPresenceAccess } from "../../verifier";
-import { classifyAgents } from "../../verifier/roster";
+import { classifyAgents, rosterRequests } from "../../verifier/roster";
 import { assertNoSecrets, startTenant, type Tenant } from "./support";
 
 const WITH_LOOKUP = ["User.Read", "Presence.Read.All", "User.ReadBasic.All"];
@@ -51,14 +51,33 @@ describe("agent roster check", () => {
         assertNoSecrets(JSON.stringify(report), seed.handoff);
     });
 
-    it("looks up more than 20 sign-in names in $batch requests of at most 20", async () => {
-        const roster = agents(45);
+    it("resolves 300 sign-in names per $batch request: 20 steps, each a userPrincipalName in (...) filter of at most 15 names", async () => {
+        const roster = agents(620);
         const seed = tenant.emulator.directory.seedPresenceSetup({ delegatedScopes: WITH_LOOKUP, agents: roster });
         const report = await verifyPresenceAccess(seed.handoff, tenant.options({ agents: roster.map((a) => a.userPrincipalName) }));
         assert.equal(report.ok, true, report.message);
-        assert.equal(report.agents?.resolved, 45);
+        assert.equal(report.agents?.resolved, 620);
         assert.equal(requestsTo("/v1.0/$batch"), 3);
+        const steps = tenant.emulator.requests.filter((r) => r.inBatch);
+        // 20 + 20 + 2 filter steps, every one answered 200: a step over 15 names would get 400 and fall back to single look-ups
+        assert.deepEqual(steps.map((r) => `${r.path} ${r.status}`), Array.from({ length: 42 }, () => "/v1.0/users 200"));
     });
+
+    for (const count of [1, 15, 16, 300, 301, 650, 651, 1000]) {
+        it(`makes ceil(N/300) + ceil(N/650) + 1 Graph requests for N = ${count} agents by sign-in name, within the target of + 3`, async () => {
+            const roster = agents(count);
+            const seed = tenant.emulator.directory.seedPresenceSetup({ delegatedScopes: WITH_LOOKUP, agents: roster });
+            const report = await verifyPresenceAccess(seed.handoff, tenant.options({ agents: roster.map((a) => a.userPrincipalName) }));
+            assert.equal(report.ok, true, report.message);
+            assert.equal(report.agents?.resolved, count);
+            const graph = tenant.emulator.requests.filter((r) => r.path.startsWith("/v1.0/") && !r.inBatch).length;
+            const { lookupBatches, presenceRequests } = rosterRequests(count, count);
+            // + getPresencesByUserId for the service user
+            assert.equal(graph, lookupBatches + presenceRequests + 1);
+            assert.ok(graph <= Math.ceil(count / 300) + Math.ceil(count / 650) + 3);
+            assert.equal(report.attempts.graph, graph);
+        });
+    }
 
     it("reads more than 650 agents in getPresencesByUserId chunks of at most 650", async () => {
         const roster = agents(700, "Away");
@@ -84,17 +103,17 @@ describe("agent roster check", () => {
     });
 
     it("retries only the throttled steps of a $batch and resolves every name", async () => {
-        const roster = agents(10);
+        const roster = agents(40);
         const seed = tenant.emulator.directory.seedPresenceSetup({ delegatedScopes: WITH_LOOKUP, agents: roster });
-        tenant.emulator.faults.throttleEvery = 4;
+        // Graph request 3 is the second of the three filter steps (after the service user's getPresencesByUserId and step one)
+        tenant.emulator.faults.throttleEvery = 3;
         const report = await verifyPresenceAccess(seed.handoff, tenant.options({ agents: roster.map((a) => a.userPrincipalName) }));
         assert.equal(report.ok, true, report.message);
-        assert.equal(report.agents?.resolved, 10);
+        assert.equal(report.agents?.resolved, 40);
         assert.deepEqual(report.agents?.unresolved, []);
-        const throttledSteps = tenant.emulator.requests.filter((r) => r.path.startsWith("/v1.0/users/") && r.status === 429).length;
-        assert.ok(throttledSteps > 0, "some steps were throttled");
-        const lookups = tenant.emulator.requests.filter((r) => r.path.startsWith("/v1.0/users/")).length;
-        assert.equal(lookups, 10 + throttledSteps, "only the throttled steps were sent again");
+        const steps = tenant.emulator.requests.filter((r) => r.inBatch);
+        assert.deepEqual(steps.map((r) => r.status), [200, 429, 200, 200], "three steps, the throttled one sent again on its own");
+        assert.equal(requestsTo("/v1.0/$batch"), 2);
     });
 
     it("treats GUIDs as object IDs and everything else as sign-in names, dropping duplicates and blanks", () => {

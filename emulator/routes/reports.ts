@@ -1,0 +1,84 @@
+// Reports (beta): the application credential activity report, GET /beta/reports/appCredentialSignInActivities.
+// Shape from microsoftgraph/msgraph-metadata (beta appCredentialSignInActivity entity, signInActivity complex
+// type) and microsoftgraph/microsoft-graph-docs-contrib api-reference/beta/api/
+// reportroot-list-appcredentialsigninactivities.md ($filter on appId and keyId, $top). A client secret's last use
+// is when the token endpoint last accepted it (EmulatedDirectory.secretLastUsedAt). Refusals as Graph gives them:
+// without AuditLog.Read.All 403 Authentication_MSGraphPermissionMissing (microsoftgraph/microsoft-graph-docs-contrib
+// #8997), in a tenant without Entra ID P1/P2 (`faults.withoutPremiumLicence`) 403
+// Authentication_RequestFromNonPremiumTenantOrB2CTenant (microsoftgraph/microsoft-graph-docs#11818). A signed-in
+// caller needs the delegated scope and one of the page's directory roles (Reports Reader, Security Reader, Security
+// Administrator, or a role above them); Graph's answer without the role is not documented, so the emulator gives
+// its generic Authorization_RequestDenied.
+import type { ApplicationRecord } from "../types";
+import { applyFilter, fail, ok, parseEqFilter, permitted, type GraphContext, type RouteRegistrar } from "./support";
+
+const PATH = "/beta/reports/appCredentialSignInActivities";
+/** The roles the reference page names for delegated access, and the two that hold every read. */
+const REPORT_ROLES = ["Reports Reader", "Security Reader", "Security Administrator", "Global Reader", "Global Administrator"];
+const MAX_TOP = 999;
+
+/** Graph writes these date-times in whole seconds. */
+const graphTime = (date: Date | string): string => new Date(date).toISOString().replace(/\.\d+Z$/, "Z");
+
+type Credential = ApplicationRecord["passwordCredentials"][number];
+
+export function reportRoutes(route: RouteRegistrar, g: GraphContext): void {
+    const { directory } = g;
+    route("GET", PATH, (ctx) => {
+        if (!permitted(ctx.principal, ["AuditLog.Read.All"])) {
+            throw fail(403, "Authentication_MSGraphPermissionMissing", "Calling principal does not have required MSGraph permissions AuditLog.Read.All");
+        }
+        if (ctx.principal.kind === "user" && !directory.directoryRolesOf(ctx.principal.oid).some((r) => REPORT_ROLES.includes(r))) {
+            throw fail(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+        }
+        if (g.faults.withoutPremiumLicence) {
+            throw fail(403, "Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Neither tenant is B2C or tenant doesn't have premium license");
+        }
+        const query = ctx.request.query;
+        const graphSp = directory.graphServicePrincipal;
+        const rows = directory.visibleApplications().flatMap((app) => {
+            const sp = directory.visibleServicePrincipalByAppId(app.appId);
+            return app.passwordCredentials.map((c: Credential) => {
+                const used = directory.secretLastUsedAt(c.keyId);
+                return {
+                    id: Buffer.from(`${c.keyId}|application`).toString("base64"),
+                    keyId: c.keyId,
+                    keyType: "clientSecret",
+                    keyUsage: "sign",
+                    appId: app.appId,
+                    appObjectId: app.id,
+                    servicePrincipalObjectId: sp?.id ?? null,
+                    resourceId: used ? graphSp.id : null,
+                    credentialOrigin: "application",
+                    createdDateTime: graphTime(c.startDateTime),
+                    expirationDateTime: graphTime(c.endDateTime),
+                    signInActivity: used ? { lastSignInDateTime: graphTime(used), lastSignInRequestId: requestIdFor(c.keyId, used) } : null,
+                };
+            });
+        });
+        const filtered = applyFilter(rows, parseEqFilter(query.get("$filter")), {
+            appid: (r) => r.appId, keyid: (r) => r.keyId, id: (r) => r.id,
+        });
+        const top = query.get("$top");
+        if (top !== null && !(/^\d+$/.test(top) && Number(top) >= 1 && Number(top) <= MAX_TOP)) {
+            throw fail(400, "BadRequest", `Invalid value '${top}' for $top: a whole number from 1 to ${MAX_TOP}.`);
+        }
+        const pageSize = Math.min(top !== null ? Number(top) : Infinity, Math.max(1, g.faults.reportPageSize));
+        const skip = Number(query.get("$skiptoken") ?? "0");
+        if (!Number.isInteger(skip) || skip < 0) throw fail(400, "BadRequest", "Invalid $skiptoken.");
+        const page = filtered.slice(skip, skip + pageSize);
+        const body: Record<string, unknown> = { "@odata.context": `${g.tokens.baseUrl}/beta/$metadata#reports/appCredentialSignInActivities`, value: page };
+        if (skip + pageSize < filtered.length) {
+            const next = new URLSearchParams(query);
+            next.set("$skiptoken", String(skip + pageSize));
+            body["@odata.nextLink"] = `${g.tokens.baseUrl}${PATH}?${next.toString()}`;
+        }
+        return ok(body);
+    });
+}
+
+/** A request ID derived from the use, so reading the report twice gives the same answer. */
+function requestIdFor(keyId: string, used: Date): string {
+    const hex = Buffer.from(`${keyId}${used.getTime()}`).toString("hex").padEnd(32, "0").slice(-32);
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}

@@ -1,0 +1,164 @@
+// Reads Microsoft Graph's application credential activity report for one app, as the deployer (never with the
+// handoff's secret: the connector's app has no reason to read sign-in reports).
+//
+// GET {graph}/beta/reports/appCredentialSignInActivities?$filter=appId eq '{client ID}'
+//   - beta only, global service only: microsoftgraph/microsoft-graph-docs-contrib
+//     api-reference/beta/api/reportroot-list-appcredentialsigninactivities.md ("global-only" include; $filter,
+//     examples 2 and 3 filter on keyId and appId);
+//   - the entity (keyId, appId, appObjectId, keyType clientSecret|certificate, expirationDateTime,
+//     signInActivity, ...): microsoftgraph/msgraph-metadata schemas/type-mappings/beta-entity-types.json
+//     ("appCredentialSignInActivity") and beta-enum-types.json ("applicationKeyType");
+//   - AuditLog.Read.All (application), or delegated with the Reports Reader role: the page's permissions table;
+//     without it Graph answers 403 Authentication_MSGraphPermissionMissing ("Calling principal does not have
+//     required MSGraph permissions AuditLog.Read.All", microsoftgraph/microsoft-graph-docs-contrib#8997 for its
+//     sibling report servicePrincipalSignInActivities);
+//   - a tenant without Entra ID P1/P2 gets 403 Authentication_RequestFromNonPremiumTenantOrB2CTenant ("Neither
+//     tenant is B2C or tenant doesn't have premium license", microsoftgraph/microsoft-graph-docs#11818 for the
+//     beta reports; MicrosoftDocs/entra-docs concept-usage-insights-report.md lists the P1/P2 prerequisite);
+//   - pages through @odata.nextLink.
+// The verifier's transport rules apply unchanged: the endpoint rule (verifier/endpoints.ts: https, http only on
+// loopback), the token only to the Graph origin and never with a redirect (verifier/graph.ts).
+import type { TokenCredential } from "@azure/identity";
+import type { Client } from "@microsoft/microsoft-graph-client";
+import { z } from "zod";
+import { cloudEndpoints, type CloudName } from "./clouds";
+import { checkEndpoint } from "./endpoints";
+import { createGraphClient, graphAttempt } from "./graph";
+import { redact } from "./redact";
+import { unknownMessage, type ActivityReport, type CredentialActivity, type UnavailableReason } from "./secretUsage";
+
+export const REPORT_PATH = "/reports/appCredentialSignInActivities";
+/** Graph's error codes for the two refusals a deployer meets (sources above). */
+export const PERMISSION_MISSING_CODE = "Authentication_MSGraphPermissionMissing";
+export const LICENCE_MISSING_CODE = "Authentication_RequestFromNonPremiumTenantOrB2CTenant";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A guard against a nextLink that never ends; one app has a handful of secrets. */
+const MAX_PAGES = 50;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface ReadActivityOptions {
+    /** The customer's Directory (tenant) ID. */
+    tenantId: string;
+    /** The app registration's Application (client) ID. */
+    appId: string;
+    /** The tenant's cloud; the report exists in `public` only. */
+    cloud: CloudName;
+    /** Override of the Graph endpoint (the local emulator); https, or http on loopback only. */
+    graphEndpoint?: string;
+    /** The deployer's credential (DefaultAzureCredential in the CLIs). */
+    credential: TokenCredential;
+    /** Bound on the whole read; 30 s by default. */
+    timeoutMs?: number;
+}
+
+function unavailable(reason: UnavailableReason, detail?: string, tenantId?: string): ActivityReport {
+    const message = tenantId ? unknownMessage(reason).replace("<tenant ID>", tenantId) : unknownMessage(reason);
+    return { available: false, reason, message: detail ? `${message} (${detail})` : message };
+}
+
+const isoOrNull = z.string().nullish().transform((v) => (v && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : null));
+const entrySchema = z.object({
+    keyId: z.string().min(1),
+    appId: z.string().nullish(),
+    keyType: z.string().nullish(),
+    expirationDateTime: isoOrNull,
+    signInActivity: z.object({
+        lastSignInDateTime: isoOrNull,
+        lastNonInteractiveSignInDateTime: isoOrNull,
+        lastSuccessfulSignInDateTime: isoOrNull,
+    }).nullish(),
+});
+const pageSchema = z.object({ value: z.array(z.unknown()), "@odata.nextLink": z.string().optional() });
+
+function latest(...values: (string | null | undefined)[]): string | null {
+    const times = values.filter((v): v is string => typeof v === "string").map((v) => Date.parse(v));
+    return times.length === 0 ? null : new Date(Math.max(...times)).toISOString();
+}
+
+/** The path below the version segment for a nextLink on the same origin, or undefined for any other link. */
+function nextPath(link: string, graphEndpoint: string): string | undefined {
+    let url: URL;
+    try {
+        url = new URL(link);
+    } catch {
+        return undefined;
+    }
+    const base = new URL(graphEndpoint);
+    const prefix = `${base.pathname.replace(/\/+$/, "")}/beta/`;
+    if (url.origin !== base.origin || !url.pathname.startsWith(prefix)) return undefined;
+    return `/${url.pathname.slice(prefix.length)}${url.search}`;
+}
+
+/** A short, secret-free account of why the credential gave no token. */
+function credentialFailure(error: unknown): string {
+    const name = error instanceof Error ? error.name : "Error";
+    const aadsts = /AADSTS\d+/.exec(error instanceof Error ? error.message : String(error))?.[0];
+    return redact(aadsts ? `${name}, ${aadsts}` : name, []);
+}
+
+/**
+ * The app's client secrets with their last use. Never throws for a tenant-side problem: an unavailable report
+ * comes back with its reason (no request at all in a sovereign cloud). Throws only for a graphEndpoint that breaks
+ * the endpoint rule, which callers check first.
+ */
+export async function readCredentialActivity(options: ReadActivityOptions): Promise<ActivityReport> {
+    if (options.cloud !== "public") return unavailable("sovereign-cloud", `cloud ${options.cloud}`);
+    const graphEndpoint = options.graphEndpoint === undefined ? cloudEndpoints("public").graphEndpoint : checkEndpoint("graphEndpoint", options.graphEndpoint);
+    // Interpolated into $filter: only a GUID may go there.
+    if (!GUID.test(options.appId)) return unavailable("malformed", "the Application (client) ID is not a GUID");
+
+    const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    let token: string;
+    try {
+        const issued = await options.credential.getToken(`${graphEndpoint}/.default`, {
+            tenantId: options.tenantId,
+            abortSignal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+        });
+        if (!issued?.token) return unavailable("no-credential", "the credential returned no token", options.tenantId);
+        token = issued.token;
+    } catch (error) {
+        return unavailable("no-credential", credentialFailure(error), options.tenantId);
+    }
+
+    const client: Client = createGraphClient(graphEndpoint, { getAccessToken: () => Promise.resolve(token) }, "beta");
+    const credentials: CredentialActivity[] = [];
+    let path: string | undefined = `${REPORT_PATH}?$filter=${encodeURIComponent(`appId eq '${options.appId}'`)}`;
+    for (let page = 0; path !== undefined; page++) {
+        if (page === MAX_PAGES) return unavailable("malformed", `more than ${MAX_PAGES} pages`);
+        const outcome = await graphAttempt(client, { method: "GET", path, where: "Credential activity report", stage: "presence" }, Math.max(1, deadline - Date.now()), Date.now);
+        if (!outcome.ok) {
+            if (outcome.status === 403) {
+                return outcome.graphCode === LICENCE_MISSING_CODE
+                    ? unavailable("licence", `HTTP 403 ${LICENCE_MISSING_CODE}`)
+                    : unavailable("permission", `HTTP 403${outcome.graphCode ? ` ${outcome.graphCode}` : ""}`);
+            }
+            if (outcome.status === 401) return unavailable("no-credential", `Graph refused the deployer's token: HTTP 401${outcome.graphCode ? ` ${outcome.graphCode}` : ""}`);
+            if (outcome.status === 400 || outcome.status === 404) return unavailable("not-available", `HTTP ${outcome.status}${outcome.graphCode ? ` ${outcome.graphCode}` : ""}`);
+            return unavailable("unreachable", outcome.status !== undefined ? `HTTP ${outcome.status}` : outcome.diagnosis.code);
+        }
+        const parsed = pageSchema.safeParse(outcome.value);
+        if (!parsed.success) return unavailable("malformed", "no value array");
+        for (const raw of parsed.data.value) {
+            const entry = entrySchema.safeParse(raw);
+            if (!entry.success) return unavailable("malformed", "an entry without keyId");
+            const e = entry.data;
+            // The filter asks for this app; a certificate is not a client secret.
+            if ((e.appId && e.appId.toLowerCase() !== options.appId.toLowerCase()) || (e.keyType && e.keyType !== "clientSecret")) continue;
+            const activity = e.signInActivity;
+            credentials.push({
+                keyId: e.keyId,
+                lastUsedAt: latest(activity?.lastSignInDateTime, activity?.lastNonInteractiveSignInDateTime, activity?.lastSuccessfulSignInDateTime),
+                expiresAt: e.expirationDateTime,
+            });
+        }
+        const link = parsed.data["@odata.nextLink"];
+        if (link === undefined) path = undefined;
+        else {
+            path = nextPath(link, graphEndpoint);
+            // A next page elsewhere would need the token sent to another host; the report is then incomplete.
+            if (path === undefined) return unavailable("malformed", "a next page on another host");
+        }
+    }
+    return { available: true, credentials };
+}
