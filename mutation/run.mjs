@@ -7,7 +7,7 @@
 // node@22 package, the way .ci/run runs the tests on 22.
 //
 // Incremental: mutation/stryker-incremental.json (committed) holds the last run's results; a rerun tests only
-// the mutants whose code or covering tests changed since. `--quick FOLDER` mutates one folder only; Stryker
+// the mutants whose code or covering tests changed since. `--quick FOLDER` (repeatable) mutates those folders only; Stryker
 // keeps the other folders' results in the file as they were (core/dist/src/mutants/incremental-differ.js).
 import { execFileSync, spawn } from "node:child_process";
 import console from "node:console";
@@ -20,9 +20,10 @@ const CONFIG = "mutation/stryker.config.mjs";
 export const FOLDERS = ["components", "stack", "verifier", "handoff", "policy"];
 const MIN_NODE_MAJOR = 22;
 
-/** Stryker's arguments for the wrapper's own; throws with the flag and what is allowed. */
+/** Stryker's arguments for the wrapper's own (`--quick FOLDER`, repeatable); throws naming the flag and what is allowed. */
 export function strykerArguments(argv) {
     const args = ["run", CONFIG];
+    const quick = [];
     for (let i = 0; i < argv.length; i++) {
         if (argv[i] !== "--quick") {
             args.push(argv[i]);
@@ -30,8 +31,9 @@ export function strykerArguments(argv) {
         }
         const folder = (argv[++i] ?? "").replace(/\/+$/, "");
         if (!FOLDERS.includes(folder)) throw new Error(`--quick ${JSON.stringify(argv[i] ?? "")} must be one of ${FOLDERS.join(", ")}`);
-        args.push("--mutate", `${folder}/**/*.ts`);
+        quick.push(`${folder}/**/*.ts`);
     }
+    if (quick.length > 0) args.push("--mutate", quick.join(","));
     return args;
 }
 
