@@ -44,6 +44,6 @@ export default {
     timeoutFactor: 2,
     dryRunTimeoutMinutes: 15,
     tempDirName: ".stryker-tmp",
-    ignorePatterns: ["reports", "bench", "mutation/stryker-incremental.json"],
+    ignorePatterns: ["reports", "mutation/stryker-incremental.json"],
     thresholds: { high: 90, low: 80, break: null },
 };
