@@ -34,6 +34,7 @@ export default {
     // Two cores shared with other work: two test runners, and the type checker in its own process.
     concurrency: 2,
     incremental: true,
+    ignoreStatic: true,
     incrementalFile: "mutation/stryker-incremental.json",
     reporters: ["clear-text", "progress", "html", "json"],
     htmlReporter: { fileName: "reports/mutation/mutation.html" },
