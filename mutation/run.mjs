@@ -1,4 +1,4 @@
-// `npm run mutation [-- --quick FOLDER] [stryker flags]`: mutation testing of the mission-critical code with
+// `npm run mutation [-- --quick FOLDER] [--with-static] [stryker flags]`: mutation testing of the mission-critical code with
 // Stryker (mutation/stryker.config.mjs). Not part of `npm test`: a full run takes tens of minutes.
 //
 // Stryker 10 is the release whose mocha runner takes this project's mocha 12 (9.x stops below 12), and it
@@ -42,7 +42,7 @@ export function strykerArguments(argv) {
 function main() {
     let args;
     try {
-        args = strykerArguments(process.argv.slice(2));
+        args = strykerArguments(process.argv.slice(2).filter((arg) => arg !== "--with-static"));
     } catch (error) {
         console.error(`npm run mutation: ${error.message}`);
         process.exit(2);
@@ -58,6 +58,8 @@ function main() {
     // The shim lets Stryker's mocha runner load mocha 12 (see mocha12-shim.cjs); NODE_OPTIONS reaches every worker.
     const shim = `--require ${JSON.stringify(join(ROOT, "mutation", "mocha12-shim.cjs"))}`;
     const env = { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, shim].filter(Boolean).join(" ") };
+    // Stryker's --ignoreStatic flag can only switch the option on; the config reads this to switch it off.
+    if (process.argv.includes("--with-static")) env.JTEL_MUTATION_WITH_STATIC = "1";
     const child = spawn(node, [stryker, ...args], { cwd: ROOT, stdio: "inherit", env });
     for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
     child.on("exit", (code, signal) => {

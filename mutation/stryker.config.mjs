@@ -1,6 +1,8 @@
 // Stryker's configuration for `npm run mutation` (mutation/run.mjs starts it; see README, Development).
 // Scope: the code a real tenant depends on. Tests: every mocha file that runs that code; the emulator's own
 // suites, the real-client conformance suite, the workflow lint and the fleet scripts never reach it.
+import process from "node:process";
+
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
     testRunner: "mocha",
@@ -34,7 +36,8 @@ export default {
     // Two cores shared with other work: two test runners, and the type checker in its own process.
     concurrency: 2,
     incremental: true,
-    ignoreStatic: true,
+    // Static mutants (module-load code) rerun the whole suite each; `npm run mutation -- --with-static` adds them.
+    ignoreStatic: process.env.JTEL_MUTATION_WITH_STATIC !== "1",
     incrementalFile: "mutation/stryker-incremental.json",
     reporters: ["clear-text", "progress", "html", "json"],
     htmlReporter: { fileName: "reports/mutation/mutation.html" },
