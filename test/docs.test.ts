@@ -12,7 +12,10 @@ const readme = readFileSync(join(root, "README.md"), "utf8");
 const project = yaml.load(readFileSync(join(root, "Pulumi.yaml"), "utf8")) as {
     name: string; config: Record<string, { type: string; default?: unknown }>; template: { config: Record<string, unknown> };
 };
-const scripts = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+    scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string>;
+};
+const scripts = packageJson.scripts;
 
 /** Rows of the README's configuration table: key -> default column. */
 function configTable(): Map<string, string> {
@@ -90,5 +93,12 @@ describe("the documentation", () => {
         const mentioned = new Set([...readme.matchAll(/npm run ([a-z][a-z-]*)/g)].map((m) => m[1]));
         for (const name of mentioned) assert.ok(scripts[name], `npm run ${name} is documented but not in package.json`);
         for (const name of ["demo", "verify", "handoff", "emulator", "bench", "test"]) assert.ok(mentioned.has(name) || name === "test", name);
+    });
+
+    it("says why each dependency in package.json is here", () => {
+        const table = readme.split("Why each dependency is here:")[1].split("\n\n")[1];
+        const listed = new Set([...table.matchAll(/`([^`]+)`/g)].map((m) => m[1]));
+        const unexplained = [...Object.keys(packageJson.dependencies), ...Object.keys(packageJson.devDependencies)].filter((name) => !listed.has(name));
+        assert.deepEqual(unexplained, [], "add a row to README's dependency table (Development)");
     });
 });

@@ -273,4 +273,43 @@ describe("handoff outputs validation", () => {
     it("names keyVaultSecretNames when it lacks a row's secret name", () => {
         assert.match(messageOf(raw({ keyVaultSecretNames: { secretValue: "x" } })), /output keyVaultSecretNames must be null or an object with a Key Vault secret name for each of/);
     });
+
+    it("names every handoff key keyVaultSecretNames needs a secret name for", () => {
+        assert.match(messageOf(raw({ keyVaultSecretNames: { secretValue: "x" } })),
+            /keyVaultSecretNames must be null or an object with a Key Vault secret name for each of applicationClientId, directoryTenantId, secretValue, userEmail, userPassword$/);
+    });
+
+    it("rejects a JSON string or number instead of the outputs object, as it rejects null and a list", () => {
+        for (const input of ["handoff", 42]) assert.match(messageOf(input), /^--outputs o\.json must be the JSON object printed by `pulumi stack output --json --show-secrets`; NEXT STEP$/);
+    });
+
+    it("rejects a null handoff output as not an object, naming the five keys", () => {
+        assert.match(messageOf(raw({ handoff: null })), /^--outputs o\.json output handoff must be an object with exactly the keys applicationClientId, directoryTenantId, secretValue, userEmail, userPassword$/);
+    });
+
+    it("reads rotation dates written with a UTC offset, as ISO 8601 allows", () => {
+        const parsed = parse(raw({ secretExpiresAt: "2027-05-26T11:00:00+02:00", nextRotationAt: "2027-02-25T09:00:00-00:00" }));
+        assert.equal(parsed.secretExpiresAt, "2027-05-26T11:00:00+02:00");
+        assert.equal(parsed.nextRotationAt, "2027-02-25T09:00:00-00:00");
+    });
+
+    it("quotes at most 80 characters of a bad date, so a pasted file cannot flood the message", () => {
+        const message = messageOf(raw({ secretExpiresAt: `${"9".repeat(80)}${"x".repeat(120)}` }));
+        assert.ok(message.includes(`secretExpiresAt "${"9".repeat(80)}" must be`), message);
+    });
+
+    it("lists every problem on a line of its own", () => {
+        assert.deepEqual(messageOf(raw({ secretExpiresAt: "soon", nextRotationAt: "later" })).split("\n"), [
+            '--outputs o.json output secretExpiresAt "soon" must be the client secret\'s expiry as an ISO 8601 date-time such as 2027-05-26T09:00:00.000Z',
+            '--outputs o.json output nextRotationAt "later" must be the next rotation date as an ISO 8601 date-time such as 2027-05-26T09:00:00.000Z',
+        ]);
+    });
+
+    it("accepts a previous secret that ends at the same instant as the newest one (it does not outlive it)", () => {
+        assert.equal(parse(raw({ previousSecretExpiresAt: "2027-05-26T09:00:00.000Z" })).previousSecretExpiresAt, "2027-05-26T09:00:00.000Z");
+    });
+
+    it("prints a date it cannot read as it is instead of a made-up one", () => {
+        assert.equal(formatUtc("not a date"), "not a date");
+    });
 });

@@ -85,6 +85,15 @@ describe("the stack configuration", () => {
         }));
     });
 
+    it("takes a tenant ID in any letter case and keeps it lower-case, as Entra ID writes it", () => {
+        assert.equal(parseStackConfig({ ...VALID, "azuread:tenantId": TENANT.toUpperCase() }).tenantId, TENANT);
+    });
+
+    it("takes an object ID or a sign-in name as an agent, in any letter case", () => {
+        const agents = ["0F1E2D3C-4B5A-6978-8A9B-ACBDCEDFF001", "Anna.Berg@Contoso.com"];
+        assert.deepEqual(parseStackConfig({ ...VALID, verifyAgents: JSON.stringify(agents) }).verifyAgents, agents);
+    });
+
     it("lists every problem at once", () => {
         assert.equal(problems({ serviceUserPrincipalName: "bob", consent: "all" }).length, 3);
     });
@@ -154,5 +163,23 @@ describe("the stack configuration", () => {
             assert.deepEqual(found, ["existingUserPassword is stored in plain text in the stack's settings file (and in git, where stacks are committed); store it encrypted with `pulumi config set --secret existingUserPassword` (it prompts for the value), then change the password if that file was shared"]);
         });
         it("an unknown key, naming the known ones", () => rejects({ serviceUserPrincipleName: "x@contoso.com" }, /^serviceUserPrincipleName is not a configuration key of this project; known keys: serviceUserPrincipalName,/));
+        it("a tenant ID, subscription ID or adopted object ID with anything before or after the GUID", () => {
+            const guid = "0f1e2d3c-4b5a-6978-8a9b-acbdcedff001";
+            const startsWith = (found: string[], start: string) => assert.ok(found.some((p) => p.startsWith(start)), `no problem starts with ${start}:\n${found.join("\n")}`);
+            for (const bad of [`x${guid}`, `${guid}0`, `{${guid}}`, guid.replace(/-/g, ""), guid.replace("0f1e", "0g1e")]) {
+                startsWith(problems({ ...VALID, "azuread:tenantId": bad }), `azuread:tenantId ${JSON.stringify(bad)} must be a Directory (tenant) ID: a GUID`);
+                startsWith(problems({ ...VALID, handoffKeyVault: JSON.stringify({ subscriptionId: bad, resourceGroupName: "rg", vaultName: "kv-jtel" }) }),
+                    `handoffKeyVault.subscriptionId ${JSON.stringify(bad)} must be a GUID`);
+                startsWith(problems({ ...VALID, adopt: JSON.stringify({ ...JSON.parse(ADOPT), serviceUserObjectId: bad }), existingUserPassword: "Current-Passw0rd!" }),
+                    `adopt.serviceUserObjectId ${JSON.stringify(bad)} must be an object ID (a GUID)`);
+            }
+        });
+        it("an existingUserPassword with any one of the characters the connector rejects", () => {
+            for (const c of "[]<>?#&") {
+                assert.deepEqual(problems({ ...VALID, adopt: ADOPT, existingUserPassword: `Current-Passw0rd${c}x` }), [
+                    "existingUserPassword (secret, not shown) contains a character the connector rejects ([ ] < > ? # &); the connector cannot sign in with it, so reset it instead: pulumi config rm existingUserPassword",
+                ], c);
+            }
+        });
     });
 });

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { BASE_CONFIG, tenantMocks } from "../support/azureMocks";
-import { installMocks, settled, valueOf } from "../support/pulumiHarness";
+import { AZUREAD_TYPES, azureInvokeHandlers, azureResourceHandlers, BASE_CONFIG, MockTenant, tenantMocks } from "../support/azureMocks";
+import { installMocks, RecordingMocks, settled, valueOf } from "../support/pulumiHarness";
 import type { Handoff } from "../../handoff/types";
 import type { VerificationReport, VerifyOptions } from "../../verifier";
 import { REMEDIES } from "../../verifier";
@@ -94,4 +94,62 @@ describe("the post-deploy verification inside pulumi up", () => {
         assert.ok(error.message.includes(REMEDIES.mfa_required));
         for (const secret of [handoff.secretValue, handoff.userPassword]) assert.ok(!error.message.includes(secret));
     });
+});
+
+/** A promise the test resolves by hand: the tenant answers a registration only when released. */
+function gate() {
+    let release!: () => void;
+    const opened = new Promise<void>((resolve) => { release = resolve; });
+    return { opened, release };
+}
+
+describe("the post-deploy verification waits for what the sign-in depends on", () => {
+    const T = AZUREAD_TYPES;
+    // Without the owner link Graph may refuse the connector's app, without the grant the sign-in is AADSTS65001
+    // (consent missing), without the secret 7000215; each early attempt spends one of the five password attempts.
+    const held: { what: string; type: string; config: Record<string, string> }[] = [
+        { what: "the delegated grant (admin consent)", type: T.grant, config: {} },
+        { what: "the owner link", type: T.owner, config: {} },
+        { what: "the client secret", type: T.password, config: {} },
+        { what: "an application permission's app role assignment", type: T.role, config: { applicationPermissions: '["Presence.Read.All"]' } },
+    ];
+
+    for (const { what, type, config } of held) {
+        it(`signs in only after ${what} exists`, async () => {
+            const events: string[] = [];
+            const hold = gate();
+            const tenant = new MockTenant({ now: new Date("2026-11-27T10:00:00Z") });
+            const handlers = azureResourceHandlers(tenant);
+            const mocks = new RecordingMocks(azureInvokeHandlers(), {
+                ...handlers,
+                [type]: async (args) => {
+                    await hold.opened;
+                    const created = await handlers[type](args);
+                    events.push(`created ${args.name}`);
+                    return created;
+                },
+            });
+            await installMocks(mocks, { config: { ...BASE_CONFIG, verify: "true", ...config } });
+            const { main } = await import("../../stack/main");
+            const outputs = await main({
+                now: new Date("2026-11-27T10:00:00Z"),
+                verify: async () => { events.push("sign-in"); return report(); },
+            });
+            // Wait until everything else exists in the tenant: only the held resource is missing.
+            const others = [T.app, T.sp, T.access, T.user, T.random, T.owner, T.grant, T.password, ...(config.applicationPermissions ? [T.role] : [])]
+                .filter((t) => t !== type);
+            const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+            for (let i = 0; i < 1000 && !others.every((t) => mocks.byType(t).length > 0); i++) await tick();
+            assert.deepEqual(others.filter((t) => mocks.byType(t).length === 0), [], "resources the test did not hold back never registered");
+            for (let i = 0; i < 20; i++) await tick();
+            assert.equal(mocks.byType(type).length, 0, `${type} was registered before the test released it`);
+            assert.equal(events.join(", "), "", `the verifier signed in before ${what} existed`);
+
+            hold.release();
+            assert.equal((await valueOf(outputs.verification)).status, "verified");
+            assert.equal(events.filter((e) => e === "sign-in").length, 1);
+            assert.equal(events.at(-1), "sign-in", `signed in before ${what} existed: ${events.join(", ")}`);
+            assert.ok(events.some((e) => e.startsWith("created ")), events.join(", "));
+        });
+    }
 });

@@ -268,8 +268,9 @@ export const BASE_CONFIG: Record<string, string> = {
 
 export type StackOutputs = Record<string, pulumi.Output<unknown> | unknown>;
 
-/** One `pulumi up` of the real program (index.ts) at `now` against the tenant, continuing from `previous`. */
-export async function deployAt(tenant: MockTenant, previous: readonly StateEntry[], config: Record<string, string>, now: Date, mode: "up" | "preview" = "up"): Promise<RunResult> {
+/** One `pulumi up` of the real program (index.ts) at `now` against the tenant, continuing from `previous`; with
+ * the stack outputs' values (undefined for an output that failed). */
+export async function deployAt(tenant: MockTenant, previous: readonly StateEntry[], config: Record<string, string>, now: Date, mode: "up" | "preview" = "up"): Promise<RunResult & { outputs: Record<string, unknown> }> {
     tenant.now = now;
     const engine = new DeploymentEngine(previous, tenant, mode);
     await engine.install({ config });
@@ -277,6 +278,7 @@ export async function deployAt(tenant: MockTenant, previous: readonly StateEntry
     const outputs = await program({ now });
     // Settling every output waits for every registration the program started; a refused one rejects.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    await Promise.allSettled(Object.values(outputs).map((v) => (pulumi.Output.isInstance(v) ? (v as any).promise() : v)));
-    return engine.finish();
+    const values = await Promise.allSettled(Object.values(outputs).map((v) => (pulumi.Output.isInstance(v) ? (v as any).promise() : v)));
+    const result = await engine.finish();
+    return { ...result, outputs: Object.fromEntries(Object.keys(outputs).map((key, i) => [key, values[i].status === "fulfilled" ? values[i].value : undefined])) };
 }

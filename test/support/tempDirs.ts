@@ -14,10 +14,14 @@ for (const name of ["TMPDIR", "TMP", "TEMP"]) process.env[name] = root;
 // npm, tsc and eslint switch on with module.enableCompileCache() in the processes the tests start.
 const TOOL_CACHE = /^(v8-compile-cache-\d+|node-compile-cache)$/;
 
+// The folder goes when the process does, not after the last test: Stryker's mocha runner (npm run mutation) runs
+// the suite many times in one process, and each run needs the folder again.
+process.on("exit", () => rmSync(root, { recursive: true, force: true }));
+
 export const mochaHooks = {
     afterAll(): void {
         const left = readdirSync(root).filter((name) => !TOOL_CACHE.test(name));
-        rmSync(root, { recursive: true, force: true });
+        for (const name of left) rmSync(join(root, name), { recursive: true, force: true });
         if (left.length > 0) {
             throw new Error(`the tests left ${left.length} temp entr${left.length === 1 ? "y" : "ies"} behind: ${left.sort().join(", ")}; ` +
                 "remove what a test creates in its after or afterEach hook");

@@ -1,0 +1,55 @@
+// Adopting a setup made by hand must work whatever the portal left in it: Pulumi imports an object only when the
+// program's inputs match what the provider reads, except the inputs listed in ignoreChanges
+// (components/adoption.ts). Each case changes one setting of the hand-made setup away from what the stack would
+// declare and runs the real program (index.ts) through the provider-faithful engine; without that input in
+// ignoreChanges the import stops with "inputs to import do not match the existing resource".
+import { strict as assert } from "node:assert";
+import { BASE_CONFIG, deployAt, MockTenant } from "../support/azureMocks";
+import { GRAPH_ROLE_IDS, GRAPH_SCOPE_IDS } from "../support/graphFixture";
+import { APPLICATION_API_ACCESS, APPLICATION_REGISTRATION, DELEGATED_GRANT, USER } from "../../provider/tables";
+import { ADOPT, ADOPT_CONFIG, N } from "./scenarios";
+
+const NOW = new Date("2026-11-27T10:00:00Z");
+
+/** The hand-made setup, with one object's settings changed as someone may have set them in the portal. */
+function handMadeWith(type: string, settings: Record<string, unknown>): MockTenant {
+    const tenant = new MockTenant({ handMadeSetup: ADOPT });
+    const [object] = tenant.list(type);
+    Object.assign(object, settings);
+    return tenant;
+}
+
+describe("adopting a hand-made setup whatever the portal set (provider-faithful runs of index.ts)", function () {
+    this.timeout(60_000);
+
+    const cases: { setting: string; type: string; settings: Record<string, unknown>; resource: string }[] = [
+        { setting: "a multi-tenant app (signInAudience AzureADMultipleOrgs)", type: APPLICATION_REGISTRATION.token, settings: { signInAudience: "AzureADMultipleOrgs" }, resource: N.app },
+        { setting: "app notes written by hand", type: APPLICATION_REGISTRATION.token, settings: { notes: "made by Bob for jtel" }, resource: N.app },
+        { setting: "a service user whose password expires", type: USER.token, settings: { disablePasswordExpiration: false }, resource: N.user },
+        { setting: "a disabled service user", type: USER.token, settings: { accountEnabled: false }, resource: N.user },
+        { setting: "a service user hidden from the address list", type: USER.token, settings: { showInAddressList: false, displayName: "Presence (jtel)" }, resource: N.user },
+        { setting: "more delegated permissions declared", type: APPLICATION_API_ACCESS.token, settings: { scopeIds: [GRAPH_SCOPE_IDS["User.Read"], GRAPH_SCOPE_IDS["Presence.Read.All"], GRAPH_SCOPE_IDS["User.ReadBasic.All"]] }, resource: N.access },
+        { setting: "an application permission declared", type: APPLICATION_API_ACCESS.token, settings: { roleIds: [GRAPH_ROLE_IDS["Presence.Read.All"]] }, resource: N.access },
+        { setting: "consent to more scopes", type: DELEGATED_GRANT.token, settings: { claimValues: ["User.Read", "Presence.Read.All", "User.ReadBasic.All"] }, resource: N.grant },
+        { setting: "consent given only on behalf of the service user", type: DELEGATED_GRANT.token, settings: { userObjectId: ADOPT.serviceUserObjectId }, resource: N.grant },
+    ];
+
+    for (const { setting, type, settings, resource } of cases) {
+        it(`imports ${resource.replace("jtel-presence-", "")} with ${setting}, keeping that setting while adopting`, async () => {
+            const tenant = handMadeWith(type, settings);
+            const adopted = await deployAt(tenant, [], { ...BASE_CONFIG, ...ADOPT_CONFIG }, NOW);
+            const step = adopted.steps.find((s) => s.name === resource);
+            assert.equal(step?.refusal, undefined, `${resource}: ${step?.refusal}`);
+            assert.equal(step?.op, "import");
+            // The import changed nothing in the tenant: the setting is still the portal's.
+            const [object] = tenant.list(type);
+            for (const [key, value] of Object.entries(settings)) assert.deepEqual(object[key], value, key);
+        });
+    }
+
+    it("still refuses to adopt a user other than the configured service user", async () => {
+        const tenant = handMadeWith(USER.token, { userPrincipalName: "someone-else@contoso.com" });
+        await assert.rejects(deployAt(tenant, [], { ...BASE_CONFIG, ...ADOPT_CONFIG }, NOW),
+            /jtel-presence-service-user-user: inputs to import do not match the existing resource \(userPrincipalName\)/);
+    });
+});
