@@ -42,4 +42,20 @@ describe("verification report and progress lines", () => {
             assert.equal(key in report, false, `no ${key} before presence was read`);
         }
     });
+    it("checks no agents for an empty agent list, and reports the agents it checked in the progress and the message", async () => {
+        const seed = tenant.emulator.directory.seedPresenceSetup({
+            delegatedScopes: ["User.Read", "Presence.Read.All", "User.ReadBasic.All"],
+            agents: [{ userPrincipalName: "ann@contoso.example", availability: "Busy" }],
+        });
+        tenant.emulator.directory.setPresence(seed.serviceUserObjectId, "Available");
+        const none = await verifyPresenceAccess(seed.handoff, tenant.options({ agents: [] }));
+        assert.equal(none.ok, true, none.message);
+        assert.equal("agents" in none, false);
+        assert.equal(none.message.includes("Agents:"), false);
+        tenant.progress.length = 0;
+        const one = await verifyPresenceAccess(seed.handoff, tenant.options({ agents: ["ann@contoso.example"] }));
+        assert.equal(one.ok, true, one.message);
+        assert.ok(tenant.progress.includes("Agents: 1 requested, 1 resolved"), tenant.progress.join("\n"));
+        assert.ok(one.message.endsWith(" Agents: 1 requested, 1 resolved."), one.message);
+    });
 });
