@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { Diagnosis } from "../../verifier/diagnosis";
+import type { AgentSummary } from "../../verifier/roster";
 import type { AttemptOutcome } from "../../verifier/retry";
 import { describeAgents, secretIdCheck, settingsFrom } from "../../verifier/verify";
 
@@ -43,7 +44,7 @@ describe("secret ID check", () => {
 });
 
 describe("agent summary line", () => {
-    const none = { requested: 2, resolved: 2, unresolved: [], presenceUnknown: [], userLookupForbidden: false };
+    const none: AgentSummary = { requested: 2, resolved: 2, unresolved: [], presenceUnknown: [], userLookupForbidden: false, availability: {} };
 
     it("says how many agents were requested and resolved, and nothing more when all went well", () => {
         assert.equal(describeAgents(none), "2 requested, 2 resolved");
@@ -51,7 +52,7 @@ describe("agent summary line", () => {
 
     it("names unresolved agents, agents with PresenceUnknown and a refused sign-in name look-up", () => {
         assert.equal(
-            describeAgents({ requested: 4, resolved: 2, unresolved: ["a@contoso.com", "b@contoso.com"], presenceUnknown: ["c@contoso.com", "d@contoso.com"], userLookupForbidden: true }),
+            describeAgents({ ...none, requested: 4, resolved: 2, unresolved: ["a@contoso.com", "b@contoso.com"], presenceUnknown: ["c@contoso.com", "d@contoso.com"], userLookupForbidden: true }),
             "4 requested, 2 resolved, 2 unresolved (a@contoso.com, b@contoso.com), 2 PresenceUnknown, likely without a Teams licence (c@contoso.com, d@contoso.com), sign-in names could not be looked up (User.ReadBasic.All missing)",
         );
     });
