@@ -31,4 +31,19 @@ describe("resolving Graph permission names", () => {
         assert.deepEqual(closestNames("user.read", Object.keys(GRAPH_SCOPE_IDS)), ["User.Read", "User.Read.All", "Presence.Read"]);
         assert.deepEqual(closestNames("Presence.ReadAll", Object.keys(GRAPH_SCOPE_IDS), 1), ["Presence.Read.All"]);
     });
+
+    it("ranks the name that differs only in case ahead of one a single edit away, even one that sorts first", () => {
+        // "Presence.Rea" is one edit from "presence.read" and sorts before "Presence.Read".
+        assert.deepEqual(closestNames("presence.read", ["Presence.Read", "Presence.Rea", "Presence.Read.All"]), ["Presence.Read", "Presence.Rea", "Presence.Read.All"]);
+    });
+
+    it("prints the whole error as UnknownPermissionError: the key, then one line per unknown name with its closest names", () => {
+        assert.throws(() => resolvePermissions("applicationPermissions", ["Presence.ReadAll", "user.read.all"], GRAPH_ROLE_IDS, "application"), (e: UnknownPermissionError) => {
+            const closest = (n: string) => closestNames(n, Object.keys(GRAPH_ROLE_IDS)).join(", ");
+            assert.equal(String(e), "UnknownPermissionError: applicationPermissions names permissions Microsoft Graph does not publish in this tenant:\n" +
+                `  "Presence.ReadAll" is not a Microsoft Graph application permission; closest: ${closest("Presence.ReadAll")}\n` +
+                `  "user.read.all" is not a Microsoft Graph application permission; closest: ${closest("user.read.all")}`);
+            return true;
+        });
+    });
 });

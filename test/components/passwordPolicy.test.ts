@@ -60,6 +60,16 @@ describe("the service user's password policy", () => {
         }));
         assert.deepEqual(passwordProblems("Ab1!Ab1!Ab1!Ab1!Ünï"), ["contains a non-ASCII character"]);
     });
+
+    it("takes up to 256 characters and names one more as too long", () => {
+        assert.deepEqual(passwordProblems("Ab1!".repeat(64)), []);
+        assert.deepEqual(passwordProblems(`${"Ab1!".repeat(64)}x`), ["longer than 256 characters"]);
+    });
+
+    it("names a password without a lower-case letter, and one without a symbol", () => {
+        assert.deepEqual(passwordProblems("ABCD1234!ABCD1234"), ["has no lower-case letter"]);
+        assert.deepEqual(passwordProblems("Abcd1234Abcd1234"), ["has no symbol"]);
+    });
 });
 
 describe("a password set by hand (kept by adoption)", () => {
@@ -77,6 +87,9 @@ describe("a password set by hand (kept by adoption)", () => {
         ["a character the connector rejects", "Current&Passw0rd", "contains a character the connector rejects ([ ] < > ? # &)"],
         ["a character Entra ID does not allow", "Current-Pässw0rd", "contains a character Entra ID does not allow (only A-Z, a-z, 0-9, space and Entra ID's symbols; no Unicode, no tabs)"],
         ["only two character classes", "currentpassw0rd", "uses 2 of the 4 character classes, Entra ID needs 3: it has no upper-case letter and no symbol"],
+        ["only upper-case letters and digits", "CURRENTPASSW0RD", "uses 2 of the 4 character classes, Entra ID needs 3: it has no lower-case letter and no symbol"],
+        ["only lower-case letters and symbols (a symbol is no digit)", "current-password!", "uses 2 of the 4 character classes, Entra ID needs 3: it has no upper-case letter and no digit"],
+        ["only lower-case letters and 9s (9 is a digit)", "currentpassw9rd", "uses 2 of the 4 character classes, Entra ID needs 3: it has no upper-case letter and no symbol"],
         ["only one character class", "currentpassword", "uses 1 of the 4 character classes, Entra ID needs 3: it has no upper-case letter and no digit and no symbol"],
     ] as const) {
         it(`is refused for ${rule}, naming exactly that rule`, () => assert.deepEqual(handMadePasswordProblems(pw), [problem]));

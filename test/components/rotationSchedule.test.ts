@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { periodIndex, periodStart, planRotation, ROTATION_EPOCH, secretDisplayName, slotFor, SlotSecret } from "../../components/rotationSchedule";
+import { periodIndex, periodStart, planRotation, providerDateTime, ROTATION_EPOCH, secretDisplayName, slotFor, SlotSecret } from "../../components/rotationSchedule";
 
 const DAY = 24 * 60 * 60 * 1000;
 const FIVE_YEARS = 5 * 365 * DAY;
@@ -89,6 +89,15 @@ describe("the client-secret rotation schedule", function () {
         assert.throws(() => planRotation(new Date(), { rotationDays: 0, overlapDays: 1 }), /rotationDays 0/);
         assert.throws(() => planRotation(new Date(), { rotationDays: 30, overlapDays: 1.5 }), /overlapDays 1.5/);
         assert.throws(() => planRotation(new Date("nonsense"), { rotationDays: 30, overlapDays: 1 }), /not a valid date/);
+    });
+
+    it("rejects an overlap of zero days: the connector would have no time to take the new secret", () => {
+        assert.throws(() => planRotation(new Date(), { rotationDays: 30, overlapDays: 0 }),
+            { name: "RangeError", message: "overlapDays 0 must be a whole number from 1 to rotationDays (30)" });
+    });
+
+    it("refuses to write an invalid date as a secret's end date, saying so", () => {
+        assert.throws(() => providerDateTime(new Date("nonsense")), { name: "RangeError", message: "providerDateTime: not a valid date" });
     });
 
     it("declares identical inputs for every run inside one period (the previous secret only drops out once expired)", () => {

@@ -72,6 +72,13 @@ describe("the handoff values' rules", () => {
         assert.deepEqual(problemsOf({ ...VALID, applicationClientId: long }), [`--handoff h.json applicationClientId "${"a".repeat(80)}" ${HANDOFF_RULES.applicationClientId}`]);
     });
 
+    it("puts each broken rule on a line of its own in the message a person reads", () => {
+        assert.throws(() => validateHandoff({ ...VALID, applicationClientId: "app", userEmail: "jtel" }, LABELS), {
+            name: "HandoffInvalidError",
+            message: `--handoff h.json applicationClientId "app" ${HANDOFF_RULES.applicationClientId}\n--handoff h.json userEmail "jtel" ${HANDOFF_RULES.userEmail}`,
+        });
+    });
+
     it("refuses null as the handoff, naming the five keys", () => {
         assert.deepEqual(problemsOf(null), ["--handoff h.json must be an object with exactly the keys applicationClientId, directoryTenantId, secretValue, userEmail, userPassword"]);
     });

@@ -71,6 +71,17 @@ describe("handoff delivery through Key Vault", () => {
         assert.equal(provider.inputs.subscriptionId, "44444444-4444-4444-4444-444444444444");
     });
 
+    it("writes every entry enabled (a disabled secret cannot be read) and tagged as managed by this project", async () => {
+        const { mocks } = await run({ handoffKeyVault: '{"resourceGroupName":"rg-jtel","vaultName":"kv-jtel-presence"}' });
+        const secrets = mocks.byType("azure-native:keyvault:Secret");
+        assert.equal(secrets.length, 5);
+        for (const s of secrets) {
+            const properties = (s.inputs.properties as { value: { attributes: { enabled?: boolean } } }).value;
+            assert.equal(properties.attributes.enabled, true, s.name);
+            assert.deepEqual(s.inputs.tags, { "managed-by": "jtel-teams-presence" }, s.name);
+        }
+    });
+
     it("creates no vault secrets without handoffKeyVault", async () => {
         const { mocks, outputs } = await run({});
         assert.equal(mocks.byType("azure-native:keyvault:Secret").length, 0);

@@ -5,6 +5,7 @@ import { installMocks, RecordingMocks, settled, valueOf } from "../support/pulum
 import type { Handoff } from "../../handoff/types";
 import type { VerificationReport, VerifyOptions } from "../../verifier";
 import { REMEDIES } from "../../verifier";
+import { VerificationFailedError } from "../../stack/postDeployVerification";
 
 function report(overrides: Partial<VerificationReport> = {}): VerificationReport {
     return {
@@ -93,6 +94,55 @@ describe("the post-deploy verification inside pulumi up", () => {
         assert.match(error.message, /code: mfa_required \(AADSTS50076\)/);
         assert.ok(error.message.includes(REMEDIES.mfa_required));
         for (const secret of [handoff.secretValue, handoff.userPassword]) assert.ok(!error.message.includes(secret));
+    });
+});
+
+describe("what pulumi up prints when the post-deploy verification fails", () => {
+    const closing = "The resources exist; fix the cause and run `pulumi up` again, or check later with `npm run verify -- --stack <stack>`.";
+
+    it("names the AADSTS code, and says the failure outlasted the retries when the verification gave up", () => {
+        const error = new VerificationFailedError(report({
+            ok: false, code: "user_not_found", aadsts: 50034, gaveUp: true, message: "The service user does not exist yet.", remedy: "Wait for replication.",
+        }));
+        assert.equal(error.message, [
+            "Post-deploy verification failed: the jtel connector could not sign in and read presence with the handoff values.",
+            "  code: user_not_found (AADSTS50034), still failing when the verification gave up",
+            "  what happened: The service user does not exist yet.",
+            "  what to do: Wait for replication.",
+            closing,
+        ].join("\n"));
+    });
+
+    it("shows only the diagnosis code when Entra ID gave no AADSTS code and the first answer was final", () => {
+        const error = new VerificationFailedError(report({
+            ok: false, code: "presence_forbidden", gaveUp: false, message: "Graph answered 403 for presence.", remedy: "Grant admin consent.",
+        }));
+        assert.equal(error.message, [
+            "Post-deploy verification failed: the jtel connector could not sign in and read presence with the handoff values.",
+            "  code: presence_forbidden",
+            "  what happened: Graph answered 403 for presence.",
+            "  what to do: Grant admin consent.",
+            closing,
+        ].join("\n"));
+    });
+
+    it("shows the verifier's progress in the pulumi up log, marked as the verification's", async () => {
+        const logged: string[] = [];
+        const info = pulumi.log.info;
+        pulumi.log.info = (message: string) => { logged.push(message); return Promise.resolve(); };
+        try {
+            const mocks = tenantMocks();
+            await installMocks(mocks, { config: { ...BASE_CONFIG, verify: "true" } });
+            const { main } = await import("../../stack/main");
+            const outputs = await main({
+                now: new Date("2026-11-27T10:00:00Z"),
+                verify: async (_handoff, options) => { options.onProgress?.("password sign-in succeeded"); return report(); },
+            });
+            await valueOf(outputs.verification);
+        } finally {
+            pulumi.log.info = info;
+        }
+        assert.deepEqual(logged.filter((line) => line.startsWith("verify")), ["verify: password sign-in succeeded"]);
     });
 });
 

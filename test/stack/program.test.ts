@@ -45,6 +45,8 @@ describe("the stack program under Pulumi mocks", function () {
         for (const r of [app, mocks.one(T.sp), mocks.one(T.user)]) assert.match(String(r.state.objectId), /^[0-9a-f-]{36}$/);
         assert.equal(app.inputs.signInAudience, "AzureADMyOrg");
         assert.equal(app.inputs.displayName, "jtel Teams Presence");
+        // What a tenant admin reads on the app's overview page: who manages it and why it exists.
+        assert.equal(app.inputs.notes, "Managed by jtel-teams-presence (Pulumi). The jtel ACD signs in through this app to read Teams presence.");
         assert.equal(mocks.one(T.sp).inputs.clientId, app.state.clientId);
     });
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { UnsecuredJWT } from "jose";
 import { CLOUD_NAMES, cloudEndpoints, verifyPresenceAccess, type CloudName, type Handoff } from "../../verifier";
-import { checkEndpoint, endpointProblem, isLoopbackHost, resolveEndpoints } from "../../verifier/endpoints";
+import { checkEndpoint, ENDPOINT_RULE, endpointProblem, isLoopbackHost, resolveEndpoints } from "../../verifier/endpoints";
 import { FakeTime } from "./support";
 
 const handoff: Handoff = {
@@ -47,6 +47,35 @@ describe("the endpoint rule", () => {
             return true;
         });
         assert.equal(checkEndpoint("authorityHost", "http://127.0.0.1:4000///"), "http://127.0.0.1:4000");
+    });
+
+    it("refuses a URL carrying only a user name, or only a password", () => {
+        assert.equal(endpointProblem("https://bob@login.example"), "must not carry a user name or password");
+        assert.equal(endpointProblem("https://:hunter2@login.example"), "must not carry a user name or password");
+    });
+
+    it("masks a lone user name or a lone password in the URL it quotes", () => {
+        assert.throws(() => checkEndpoint("authorityHost", "https://:hunter2@login.example"),
+            { name: "EndpointError", message: 'authorityHost "https://***@login.example/" must not carry a user name or password' });
+        assert.throws(() => checkEndpoint("authorityHost", "https://bob@login.example"),
+            { name: "EndpointError", message: 'authorityHost "https://***@login.example/" must not carry a user name or password' });
+    });
+
+    it("masks the credentials of a value that is not even a URL", () => {
+        assert.throws(() => checkEndpoint("--graph-endpoint", "//bob:hunter2@graph.example"), {
+            name: "EndpointError",
+            message: `--graph-endpoint "//***@graph.example" must be an absolute URL: ${ENDPOINT_RULE}, such as https://login.microsoftonline.com`,
+        });
+    });
+
+    it("says a setting that is not a string must be a URL, and what kind", () => {
+        assert.throws(() => checkEndpoint("graphEndpoint", 42),
+            { name: "EndpointError", message: "graphEndpoint must be a URL: https://, or http:// only for a loopback host (127.0.0.0/8, localhost or [::1])" });
+    });
+
+    it("does not take a host that merely ends in a loopback address for loopback", () => {
+        assert.equal(isLoopbackHost("10.127.0.0.1"), false);
+        assert.equal(isLoopbackHost("x127.0.0.1"), false);
     });
 
     it("uses a cloud's documented hosts when nothing overrides them, and checks an override", () => {

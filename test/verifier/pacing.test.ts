@@ -92,5 +92,37 @@ describe("presence request pacing", () => {
         await session.attempt(presence, 100_000); // the window from 30 s on is full again
         const refused = await session.attempt(presence, 1_000);
         assert.ok(!refused.ok && refused.diagnosis.code === "throttled" && refused.diagnosis.transient);
+        assert.equal(refused.diagnosis.message, "p: waiting for Graph's presence budget (1500 requests per 30 s) would pass the verification's deadline.");
+    });
+
+    it("refuses a limit that is not a positive whole number and a window that is not positive, saying what it got", () => {
+        const clock = new FakeClock();
+        for (const limit of [0, -1, 1.5, Number.NaN]) {
+            assert.throws(() => new WindowPacer(limit, 1_000, clock), { name: "RangeError", message: `limit must be a positive integer, got ${limit}` });
+        }
+        for (const windowMs of [0, -5, Number.NaN]) {
+            assert.throws(() => new WindowPacer(1, windowMs, clock), { name: "RangeError", message: `windowMs must be positive, got ${windowMs}` });
+        }
+        assert.equal(new WindowPacer(1, 0.5, clock).limit, 1);
+    });
+
+    it("refuses a wait that would use up the caller's whole remaining time, leaving none for the request", async () => {
+        const clock = new FakeClock();
+        const pacer = new WindowPacer(1, 1_000, clock);
+        assert.equal(await pacer.acquire(), 0);
+        assert.equal(await pacer.acquire(1_000), undefined);
+        assert.equal(await pacer.acquire(1_001), 1_000);
+    });
+
+    it("counts a request from when it really started when the timer wakes late, so the next one still keeps the window", async () => {
+        const clock = new FakeClock();
+        const late = { now: clock.now, sleep: (ms: number) => clock.sleep(ms + 100) };
+        const pacer = new WindowPacer(1, 1_000, late);
+        const starts: number[] = [];
+        for (let i = 0; i < 4; i++) {
+            await pacer.acquire();
+            starts.push(clock.t);
+        }
+        assert.deepEqual(starts, [0, 1_100, 2_200, 3_300]);
     });
 });

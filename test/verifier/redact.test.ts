@@ -22,6 +22,19 @@ describe("redaction", () => {
         assert.ok(!out.includes(new URLSearchParams({ p: password }).toString().slice(2)));
     });
 
+    it("removes a secret's JSON-escaped spelling inside a longer JSON string a server echoed back", () => {
+        const password = 'Pa"ss\\w0rd-42';
+        const text = JSON.stringify({ error: `password ${password} was refused` });
+        assert.equal(redact(text, [password]), `{"error":"password ${REDACTED} was refused"}`);
+    });
+
+    it("removes a secret that contains another secret whole, leaving no tail of it", () => {
+        const short = "Tenant-Secret-01";
+        const long = "Tenant-Secret-01-and-its-longer-sibling";
+        assert.equal(redact(`first ${long} then ${short}`, [short, long]), `first ${REDACTED} then ${REDACTED}`);
+        assert.equal(redact(`first ${long} then ${short}`, [long, short]), `first ${REDACTED} then ${REDACTED}`);
+    });
+
     it("removes anything shaped like a JWT even when it was not listed", () => {
         const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzY3AiOiJVc2VyLlJlYWQifQ.c2lnbmF0dXJl";
         assert.equal(redact(`Bearer ${jwt}`, []), `Bearer ${REDACTED}`);

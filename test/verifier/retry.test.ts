@@ -170,3 +170,146 @@ describe("password-attempt spacing", () => {
         }));
     });
 });
+
+describe("backoff schedule, exactly", () => {
+    const plain = { retry: 0, baseMs: 1000, capMs: 10_000, remainingMs: 600_000, random: 0.5 };
+
+    it("waits half the first ceiling for a mid-range draw with the default full jitter", () => {
+        assert.deepEqual(backoffDelay(plain), { retry: true, waitMs: 500 });
+    });
+
+    it("doubles the ceiling with every retry: the third retry draws from base x 4", () => {
+        assert.deepEqual(backoffDelay({ ...plain, retry: 2 }), { retry: true, waitMs: 2000 });
+    });
+
+    it("keeps minFraction of the ceiling and jitters only the rest", () => {
+        assert.deepEqual(backoffDelay({ ...plain, minFraction: 0.5 }), { retry: true, waitMs: 750 });
+    });
+
+    it("says the deadline, not the cap, when no time is left even if Retry-After is beyond the cap", () => {
+        assert.deepEqual(backoffDelay({ ...plain, remainingMs: 0, retryAfterMs: 20_000 }), { retry: false, reason: "deadline" });
+    });
+
+    it("gives up rather than honour a Retry-After that ends exactly at the deadline", () => {
+        assert.deepEqual(backoffDelay({ ...plain, remainingMs: 3000, retryAfterMs: 3000 }), { retry: false, reason: "deadline" });
+        assert.deepEqual(backoffDelay({ ...plain, remainingMs: 3001, retryAfterMs: 3000 }), { retry: true, waitMs: 3000 });
+    });
+
+    it("gives up rather than wait until exactly the deadline", () => {
+        assert.deepEqual(backoffDelay({ ...plain, remainingMs: 500 }), { retry: false, reason: "deadline" });
+        assert.deepEqual(backoffDelay({ ...plain, remainingMs: 501 }), { retry: true, waitMs: 500 });
+    });
+});
+
+describe("Retry-After parsing, strictly", () => {
+    // Graph $batch answers carry headers as JSON values, which no HTTP stack has trimmed (verifier/roster.ts).
+    it("reads delay-seconds with surrounding whitespace", () => assert.equal(parseRetryAfter(" 7 ", 0), 7000));
+    it("ignores a value that is neither whole delay-seconds nor a date", () => {
+        assert.equal(parseRetryAfter("x5", 0), undefined);
+        assert.equal(parseRetryAfter("5x", 0), undefined);
+    });
+});
+
+describe("retry loop, what the admin is told", () => {
+    const noResponse: Diagnosis = { code: "timeout", transient: true, noResponse: true, message: "no answer" };
+
+    it("sends nothing once the deadline has passed and says no request could be sent before the timeout", async () => {
+        const rt = runtime(5_000);
+        rt.t = 5_000;
+        let calls = 0;
+        const settled = await retryUntilSettled({ label: "p", baseMs: 500 }, rt, async () => {
+            calls += 1;
+            return { ok: true, value: 1 };
+        });
+        assert.equal(calls, 0);
+        assert.deepEqual(settled, {
+            ok: false,
+            diagnosis: { code: "timeout", transient: true, noResponse: true, message: "No request could be sent before the timeout." },
+            gaveUp: true,
+            reason: "deadline",
+            attempts: 0,
+        });
+    });
+
+    it("sends nothing with a budget of zero requests and says the budget, not the deadline, ended it", async () => {
+        const rt = runtime(600_000);
+        let calls = 0;
+        const settled = await retryUntilSettled({ label: "p", baseMs: 500, maxAttempts: 0 }, rt, async () => {
+            calls += 1;
+            return { ok: true, value: 1 };
+        });
+        assert.equal(calls, 0);
+        assert.ok(!settled.ok && settled.reason === "attempt_budget" && settled.attempts === 0);
+    });
+
+    it("reports the last answered error when a wait overruns the deadline after a request that got no response", async () => {
+        const rt = runtime(10_000);
+        rt.sleep = async (ms: number) => {
+            rt.waits.push(ms);
+            rt.t += rt.waits.length === 2 ? 60_000 : ms; // a suspended laptop: the second wait overruns
+        };
+        let calls = 0;
+        const settled = await retryUntilSettled({ label: "p", baseMs: 500 }, rt, async (): Promise<AttemptOutcome<never>> => {
+            calls += 1;
+            return { ok: false, diagnosis: calls === 1 ? transient("app_not_found") : noResponse };
+        });
+        assert.equal(calls, 2);
+        assert.ok(!settled.ok && settled.gaveUp && settled.reason === "deadline");
+        assert.equal(settled.diagnosis.code, "app_not_found");
+    });
+
+    it("counts the requests sent when a terminal error stops the loop", async () => {
+        const rt = runtime(600_000);
+        let calls = 0;
+        const settled = await retryUntilSettled({ label: "p", baseMs: 500 }, rt, async (): Promise<AttemptOutcome<never>> => {
+            calls += 1;
+            return { ok: false, diagnosis: calls === 1 ? transient() : { code: "mfa_required", transient: false, message: "" } };
+        });
+        assert.ok(!settled.ok && !settled.gaveUp && settled.attempts === 2);
+    });
+
+    it("spends the whole password budget, counts every request, and reports the last answered error", async () => {
+        const rt = runtime(600_000);
+        let calls = 0;
+        const settled = await retryUntilSettled({ label: "p", baseMs: 500, maxAttempts: 3 }, rt, async (): Promise<AttemptOutcome<never>> => {
+            calls += 1;
+            return { ok: false, diagnosis: calls === 1 ? transient("invalid_credentials") : noResponse };
+        });
+        assert.ok(!settled.ok && settled.gaveUp && settled.reason === "attempt_budget" && settled.attempts === 3);
+        assert.equal(settled.diagnosis.code, "invalid_credentials");
+    });
+
+    it("refuses a Retry-After beyond the cap after one request and counts that request", async () => {
+        const rt = runtime(600_000);
+        const settled = await retryUntilSettled({ label: "p", baseMs: 500 }, rt, async () => ({ ok: false, diagnosis: transient("throttled", { retryAfterMs: 20_000 }) }));
+        assert.ok(!settled.ok && settled.gaveUp && settled.reason === "retry_after_beyond_cap" && settled.attempts === 1);
+    });
+
+    it("lets waits grow with the time the step has spent, up to the share of it", async () => {
+        const rt = runtime(600_000);
+        let calls = 0;
+        await retryUntilSettled({ label: "cc", baseMs: 500, maxWaitShare: 0.5 }, rt, async () => {
+            calls += 1;
+            rt.t += 8_000; // each request takes 8 s, so the share never binds below base x 2^retry
+            return calls < 5 ? { ok: false, diagnosis: transient("app_not_found") } : { ok: true, value: 1 };
+        });
+        assert.deepEqual(rt.waits, [250, 500, 1000, 2000]);
+    });
+
+    it("tells the admin the error, its AADSTS number when there is one, and the wait in seconds", async () => {
+        const rt = runtime(600_000);
+        const lines: string[] = [];
+        rt.progress = (line) => lines.push(line);
+        let calls = 0;
+        await retryUntilSettled({ label: "Password sign-in", baseMs: 1000 }, rt, async () => {
+            calls += 1;
+            if (calls === 1) return { ok: false, diagnosis: transient("app_not_found", { aadsts: 700016 }) };
+            if (calls === 2) return { ok: false, diagnosis: transient("consent_missing") };
+            return { ok: true, value: 1 };
+        });
+        assert.deepEqual(lines, [
+            "Password sign-in: app_not_found (AADSTS700016), retrying in 0.5 s",
+            "Password sign-in: consent_missing, retrying in 1.0 s",
+        ]);
+    });
+});

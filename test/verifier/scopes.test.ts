@@ -18,6 +18,10 @@ describe("scope parsing", () => {
         assert.deepEqual(grantedScopes("not-a-jwt"), []);
     });
 
+    it("lists no empty scope name for a bare resource prefix or stray spaces in the scope field", () => {
+        assert.deepEqual(grantedScopes("not-a-jwt", " https://graph.microsoft.com/  User.Read\t"), ["User.Read"]);
+    });
+
     it("lists expected scopes the token lacks, comparing names case-insensitively", () => {
         assert.deepEqual(missingScopes(["User.Read", "Presence.Read.All"], ["user.read"]), ["Presence.Read.All"]);
         assert.deepEqual(missingScopes(["User.Read"], ["User.Read", "Presence.Read.All"]), []);

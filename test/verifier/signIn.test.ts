@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { AuthenticationHandler, type Context, type Middleware } from "@microsoft/microsoft-graph-client";
 import { verifyPresenceAccess, type Handoff, type VerifyOptions } from "../../verifier";
 import { GraphOriginAuthenticationHandler, SignedInUserTokenProvider } from "../../verifier/graph";
+import { requestToken } from "../../verifier/signIn";
 import { aadError, startFake, tokenBody, type FakeTenant } from "./fakeTenant";
 import { assertNoSecrets, closedPortUrl, FakeTime } from "./support";
 
@@ -47,6 +48,7 @@ describe("sign-in and Graph against a hand-written fake", () => {
         const [app, user] = fake.requests;
         assert.equal(app.path, `/${handoff.directoryTenantId}/oauth2/v2.0/token`);
         assert.equal(app.headers["content-type"], "application/x-www-form-urlencoded");
+        assert.equal(app.headers.accept, "application/json");
         assert.deepEqual(Object.fromEntries(new URLSearchParams(app.body)), {
             grant_type: "client_credentials",
             client_id: handoff.applicationClientId,
@@ -63,6 +65,15 @@ describe("sign-in and Graph against a hand-written fake", () => {
         });
         assert.deepEqual(JSON.parse(fake.requests[3].body), { ids: [SERVICE_USER] });
         assert.match(String(fake.requests[2].headers.authorization), /^Bearer eyJ/);
+    });
+
+    it("leaves no timer behind once a token request is answered, so the CLI exits as soon as verification ends", async () => {
+        fake = await startFake(() => tokenBody());
+        const timers = (): number => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+        const before = timers();
+        const outcome = await requestToken("client_credentials", handoff, { authorityHost: fake.url, graphEndpoint: fake.url }, 20_000, time.now);
+        assert.equal(outcome.ok, true);
+        assert.equal(timers(), before);
     });
 
     it("retries a token endpoint 503 without a JSON body and then succeeds", async () => {

@@ -1,0 +1,21 @@
+// Adopting the manual guide's setup (components/adoption.ts): which IDs Pulumi imports and which inputs keep
+// whatever the portal set while adopting.
+import { strict as assert } from "node:assert";
+import { adoptionPlan } from "../../components/adoption";
+import { MICROSOFT_GRAPH_APP_ID } from "../../components/graphPermissions";
+
+const ADOPT = {
+    applicationObjectId: "0f1e2d3c-4b5a-4697-8877-665544332211",
+    servicePrincipalObjectId: "a1b2c3d4-e5f6-4789-abcd-ef0123456789",
+    serviceUserObjectId: "11111111-2222-3333-4444-555555555555",
+    delegatedGrantId: "grant-id",
+};
+
+describe("adopting a setup made by hand", () => {
+    it("lets Pulumi correct every drift of the service principal and the owner link at once: they ignore no input", () => {
+        const plan = adoptionPlan(ADOPT);
+        assert.deepEqual(plan.servicePrincipal, { import: `/servicePrincipals/${ADOPT.servicePrincipalObjectId}`, ignoreChanges: [] });
+        assert.deepEqual(plan.owner, { import: `/applications/${ADOPT.applicationObjectId}/owners/${ADOPT.serviceUserObjectId}`, ignoreChanges: [] });
+        assert.equal(plan.apiAccess.import, `/applications/${ADOPT.applicationObjectId}/apiAccess/${MICROSOFT_GRAPH_APP_ID}`);
+    });
+});
