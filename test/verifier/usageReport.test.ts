@@ -2,13 +2,12 @@
 // token endpoint accepts it and serves GET /beta/reports/appCredentialSignInActivities with Graph's refusals; the
 // reader reads it as a deployer and every classification comes out of real HTTP.
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { TokenCredential } from "@azure/identity";
 import { addReportReader, startEmulator, type Emulator, type Handoff } from "../../emulator";
 import { classifySecretUsage, type Classification, type UsageRecord } from "../../verifier/secretUsage";
 import { LICENCE_MISSING_CODE, PERMISSION_MISSING_CODE, readCredentialActivity } from "../../verifier/usageReport";
 import { postToken, ropcForm, TestClock } from "../emulator/support";
+import { standInGraph } from "../support/standInGraph";
 
 const HOUR = 3_600_000;
 
@@ -199,43 +198,27 @@ describe("credential activity report (emulator and reader)", () => {
 });
 
 describe("credential activity reader against a misbehaving Graph", () => {
-    let server: Server;
-    let url: string;
-    const seen: { path: string; authorization?: string }[] = [];
-    let answer: (path: string) => { status: number; body?: unknown; headers?: Record<string, string> };
-
-    before(async () => {
-        server = createServer((req, res) => {
-            seen.push({ path: req.url ?? "", authorization: req.headers.authorization });
-            const { status, body, headers } = answer(req.url ?? "");
-            res.writeHead(status, { "Content-Type": "application/json", ...headers });
-            res.end(body === undefined ? "" : JSON.stringify(body));
-        });
-        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-        url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    });
-    after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    beforeEach(() => { seen.length = 0; });
+    const graph = standInGraph();
 
     const credential: TokenCredential = { getToken: async () => ({ token: "deployer-token", expiresOnTimestamp: 0 }) };
-    const read = () => readCredentialActivity({ tenantId: "t", appId: "6c1d4f0e-2b7a-4c3e-9f51-0a8d2e4b7c19", cloud: "public", graphEndpoint: url, credential, timeoutMs: 5_000 });
+    const read = () => readCredentialActivity({ tenantId: "t", appId: "6c1d4f0e-2b7a-4c3e-9f51-0a8d2e4b7c19", cloud: "public", graphEndpoint: graph.url, credential, timeoutMs: 5_000 });
 
     it("never follows a nextLink to another host, where the token would go", async () => {
-        answer = () => ({ status: 200, body: { value: [], "@odata.nextLink": "https://elsewhere.example/beta/reports/appCredentialSignInActivities?$skiptoken=1" } });
+        graph.answer = () => ({ status: 200, body: { value: [], "@odata.nextLink": "https://elsewhere.example/beta/reports/appCredentialSignInActivities?$skiptoken=1" } });
         const report = await read();
         assert.equal(report.available === false && report.reason, "malformed");
-        assert.equal(seen.length, 1);
+        assert.equal(graph.seen.length, 1);
     });
 
     it("never follows a redirect, so the token is sent once, to the Graph origin only", async () => {
-        answer = (path) => (path.startsWith("/beta/") ? { status: 307, headers: { Location: `${url}/stolen` } } : { status: 200, body: { value: [] } });
+        graph.answer = (path) => (path.startsWith("/beta/") ? { status: 307, headers: { Location: `${graph.url}/stolen` } } : { status: 200, body: { value: [] } });
         const report = await read();
         assert.deepEqual(report.available === false && [report.reason, /redirected/.test(report.message)], ["unreachable", true]);
-        assert.deepEqual(seen.map((s) => s.path.split("?")[0]), ["/beta/reports/appCredentialSignInActivities"]);
+        assert.deepEqual(graph.seen.map((s) => s.path.split("?")[0]), ["/beta/reports/appCredentialSignInActivities"]);
     });
 
     it("reads the latest of the three sign-in times and skips certificates", async () => {
-        answer = () => ({
+        graph.answer = () => ({
             status: 200, body: {
                 value: [
                     { keyId: "k1", keyType: "clientSecret", expirationDateTime: "2027-01-19T00:00:00Z", signInActivity: { lastSignInDateTime: "2026-11-01T00:00:00Z", lastNonInteractiveSignInDateTime: "2026-11-03T08:00:00Z", lastSuccessfulSignInDateTime: null } },
@@ -249,19 +232,19 @@ describe("credential activity reader against a misbehaving Graph", () => {
             { keyId: "k1", lastUsedAt: "2026-11-03T08:00:00.000Z", expiresAt: "2027-01-19T00:00:00.000Z" },
             { keyId: "k3", lastUsedAt: null, expiresAt: null },
         ] });
-        assert.equal(decodeURIComponent(seen[0].path), "/beta/reports/appCredentialSignInActivities?$filter=appId eq '6c1d4f0e-2b7a-4c3e-9f51-0a8d2e4b7c19'");
-        assert.equal(seen[0].authorization, "Bearer deployer-token");
+        assert.equal(decodeURIComponent(graph.seen[0].path), "/beta/reports/appCredentialSignInActivities?$filter=appId eq '6c1d4f0e-2b7a-4c3e-9f51-0a8d2e4b7c19'");
+        assert.equal(graph.seen[0].authorization, "Bearer deployer-token");
     });
 
     it("is unknown (not-available) when the beta endpoint answers 400 or 404, and (unreachable) on 5xx", async () => {
-        answer = () => ({ status: 400, body: { error: { code: "BadRequest", message: "Resource not found for the segment 'appCredentialSignInActivities'." } } });
+        graph.answer = () => ({ status: 400, body: { error: { code: "BadRequest", message: "Resource not found for the segment 'appCredentialSignInActivities'." } } });
         assert.equal(((await read()) as { reason: string }).reason, "not-available");
-        answer = () => ({ status: 503, body: { error: { code: "serviceNotAvailable", message: "x" } } });
+        graph.answer = () => ({ status: 503, body: { error: { code: "serviceNotAvailable", message: "x" } } });
         assert.equal(((await read()) as { reason: string }).reason, "unreachable");
     });
 
     it("is unknown (malformed) when the answer is not the report", async () => {
-        answer = () => ({ status: 200, body: { value: [{ nokey: true }] } });
+        graph.answer = () => ({ status: 200, body: { value: [{ nokey: true }] } });
         assert.equal(((await read()) as { reason: string }).reason, "malformed");
     });
 });

@@ -1,37 +1,20 @@
 // The credential activity reader's words for each way the report can be missing, as a tenant admin reads them in
 // the usage table, and the limits it keeps (pages, hosts, the app it asks about). A stand-in Graph on loopback.
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { GetTokenOptions, TokenCredential } from "@azure/identity";
 import { readCredentialActivity, type ReadActivityOptions } from "../../verifier/usageReport";
 import { unknownMessage, type ActivityReport } from "../../verifier/secretUsage";
+import { standInGraph } from "../support/standInGraph";
 
 const APP_ID = "6c1d4f0e-2b7a-4c3e-9f51-0a8d2e4b7c19";
 const TENANT_ID = "9b2e7c41-5d3a-4f86-a0c2-1e8b6d4f3a57";
 
 describe("credential activity reader: the admin's words and its limits", () => {
-    let server: Server;
-    let url: string;
-    const seen: string[] = [];
-    let answer: (path: string) => { status: number; body?: unknown };
-
-    before(async () => {
-        server = createServer((req, res) => {
-            seen.push(req.url ?? "");
-            const { status, body } = answer(req.url ?? "");
-            res.writeHead(status, { "Content-Type": "application/json" });
-            res.end(body === undefined ? "" : JSON.stringify(body));
-        });
-        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-        url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    });
-    after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    beforeEach(() => { seen.length = 0; });
+    const graph = standInGraph();
 
     const credential: TokenCredential = { getToken: async () => ({ token: "deployer-token", expiresOnTimestamp: 0 }) };
     const read = (extra: Partial<ReadActivityOptions> = {}) =>
-        readCredentialActivity({ tenantId: TENANT_ID, appId: APP_ID, cloud: "public", graphEndpoint: url, credential, timeoutMs: 10_000, ...extra });
+        readCredentialActivity({ tenantId: TENANT_ID, appId: APP_ID, cloud: "public", graphEndpoint: graph.url, credential, timeoutMs: 10_000, ...extra });
     const message = (report: ActivityReport): string => (report.available ? "available" : `${report.reason}: ${report.message}`);
     const graphError = (status: number, code?: string) => () => ({ status, body: { error: { code: code ?? "", message: "x" } } });
 
@@ -42,12 +25,12 @@ describe("credential activity reader: the admin's words and its limits", () => {
     it("refuses an Application (client) ID that is not a GUID before asking for any token, whatever the endpoint", async () => {
         let asked = 0;
         const counting: TokenCredential = { getToken: async () => { asked++; return { token: "x", expiresOnTimestamp: 0 }; } };
-        for (const graphEndpoint of [url, undefined]) {
+        for (const graphEndpoint of [graph.url, undefined]) {
             const report = await read({ appId: "6c1d4f0e' or appId ne '", credential: counting, graphEndpoint });
             assert.equal(message(report), `malformed: ${unknownMessage("malformed")} (the Application (client) ID is not a GUID)`);
         }
         assert.equal(asked, 0);
-        assert.equal(seen.length, 0);
+        assert.equal(graph.seen.length, 0);
     });
 
     it("asks the deployer's credential for a token of the customer's tenant", async () => {
@@ -79,22 +62,22 @@ describe("credential activity reader: the admin's words and its limits", () => {
             [graphError(501, "notImplemented"), `unreachable: ${unknownMessage("unreachable")} (HTTP 501)`],
         ];
         for (const [reply, expected] of cases) {
-            answer = reply;
+            graph.answer = reply;
             assert.equal(message(await read()), expected);
         }
     });
 
     it("says what was wrong with an answer that is not the report", async () => {
-        answer = () => ({ status: 200, body: { values: [] } });
+        graph.answer = () => ({ status: 200, body: { values: [] } });
         assert.equal(message(await read()), `malformed: ${unknownMessage("malformed")} (no value array)`);
-        answer = () => ({ status: 200, body: { value: [{ nokey: true }] } });
+        graph.answer = () => ({ status: 200, body: { value: [{ nokey: true }] } });
         assert.equal(message(await read()), `malformed: ${unknownMessage("malformed")} (an entry without keyId)`);
-        answer = () => ({ status: 200, body: { value: [], "@odata.nextLink": "https://elsewhere.example/beta/reports/appCredentialSignInActivities" } });
+        graph.answer = () => ({ status: 200, body: { value: [], "@odata.nextLink": "https://elsewhere.example/beta/reports/appCredentialSignInActivities" } });
         assert.equal(message(await read()), `malformed: ${unknownMessage("malformed")} (a next page on another host)`);
     });
 
     it("keeps only this app's client secrets when Graph returns another app's entries", async () => {
-        answer = () => ({ status: 200, body: { value: [
+        graph.answer = () => ({ status: 200, body: { value: [
             { keyId: "other", appId: "11111111-2222-4333-8444-555555555555", keyType: "clientSecret" },
             { keyId: "mine", appId: APP_ID.toUpperCase(), keyType: "clientSecret" },
         ] } });
@@ -102,17 +85,17 @@ describe("credential activity reader: the admin's words and its limits", () => {
     });
 
     it("stops after 50 pages of a report that never ends", async () => {
-        answer = (path) => ({ status: 200, body: { value: [], "@odata.nextLink": `${url}${path.split("?")[0]}?$skiptoken=${seen.length}` } });
+        graph.answer = (path) => ({ status: 200, body: { value: [], "@odata.nextLink": `${graph.url}${path.split("?")[0]}?$skiptoken=${graph.seen.length}` } });
         assert.equal(message(await read()), `malformed: ${unknownMessage("malformed")} (more than 50 pages)`);
-        assert.equal(seen.length, 50);
+        assert.equal(graph.seen.length, 50);
     });
 
     it("follows a nextLink below a Graph endpoint that has a path", async () => {
-        answer = (path) => (path.includes("skiptoken")
+        graph.answer = (path) => (path.includes("skiptoken")
             ? { status: 200, body: { value: [{ keyId: "second" }] } }
-            : { status: 200, body: { value: [{ keyId: "first" }], "@odata.nextLink": `${url}/graph/beta/reports/appCredentialSignInActivities?$skiptoken=1` } });
-        const report = await read({ graphEndpoint: `${url}/graph` });
+            : { status: 200, body: { value: [{ keyId: "first" }], "@odata.nextLink": `${graph.url}/graph/beta/reports/appCredentialSignInActivities?$skiptoken=1` } });
+        const report = await read({ graphEndpoint: `${graph.url}/graph` });
         assert.deepEqual(report.available && report.credentials.map((c) => c.keyId), ["first", "second"]);
-        assert.deepEqual(seen.map((p) => p.split("?")[0]), ["/graph/beta/reports/appCredentialSignInActivities", "/graph/beta/reports/appCredentialSignInActivities"]);
+        assert.deepEqual(graph.seen.map(({ path: p }) => p.split("?")[0]), ["/graph/beta/reports/appCredentialSignInActivities", "/graph/beta/reports/appCredentialSignInActivities"]);
     });
 });
