@@ -43,7 +43,7 @@ export class GraphOriginAuthenticationHandler implements Middleware {
             await this.nextMiddleware.execute(context);
         } catch (error) {
             const wrapped = new GraphClientError(transportDetail(error));
-            wrapped.customError = { transport: true, aborted: isAbort(error) };
+            wrapped.customError = { transport: true };
             throw wrapped;
         }
     }
@@ -51,10 +51,6 @@ export class GraphOriginAuthenticationHandler implements Middleware {
     setNext(next: Middleware): void {
         this.nextMiddleware = next;
     }
-}
-
-function isAbort(error: unknown): boolean {
-    return error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
 }
 
 /** Hands Graph the delegated token from the password sign-in; the connector never refreshes within a run. */
