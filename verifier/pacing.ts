@@ -56,9 +56,8 @@ export class WindowPacer {
                 this.starts.push(now);
                 return now - arrived;
             }
-            // The start whose leaving makes room: with more than `limit` in the window, not the oldest one.
-            const leaving = this.starts[this.starts.length - this.limit];
-            const waitMs = leaving + this.windowMs - now;
+            // The window holds exactly `limit` starts here (this loop never records more): room comes when the oldest leaves.
+            const waitMs = this.starts[0] + this.windowMs - now;
             if (now - arrived + waitMs >= maxWaitMs) return undefined;
             await this.clock.sleep(waitMs);
         }

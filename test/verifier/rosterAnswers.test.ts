@@ -60,6 +60,18 @@ describe("roster answers, step by step", () => {
         });
     }
 
+    for (const first of [429, 503]) {
+        it(`reports the first throttled step's answer when two steps ask for the same wait (HTTP ${first} first)`, async () => {
+            // Equal Retry-After: the wait is the same either way, so the report keeps to the order of the batch.
+            const second = first === 429 ? 503 : 429;
+            const names = Array.from({ length: 16 }, (_, i) => `a${i}@x.com`);
+            const g = scripted((_, urls) => urls.map((__, i) => ({ id: String(i + 1), status: i === 0 ? first : second, headers: { "Retry-After": "5" } })));
+            const result = await checkAgents(g.session, names, g.now);
+            assert.equal(result.failure?.ok, false);
+            assert.equal(result.failure?.diagnosis.code, first === 429 ? "throttled" : "service_unavailable");
+        });
+    }
+
     it("retries a step that answered HTTP 500 as it was, not name by name", async () => {
         const g = scripted((call) => [call === 0 ? { id: "1", status: 500 } : { id: "1", ...found("ann@x.com", ANN) }]);
         const result = await checkAgents(g.session, ["ann@x.com"], g.now);
