@@ -42,17 +42,25 @@ export class WindowPacer {
         return turn;
     }
 
+    /**
+     * Loops rather than trusting one sleep: Node's timers run on a monotonic clock while `now` is usually
+     * Date.now(), so a sleep can end a millisecond before the deadline by `now`, and a start recorded while the
+     * oldest one is still in the window would put limit + 1 in it. The start recorded is the real one.
+     */
     private async take(maxWaitMs: number): Promise<number | undefined> {
-        const now = this.clock.now();
-        this.forget(now);
-        const waitMs = this.starts.length < this.limit ? 0 : this.starts[0] + this.windowMs - now;
-        if (waitMs > 0) {
-            if (waitMs >= maxWaitMs) return undefined;
+        const arrived = this.clock.now();
+        for (;;) {
+            const now = this.clock.now();
+            this.forget(now);
+            if (this.starts.length < this.limit) {
+                this.starts.push(now);
+                return now - arrived;
+            }
+            // The window holds exactly `limit` starts here (this loop never records more): room comes when the oldest leaves.
+            const waitMs = this.starts[0] + this.windowMs - now;
+            if (now - arrived + waitMs >= maxWaitMs) return undefined;
             await this.clock.sleep(waitMs);
-            this.forget(this.clock.now());
         }
-        this.starts.push(Math.max(this.clock.now(), now + waitMs));
-        return waitMs;
     }
 
     /** A start at s counts against every window [t, t + windowMs) with t <= s; once s <= now - windowMs no window from now on holds it. */

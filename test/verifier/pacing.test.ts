@@ -125,4 +125,23 @@ describe("presence request pacing", () => {
         }
         assert.deepEqual(starts, [0, 1_100, 2_200, 3_300]);
     });
+    it("never lets limit + 1 requests start in one window when the timer wakes early, but sleeps again until there is room", async () => {
+        const clock = new FakeClock();
+        let early = true;
+        const wakesEarlyOnce = { now: clock.now, sleep: async (ms: number) => {
+            await clock.sleep(early ? ms - 1 : ms);
+            early = false;
+        } };
+        const pacer = new WindowPacer(2, 1_000, wakesEarlyOnce);
+        const starts: number[] = [];
+        const waits: (number | undefined)[] = [];
+        for (let i = 0; i < 6; i++) {
+            waits.push(await pacer.acquire());
+            starts.push(clock.t);
+        }
+        assert.equal(busiestWindow(starts, 1_000), 2);
+        assert.deepEqual(clock.sleeps, [999, 1, 1_000], "after waking 1 ms early it sleeps the last millisecond again");
+        assert.deepEqual(starts, [0, 0, 1_000, 1_000, 2_000, 2_000]);
+        assert.deepEqual(waits, [0, 0, 1_000, 0, 1_000, 0], "each wait is the time really spent waiting");
+    });
 });
