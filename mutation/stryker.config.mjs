@@ -10,6 +10,8 @@ export default {
         config: ".mocharc.json",
         // Fastest first: a mutant in module-level code (a "static" mutant) runs the whole list until a test fails.
         spec: [
+            // First: credits suite-level before() hooks' coverage to their tests and loads the scope (see the file).
+            "mutation/stryker-preload.cjs",
             "test/components/**/*.test.ts",
             "test/handoff/**/*.test.ts",
             "test/policy/**/*.test.ts",
