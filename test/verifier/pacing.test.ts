@@ -56,6 +56,15 @@ describe("presence request pacing", () => {
         }), { numRuns: 300 });
     });
 
+    it("returns the time a caller really waited on a clock that reads the time of day, not its start time", async () => {
+        // The caller takes this wait off its remaining time (pacePresenceRequests), so it must be a duration.
+        const clock = new FakeClock();
+        clock.t = Date.UTC(2026, 11, 2, 9, 0, 0);
+        const pacer = new WindowPacer(1, 1_000, clock);
+        assert.equal(await pacer.acquire(), 0);
+        assert.equal(await pacer.acquire(), 1_000);
+    });
+
     it("serves concurrent callers one at a time, so together they still keep the limit", async () => {
         const clock = new FakeClock();
         const pacer = new WindowPacer(3, 1_000, clock);

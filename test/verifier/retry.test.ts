@@ -61,6 +61,13 @@ describe("backoff schedule", () => {
         }));
     });
 
+    it("waits a Retry-After of exactly maxWaitSeconds, and gives up on one a millisecond longer", () => {
+        // The cap (VerifyOptions.maxWaitSeconds) is the longest single wait the verifier accepts: the cap itself is allowed.
+        const at = { retry: 0, baseMs: 500, capMs: 10_000, remainingMs: 60_000, random: 0.5 };
+        assert.deepEqual(backoffDelay({ ...at, retryAfterMs: 10_000 }), { retry: true, waitMs: 10_000 });
+        assert.deepEqual(backoffDelay({ ...at, retryAfterMs: 10_001 }), { retry: false, reason: "retry_after_beyond_cap" });
+    });
+
     it("gives up once no time is left", () => {
         assert.deepEqual(backoffDelay({ retry: 0, baseMs: 500, capMs: 10_000, remainingMs: 0, random: 0.5 }), { retry: false, reason: "deadline" });
     });
