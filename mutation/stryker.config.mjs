@@ -2,6 +2,7 @@
 // Scope: the code a real tenant depends on. Tests: every mocha file that runs that code; the emulator's own
 // suites, the real-client conformance suite, the workflow lint and the fleet scripts never reach it.
 import process from "node:process";
+import { FOLDERS } from "./run.mjs";
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
@@ -25,13 +26,7 @@ export default {
             "test/emulator/deployerPermissions.test.ts",
         ],
     },
-    mutate: [
-        "components/**/*.ts",
-        "stack/**/*.ts",
-        "verifier/**/*.ts",
-        "handoff/**/*.ts",
-        "policy/**/*.ts",
-    ],
+    mutate: FOLDERS.map((folder) => `${folder}/**/*.ts`),
     checkers: ["typescript"],
     tsconfigFile: "tsconfig.json",
     coverageAnalysis: "perTest",

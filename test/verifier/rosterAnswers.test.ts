@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import type { GraphOutcome, GraphRequestSpec, GraphSession } from "../../verifier/graph";
 import { readPresences, readServiceUserPresence } from "../../verifier/presence";
-import { retryUntilSettled } from "../../verifier/retry";
 import { checkAgents } from "../../verifier/roster";
+import { FakeTime, scriptedGraph } from "./support";
 
 const LOOKUP = "Graph POST /$batch (users by sign-in name)";
 const ANN = "00000000-0000-4000-8000-00000000000a";
@@ -16,24 +16,18 @@ type Step = { status: number; body?: unknown; headers?: Record<string, string> }
 
 /** Graph as a script: `batch` answers each $batch call's steps (by call number), presence answers every ID. */
 function scripted(batch: (call: number, urls: string[]) => GraphOutcome | { id: string; status: number; body?: unknown; headers?: Record<string, string> }[], presence: (ids: string[]) => GraphOutcome = (ids) => ({ ok: true, value: { value: ids.map((id) => ({ id, availability: "PresenceUnknown" })) } })) {
-    let t = 0;
-    const sleeps: number[] = [];
+    const time = new FakeTime();
     const batches: string[][] = [];
-    const session: GraphSession = {
-        attempt: async (spec: GraphRequestSpec): Promise<GraphOutcome> => {
-            if (spec.path === "/$batch") {
-                const urls = (spec.body as { requests: { url: string }[] }).requests.map((r) => r.url);
-                batches.push(urls);
-                const answer = batch(batches.length - 1, urls);
-                return Array.isArray(answer) ? { ok: true, value: { responses: answer } } : answer;
-            }
-            return presence((spec.body as { ids: string[] }).ids);
-        },
-        retry: (label, attempt) => retryUntilSettled({ label, baseMs: 500 }, {
-            now: () => t, sleep: async (ms) => { sleeps.push(ms); t += ms; }, random: () => 0.5, deadlineMs: 600_000, capMs: 60_000, progress: () => undefined,
-        }, attempt),
-    };
-    return { session, sleeps, batches, now: () => t };
+    const session = scriptedGraph(async (spec: GraphRequestSpec): Promise<GraphOutcome> => {
+        if (spec.path === "/$batch") {
+            const urls = (spec.body as { requests: { url: string }[] }).requests.map((r) => r.url);
+            batches.push(urls);
+            const answer = batch(batches.length - 1, urls);
+            return Array.isArray(answer) ? { ok: true, value: { responses: answer } } : answer;
+        }
+        return presence((spec.body as { ids: string[] }).ids);
+    }, time);
+    return { session, sleeps: time.sleeps, batches, now: time.now };
 }
 
 const found = (upn: string, id: string): Step => ({ status: 200, body: { value: [{ id, userPrincipalName: upn }] } });

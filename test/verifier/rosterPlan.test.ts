@@ -3,10 +3,10 @@
 // against an in-memory GraphSession so every case is deterministic.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { GraphRequestSpec, GraphSession } from "../../verifier/graph";
+import type { GraphOutcome, GraphRequestSpec } from "../../verifier/graph";
 import { PRESENCE_BATCH_LIMIT } from "../../verifier/presence";
-import { retryUntilSettled, type AttemptOutcome } from "../../verifier/retry";
 import { BATCH_LIMIT, checkAgents, IN_FILTER_LIMIT, NAMES_PER_BATCH, planNameLookups, rosterRequests, stepUrl, type LookupStep } from "../../verifier/roster";
+import { FakeTime, scriptedGraph } from "./support";
 
 const names = (n: number): string[] => Array.from({ length: n }, (_, i) => `agent${i}@contoso.example`);
 
@@ -51,7 +51,7 @@ describe("roster request plan", () => {
 function memoryTenant(upns: readonly string[], answerStep?: (url: string) => { status: number; body?: unknown; headers?: Record<string, string> } | undefined) {
     const ids = new Map(upns.map((upn, i) => [upn.toLowerCase(), `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`]));
     const sent: { path: string; steps: string[] }[] = [];
-    let t = 0;
+    const time = new FakeTime();
     const graph = (url: string) => {
         const custom = answerStep?.(url);
         if (custom) return custom;
@@ -65,23 +65,18 @@ function memoryTenant(upns: readonly string[], answerStep?: (url: string) => { s
         const upn = decodeURIComponent(parsed.pathname.split("/")[2]);
         return ids.has(upn.toLowerCase()) ? { status: 200, body: { id: ids.get(upn.toLowerCase()) } } : { status: 404, body: { error: { code: "Request_ResourceNotFound" } } };
     };
-    const session: GraphSession = {
-        attempt: async (spec: GraphRequestSpec): Promise<AttemptOutcome<unknown>> => {
-            t += 10;
-            if (spec.path === "/$batch") {
-                const requests = (spec.body as { requests: { id: string; url: string }[] }).requests;
-                sent.push({ path: spec.path, steps: requests.map((r) => r.url) });
-                return { ok: true, value: { responses: requests.map((r) => ({ id: r.id, ...graph(r.url) })) } };
-            }
-            const wanted = (spec.body as { ids: string[] }).ids;
-            sent.push({ path: spec.path, steps: [] });
-            return { ok: true, value: { value: wanted.map((id) => ({ id, availability: "Available" })) } };
-        },
-        retry: (label, attempt) => retryUntilSettled({ label, baseMs: 500 }, {
-            now: () => t, sleep: async (ms) => { t += ms; }, random: () => 0.5, deadlineMs: 600_000, capMs: 10_000, progress: () => undefined,
-        }, attempt),
-    };
-    return { session, sent, ids, now: () => t };
+    const session = scriptedGraph(async (spec: GraphRequestSpec): Promise<GraphOutcome> => {
+        time.ms += 10;
+        if (spec.path === "/$batch") {
+            const requests = (spec.body as { requests: { id: string; url: string }[] }).requests;
+            sent.push({ path: spec.path, steps: requests.map((r) => r.url) });
+            return { ok: true, value: { responses: requests.map((r) => ({ id: r.id, ...graph(r.url) })) } };
+        }
+        const wanted = (spec.body as { ids: string[] }).ids;
+        sent.push({ path: spec.path, steps: [] });
+        return { ok: true, value: { value: wanted.map((id) => ({ id, availability: "Available" })) } };
+    }, time);
+    return { session, sent, ids, now: time.now };
 }
 
 describe("roster look-up against an in-memory Graph", () => {

@@ -3,24 +3,18 @@
 // api-reference/v1.0/api/user-get.md). Driven by a scripted GraphSession so each answer is exactly the test's.
 import assert from "node:assert/strict";
 import type { GraphOutcome, GraphSession } from "../../verifier/graph";
-import { retryUntilSettled, type AttemptOutcome } from "../../verifier/retry";
 import { serviceUserObjectId } from "../../verifier/serviceUser";
+import { scriptedGraph } from "./support";
 
 const WHERE = "Graph GET /me (the service user's object ID; the access token is opaque)";
 
-/** Graph answering every GET /me with `answer`; retries on a fake clock with a one-minute deadline. */
+/** Graph answering every GET /me with `answer`, counting the requests. */
 function session(answer: GraphOutcome): GraphSession & { calls: number } {
-    let t = 0;
-    const s = {
-        calls: 0,
-        attempt: async (): Promise<GraphOutcome> => {
-            s.calls += 1;
-            return answer;
-        },
-        retry: <T>(label: string, attempt: (remainingMs: number) => Promise<AttemptOutcome<T>>) =>
-            retryUntilSettled({ label, baseMs: 500 }, { now: () => t, sleep: async (ms) => { t += ms; }, random: () => 0.5, deadlineMs: 60_000, capMs: 10_000, progress: () => undefined }, attempt),
-    };
-    return s;
+    const graph = { calls: 0 };
+    return Object.assign(graph, scriptedGraph(async () => {
+        graph.calls += 1;
+        return answer;
+    }));
 }
 
 describe("the service user's object ID from GET /me", () => {

@@ -5,6 +5,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startEmulator, type Emulator, type Handoff } from "../../emulator";
 import type { VerifyOptions } from "../../verifier";
+import type { GraphSession } from "../../verifier/graph";
+import { retryUntilSettled } from "../../verifier/retry";
 
 export class FakeTime {
     ms = Date.parse("2026-11-27T09:00:00Z");
@@ -14,6 +16,18 @@ export class FakeTime {
     readonly sleep = async (ms: number): Promise<void> => {
         this.sleeps.push(ms);
         this.ms += ms;
+    };
+}
+
+/**
+ * A Graph session whose answers are `attempt`'s, retried the way the verifier retries Graph (verifier/retry.ts,
+ * base 500 ms, cap 10 s) within 600 s on `time`, so a Retry-After shows up in `time.sleeps`, not as a real wait.
+ */
+export function scriptedGraph(attempt: GraphSession["attempt"], time = new FakeTime()): GraphSession {
+    const deadlineMs = time.ms + 600_000;
+    return {
+        attempt,
+        retry: (label, run) => retryUntilSettled({ label, baseMs: 500 }, { now: time.now, sleep: time.sleep, random: () => 0.5, deadlineMs, capMs: 10_000, progress: () => undefined }, run),
     };
 }
 

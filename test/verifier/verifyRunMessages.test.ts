@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { UnsecuredJWT } from "jose";
 import { verifyPresenceAccess } from "../../verifier";
 import { settingsFrom } from "../../verifier/verify";
-import { startTenant, type Tenant } from "./support";
+import { FakeTime, startTenant, type Tenant } from "./support";
 import { startFake, tokenBody, type FakeResponse, type FakeTenant } from "./fakeTenant";
 
 const TENANT_ID = "11111111-2222-3333-4444-555555555555";
@@ -17,7 +17,7 @@ const handoff = {
     userPassword: "Stand-in-Password-1!",
 };
 
-describe("verification give-up messages", () => {
+describe("verification messages against the emulated tenant", () => {
     let tenant: Tenant;
     beforeEach(async () => {
         tenant = await startTenant();
@@ -26,55 +26,49 @@ describe("verification give-up messages", () => {
         await tenant.emulator.close();
     });
 
-    it("gives up at once, and says why, when Graph asks to wait longer than maxWaitSeconds", async () => {
-        const seed = tenant.emulator.directory.seedPresenceSetup();
-        Object.assign(tenant.emulator.faults, { throttleEvery: 1, retryAfterSeconds: 20 });
-        const report = await verifyPresenceAccess(seed.handoff, tenant.options({ maxWaitSeconds: 10 }));
-        assert.equal(report.code, "throttled");
-        assert.equal(report.gaveUp, true);
-        assert.equal(
-            report.message,
-            "Graph POST /communications/getPresencesByUserId (service user): the request was throttled (HTTP 429, Retry-After 20 s). The server asked to wait longer than maxWaitSeconds, so the verifier gave up.",
-        );
-        assert.equal(report.attempts.graph, 1);
+    describe("verification give-up messages", () => {
+        it("gives up at once, and says why, when Graph asks to wait longer than maxWaitSeconds", async () => {
+            const seed = tenant.emulator.directory.seedPresenceSetup();
+            Object.assign(tenant.emulator.faults, { throttleEvery: 1, retryAfterSeconds: 20 });
+            const report = await verifyPresenceAccess(seed.handoff, tenant.options({ maxWaitSeconds: 10 }));
+            assert.equal(report.code, "throttled");
+            assert.equal(report.gaveUp, true);
+            assert.equal(
+                report.message,
+                "Graph POST /communications/getPresencesByUserId (service user): the request was throttled (HTTP 429, Retry-After 20 s). The server asked to wait longer than maxWaitSeconds, so the verifier gave up.",
+            );
+            assert.equal(report.attempts.graph, 1);
+        });
+
+        it("stops after five wrong-password answers and names smart lockout, which locks the account at 10", async () => {
+            const seed = tenant.emulator.directory.seedPresenceSetup();
+            const report = await verifyPresenceAccess({ ...seed.handoff, userPassword: "Not-The-Password-1!" }, tenant.options());
+            assert.equal(report.code, "invalid_credentials");
+            assert.equal(report.gaveUp, true);
+            assert.equal(report.attempts.password, 5);
+            assert.match(
+                report.message,
+                /^Password sign-in \(ROPC\): AADSTS50126: the user name or password is wrong \(a user or password set in the last minutes may not have replicated yet\) \(trace ID [0-9a-f-]{36}, correlation ID [0-9a-f-]{36}\)\. The verifier stopped after 5 password attempts to stay well clear of smart lockout, which locks the account at 10\.$/,
+            );
+        });
     });
 
-    it("stops after five wrong-password answers and names smart lockout, which locks the account at 10", async () => {
-        const seed = tenant.emulator.directory.seedPresenceSetup();
-        const report = await verifyPresenceAccess({ ...seed.handoff, userPassword: "Not-The-Password-1!" }, tenant.options());
-        assert.equal(report.code, "invalid_credentials");
-        assert.equal(report.gaveUp, true);
-        assert.equal(report.attempts.password, 5);
-        assert.match(
-            report.message,
-            /^Password sign-in \(ROPC\): AADSTS50126: the user name or password is wrong \(a user or password set in the last minutes may not have replicated yet\) \(trace ID [0-9a-f-]{36}, correlation ID [0-9a-f-]{36}\)\. The verifier stopped after 5 password attempts to stay well clear of smart lockout, which locks the account at 10\.$/,
-        );
-    });
-});
-
-describe("verification without a Teams presence for the service user", () => {
-    let tenant: Tenant;
-    beforeEach(async () => {
-        tenant = await startTenant();
-    });
-    afterEach(async () => {
-        await tenant.emulator.close();
-    });
-
-    it("passes with both notes, in order and one space apart, when the service user has no Teams presence and no agents are listed", async () => {
-        const seed = tenant.emulator.directory.seedPresenceSetup();
-        tenant.emulator.faults.withoutTeams.add(seed.serviceUserObjectId);
-        const report = await verifyPresenceAccess(seed.handoff, tenant.options());
-        assert.equal(report.ok, true, report.message);
-        assert.equal(report.serviceUserPresence, "PresenceUnknown");
-        const teamsNote =
-            "The service user has no Teams presence (it answered PresenceUnknown) — expected without a Teams licence; agents need one, since Microsoft Graph serves presence only for Microsoft Teams users.";
-        const agentsNote = "List agents in verifyAgents (npm run verify: --agents) to prove that a Teams user's presence can be read.";
-        assert.equal(
-            report.message,
-            `Signed in as ${seed.handoff.userEmail} the way the jtel connector does and Microsoft Graph answered the connector's presence request by object ID. ${teamsNote} ${agentsNote}`,
-        );
-        assert.deepEqual(report.notes, [teamsNote, agentsNote]);
+    describe("verification without a Teams presence for the service user", () => {
+        it("passes with both notes, in order and one space apart, when the service user has no Teams presence and no agents are listed", async () => {
+            const seed = tenant.emulator.directory.seedPresenceSetup();
+            tenant.emulator.faults.withoutTeams.add(seed.serviceUserObjectId);
+            const report = await verifyPresenceAccess(seed.handoff, tenant.options());
+            assert.equal(report.ok, true, report.message);
+            assert.equal(report.serviceUserPresence, "PresenceUnknown");
+            const teamsNote =
+                "The service user has no Teams presence (it answered PresenceUnknown) — expected without a Teams licence; agents need one, since Microsoft Graph serves presence only for Microsoft Teams users.";
+            const agentsNote = "List agents in verifyAgents (npm run verify: --agents) to prove that a Teams user's presence can be read.";
+            assert.equal(
+                report.message,
+                `Signed in as ${seed.handoff.userEmail} the way the jtel connector does and Microsoft Graph answered the connector's presence request by object ID. ${teamsNote} ${agentsNote}`,
+            );
+            assert.deepEqual(report.notes, [teamsNote, agentsNote]);
+        });
     });
 });
 
@@ -88,14 +82,12 @@ describe("verification against a stand-in token endpoint and Graph", () => {
     async function verifyAgainst(answer: (path: string, body: string) => FakeResponse): Promise<{ report: Awaited<ReturnType<typeof verifyPresenceAccess>>; progress: string[] }> {
         fake = await startFake((request) => answer(request.path, request.body));
         const progress: string[] = [];
-        let now = Date.parse("2026-11-27T09:00:00Z");
+        const time = new FakeTime();
         const report = await verifyPresenceAccess(handoff, {
             authorityHost: fake.url,
             graphEndpoint: fake.url,
-            clock: () => now,
-            sleep: async (ms) => {
-                now += ms;
-            },
+            clock: time.now,
+            sleep: time.sleep,
             random: () => 0.5,
             timeoutSeconds: 60,
             onProgress: (line) => progress.push(line),
