@@ -1,19 +1,19 @@
 // The local tenant emulator behind the stack program, reached the way @pulumi/azuread's provider reaches
 // Microsoft Graph: every create is the provider's Graph calls followed by its Read, and what the stack
 // stores is what that Read returns from the emulator (never the inputs), so a redeploy is compared with
-// Graph's read-back exactly as in a real tenant. provider/engine.ts drives it; a wiring mistake in a
+// Graph's read-back exactly as in a real tenant. planner/engine.ts drives it; a wiring mistake in a
 // component then fails a real Graph call or sign-in, not an assert.
 import { GraphError, type Client } from "@microsoft/microsoft-graph-client";
 import { randomInt } from "node:crypto";
-import type { TenantModel } from "../provider/engine";
-import type { StateEntry } from "../provider/plan";
+import type { TenantModel } from "../planner/engine";
+import type { StateEntry } from "../planner/plan";
 import {
     APP_ROLE_ASSIGNMENT, APPLICATION_API_ACCESS, APPLICATION_OWNER, APPLICATION_PASSWORD, APPLICATION_REGISTRATION,
     credentialDateRoundTrip, DELEGATED_GRANT, RANDOM_PASSWORD, SERVICE_PRINCIPAL, storedState, USER,
-} from "../provider/tables";
+} from "../planner/tables";
 import { createGraphClient } from "../verifier/graph";
 
-export { unwrapSecrets } from "../provider/engine";
+export { unwrapSecrets } from "../planner/engine";
 
 /** What a step did, for the demo's progress lines (never a secret). */
 export interface ProvisionedStep {

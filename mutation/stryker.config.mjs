@@ -21,7 +21,7 @@ export default {
             "test/docs.test.ts",
             "test/docs/**/*.test.ts",
             "test/fleet/newTenant.test.ts",
-            "test/provider/**/*.test.ts",
+            "test/planner/**/*.test.ts",
             "test/demo/**/*.test.ts",
             "test/emulator/deployerPermissions.test.ts",
         ],

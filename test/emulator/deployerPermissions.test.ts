@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
 import { DEPLOYER_ROWS, rowsFor, servicePrincipalDeployer, servicePrincipalGrants, userDeployer, type DeployerRow, type SignedInDeployer } from "../../demo/deployer";
 import { deployToEmulator, emulatorConfig } from "../../demo/runDemo";
-import type { StateEntry } from "../../provider/plan";
+import type { StateEntry } from "../../planner/plan";
 
 const NOW = new Date("2026-11-27T10:00:00Z");
 const APP_PERMISSIONS = { "jtel-teams-presence:applicationPermissions": '["Presence.Read.All"]' };

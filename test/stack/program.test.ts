@@ -94,7 +94,7 @@ describe("the stack program under Pulumi mocks", function () {
     it("issues the client secret on the app registration with an end date and no start date", () => {
         for (const password of mocks.byType(T.password)) {
             assert.equal(password.inputs.applicationId, mocks.one(T.app).id);
-            // RFC 3339 with whole seconds and Z, as the provider stores it (test/provider/forceNewInputs.test.ts).
+            // RFC 3339 with whole seconds and Z, as the provider stores it (test/planner/forceNewInputs.test.ts).
             assert.match(String(password.inputs.endDate), /^\d{4}-\d\d-\d\dT00:00:00Z$/);
             assert.equal(password.inputs.startDate, undefined);
         }

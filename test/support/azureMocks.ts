@@ -1,19 +1,19 @@
 // A model of one tenant behind @pulumi/azuread, @pulumi/random and @pulumi/azure-native, for the stack
 // program under Pulumi mocks. What it stores for a resource is what the real provider stores after its
-// Create → Read (provider/tables.ts: storedState), never an echo of the inputs, and it refuses what the
+// Create → Read (planner/tables.ts: storedState), never an echo of the inputs, and it refuses what the
 // provider or Graph refuse: a second declaration of an API ("requires import"), a second owner link, a
 // second user with the same UPN, a second delegated grant for the same key, a second service principal for
 // an app, an import of something that does not exist, a secret that would already have ended.
 import * as pulumi from "@pulumi/pulumi";
 import { randomBytes, randomUUID } from "node:crypto";
 import { drawPassword } from "../../demo/emulatorMocks";
-import { DeploymentEngine, type RunResult, type TenantModel } from "../../provider/engine";
-import type { StateEntry } from "../../provider/plan";
+import { DeploymentEngine, type RunResult, type TenantModel } from "../../planner/engine";
+import type { StateEntry } from "../../planner/plan";
 import {
     APP_ROLE_ASSIGNMENT, APPLICATION_API_ACCESS, APPLICATION_OWNER, APPLICATION_PASSWORD, APPLICATION_REGISTRATION,
     AZURE_NATIVE_PROVIDER, DELEGATED_GRANT, KEY_VAULT_SECRET, RANDOM_PASSWORD, SERVICE_PRINCIPAL, USER,
     graphDateTime, semanticsOf, storedState,
-} from "../../provider/tables";
+} from "../../planner/tables";
 import { GRAPH_ROLE_IDS, GRAPH_SCOPE_IDS, GRAPH_SP_OBJECT_ID } from "./graphFixture";
 import { InvokeHandler, RecordingMocks, ResourceHandler } from "./pulumiHarness";
 
@@ -175,7 +175,7 @@ export class MockTenant implements TenantModel {
             case AZURE_NATIVE_PROVIDER.token:
                 return { id: randomUUID(), outputs: { ...inputs } };
             default:
-                throw new Error(`the tenant model cannot create ${type}: add it to provider/tables.ts and test/support/azureMocks.ts`);
+                throw new Error(`the tenant model cannot create ${type}: add it to planner/tables.ts and test/support/azureMocks.ts`);
         }
     }
 
@@ -231,7 +231,7 @@ export class MockTenant implements TenantModel {
 /** Resource handlers for RecordingMocks: each registration is a Create (or, with an import ID, a Read) on the tenant. */
 export function azureResourceHandlers(tenant: MockTenant = new MockTenant()): Record<string, ResourceHandler> {
     const handler: ResourceHandler = async (args) => {
-        const { unwrapSecrets } = await import("../../provider/engine");
+        const { unwrapSecrets } = await import("../../planner/engine");
         const inputs = unwrapSecrets(args.inputs ?? {}) as Record<string, unknown>;
         if (args.id) {
             const read = await tenant.read(args.type, args.id);

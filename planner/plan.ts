@@ -100,7 +100,7 @@ export function diffProperties(semantics: ResourceSemantics, previous: StateEntr
     const known = new Set([...semantics.properties.map((p) => p.name), ...semantics.computed]);
     const unknown = Object.keys(registration.inputs).filter((k) => !known.has(k) && registration.inputs[k] !== undefined);
     if (unknown.length > 0) {
-        throw new Error(`${semantics.kind} ${registration.name}: the provider table has no entry for ${unknown.join(", ")}; read the provider source and add it to provider/tables.ts`);
+        throw new Error(`${semantics.kind} ${registration.name}: the provider table has no entry for ${unknown.join(", ")}; read the provider source and add it to planner/tables.ts`);
     }
     const changed: string[] = [];
     const replacedBy: string[] = [];

@@ -1,11 +1,11 @@
 // The rule behind "a redeploy changes nothing": every input that forces replacement must be sent in
 // exactly the form the provider and Graph store it, so the next run's string comparison finds it equal.
-// The list of properties comes from the provider tables (provider/tables.ts), not from this file: a
+// The list of properties comes from the provider tables (planner/tables.ts), not from this file: a
 // ForceNew property added there is checked here without anyone remembering to.
 import { strict as assert } from "node:assert";
 import { BASE_CONFIG, deployAt, MockTenant, type HandMadeIds } from "../support/azureMocks";
-import { valuesDiffer, type StateEntry } from "../../provider/plan";
-import { credentialDateRoundTrip, graphDateTime, RESOURCE_SEMANTICS, type PropertySemantics } from "../../provider/tables";
+import { valuesDiffer, type StateEntry } from "../../planner/plan";
+import { credentialDateRoundTrip, graphDateTime, RESOURCE_SEMANTICS, type PropertySemantics } from "../../planner/tables";
 import { providerDateTime } from "../../components/rotationSchedule";
 
 const ADOPT: HandMadeIds = {

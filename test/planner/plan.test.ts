@@ -1,11 +1,11 @@
 // The planner on hand-written states: the bridge's comparison rules and the replacements Graph refuses
 // under Pulumi's default create-before-delete.
 import { strict as assert } from "node:assert";
-import { importMismatch, planResource, planRun, summarize, type Registration, type StateEntry } from "../../provider/plan";
+import { importMismatch, planResource, planRun, summarize, type Registration, type StateEntry } from "../../planner/plan";
 import {
     APPLICATION_API_ACCESS, APPLICATION_OWNER, APPLICATION_PASSWORD, APPLICATION_REGISTRATION, DELEGATED_GRANT, KEY_VAULT_SECRET,
     RANDOM_PASSWORD, storedState, USER,
-} from "../../provider/tables";
+} from "../../planner/tables";
 
 const APP = "/applications/11111111-1111-4111-8111-111111111111";
 const SP = "22222222-2222-4222-8222-222222222222";

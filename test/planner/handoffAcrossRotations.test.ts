@@ -1,13 +1,13 @@
 // Which client secret the jtel contact is handed, run after run: the real program (index.ts) deployed again and
-// again across rotation boundaries with the provider-faithful engine (provider/engine.ts), each run continuing
+// again across rotation boundaries with the provider-faithful engine (planner/engine.ts), each run continuing
 // from the state the one before left. Right after a boundary two secrets are live for O days; the handoff, the
 // Key Vault "Secret Value" entry and secretExpiresAt must all name the newest one, or the contact would switch
 // the connector to the secret about to expire.
 import { strict as assert } from "node:assert";
 import { BASE_CONFIG, deployAt, MockTenant } from "../support/azureMocks";
 import { periodIndex, periodStart } from "../../components/rotationSchedule";
-import type { StateEntry } from "../../provider/plan";
-import { APPLICATION_PASSWORD, KEY_VAULT_SECRET } from "../../provider/tables";
+import type { StateEntry } from "../../planner/plan";
+import { APPLICATION_PASSWORD, KEY_VAULT_SECRET } from "../../planner/tables";
 
 const DAY = 86_400_000;
 const SECOND = 1000;

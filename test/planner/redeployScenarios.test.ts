@@ -1,6 +1,6 @@
 // What each `pulumi up` does to a real tenant, run after run: the real program (index.ts) under mocks that
 // keep the stack's state between runs and diff the way the azuread/random/azure-native providers do
-// (provider/tables.ts, provider/plan.ts). Each scenario states its expected plan in full: every resource
+// (planner/tables.ts, planner/plan.ts). Each scenario states its expected plan in full: every resource
 // not listed must be "same". README's Rotation section shows this table.
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { BASE_CONFIG, deployAt, MockTenant } from "../support/azureMocks";
 import { periodStart, planRotation, providerDateTime } from "../../components/rotationSchedule";
-import type { PlanStep, StateEntry } from "../../provider/plan";
+import type { PlanStep, StateEntry } from "../../planner/plan";
 import { ADOPT, ADOPT_CONFIG, N, planText, SCENARIOS, type ExpectedPlan, type Scenario } from "./scenarios";
 
 async function runScenario(scenario: Scenario): Promise<{ steps: PlanStep[]; state: StateEntry[]; tenant: MockTenant }> {

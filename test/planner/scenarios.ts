@@ -1,7 +1,7 @@
 // The scenario table: what each `pulumi up` of the real program does to a tenant, with the plan written out.
-// test/provider/redeployScenarios.test.ts runs it; README's Rotation section shows it.
+// test/planner/redeployScenarios.test.ts runs it; README's Rotation section shows it.
 import type { HandMadeIds } from "../support/azureMocks";
-import type { Operation } from "../../provider/plan";
+import type { Operation } from "../../planner/plan";
 
 export const N = {
     app: "jtel-presence-registration-app",

@@ -6,7 +6,7 @@
 import { strict as assert } from "node:assert";
 import { BASE_CONFIG, deployAt, MockTenant } from "../support/azureMocks";
 import { GRAPH_ROLE_IDS, GRAPH_SCOPE_IDS } from "../support/graphFixture";
-import { APPLICATION_API_ACCESS, APPLICATION_REGISTRATION, DELEGATED_GRANT, USER } from "../../provider/tables";
+import { APPLICATION_API_ACCESS, APPLICATION_REGISTRATION, DELEGATED_GRANT, USER } from "../../planner/tables";
 import { ADOPT, ADOPT_CONFIG, N } from "./scenarios";
 
 const NOW = new Date("2026-11-27T10:00:00Z");

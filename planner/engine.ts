@@ -190,7 +190,7 @@ export class DeploymentEngine implements pulumi.runtime.Mocks {
 async function waitForRegistrations(): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs?: () => Promise<void> };
-    if (typeof settings.waitForRPCs !== "function") throw new Error("@pulumi/pulumi no longer exports runtime/settings waitForRPCs; update provider/engine.ts");
+    if (typeof settings.waitForRPCs !== "function") throw new Error("@pulumi/pulumi no longer exports runtime/settings waitForRPCs; update planner/engine.ts");
     await settings.waitForRPCs();
 }
 

@@ -344,7 +344,7 @@ export const RESOURCE_SEMANTICS: ReadonlyMap<string, ResourceSemantics> = new Ma
 
 export function semanticsOf(token: string): ResourceSemantics {
     const found = RESOURCE_SEMANTICS.get(token);
-    if (!found) throw new Error(`no provider table for resource type ${token}: read its provider source and add one to provider/tables.ts`);
+    if (!found) throw new Error(`no provider table for resource type ${token}: read its provider source and add one to planner/tables.ts`);
     return found;
 }
 

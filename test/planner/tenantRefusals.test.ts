@@ -4,8 +4,8 @@ import { strict as assert } from "node:assert";
 import { startEmulator, type Emulator } from "../../emulator";
 import { rowsFor, servicePrincipalDeployer, servicePrincipalGrants, type SignedInDeployer } from "../../demo/deployer";
 import { deployToEmulator, emulatorConfig, redeployPlan } from "../../demo/runDemo";
-import type { PlanStep, StateEntry } from "../../provider/plan";
-import { APPLICATION_API_ACCESS, APPLICATION_OWNER, APPLICATION_PASSWORD, USER } from "../../provider/tables";
+import type { PlanStep, StateEntry } from "../../planner/plan";
+import { APPLICATION_API_ACCESS, APPLICATION_OWNER, APPLICATION_PASSWORD, USER } from "../../planner/tables";
 import { BASE_CONFIG, deployAt, MockTenant, MICROSOFT_GRAPH_CLIENT_ID } from "../support/azureMocks";
 import { ADOPT, N, SCENARIOS } from "./scenarios";
 
