@@ -12,6 +12,8 @@ export function defaultFaults(overrides: Partial<Faults> = {}): Faults {
         passwordExpired: new Set(),
         withoutTeams: new Set(),
         withoutTeamsPresence: "PresenceUnknown",
+        nullAvailability: new Set(),
+        nullActivity: new Set(),
         withoutPremiumLicence: false,
         reportPageSize: 100,
         lockoutThreshold: 10,

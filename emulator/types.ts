@@ -112,6 +112,11 @@ export interface Faults {
      * PresenceUnknown whatever `setPresence` said) or `NotFound` (HTTP 404 for them; getPresencesByUserId
      * leaves them out, and answers 404 when no requested ID has a presence and one of them is such a user). */
     withoutTeamsPresence: "PresenceUnknown" | "NotFound";
+    /** User object IDs or UPNs whose presence Graph answers with `availability: null`. Graph's metadata declares
+     * the property nullable (msgraph-metadata schemas/v1.0-Prod.csdl, EntityType "presence": no Nullable="false"). */
+    nullAvailability: Set<string>;
+    /** User object IDs or UPNs whose presence Graph answers with `activity: null` (nullable like availability). */
+    nullActivity: Set<string>;
     /** The tenant has no Microsoft Entra ID P1/P2 licence: the sign-in activity reports answer 403
      * Authentication_RequestFromNonPremiumTenantOrB2CTenant, as Graph does. */
     withoutPremiumLicence: boolean;

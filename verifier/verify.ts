@@ -191,7 +191,7 @@ async function run(
     if (own.value.presence) {
         const { availability, activity } = own.value.presence;
         partial.availability = availability;
-        if (activity !== undefined) partial.activity = activity;
+        if (activity !== null) partial.activity = activity;
         progress(`Service user presence: ${availability}${activity ? ` / ${activity}` : ""}`);
         if (own.value.outcome === "read") readText = `read presence by object ID (service user: ${availability}${activity ? ` / ${activity}` : ""})`;
     }
@@ -250,6 +250,7 @@ export function describeAgents(summary: AgentSummary): string {
     const parts = [`${summary.requested} requested`, `${summary.resolved} resolved`];
     if (summary.unresolved.length > 0) parts.push(`${summary.unresolved.length} unresolved (${summary.unresolved.join(", ")})`);
     if (summary.presenceUnknown.length > 0) parts.push(`${summary.presenceUnknown.length} PresenceUnknown, likely without a Teams licence (${summary.presenceUnknown.join(", ")})`);
+    if (summary.presenceNull.length > 0) parts.push(`${summary.presenceNull.length} answered with a null availability or activity (${summary.presenceNull.join(", ")})`);
     if (summary.userLookupForbidden) parts.push("sign-in names could not be looked up (User.ReadBasic.All missing)");
     return parts.join(", ");
 }
