@@ -16,6 +16,7 @@ export function defaultFaults(overrides: Partial<Faults> = {}): Faults {
         nullActivity: new Set(),
         withoutPremiumLicence: false,
         reportPageSize: 100,
+        reportShape: "metadata",
         lockoutThreshold: 10,
         throttleEvery: 0,
         retryAfterSeconds: 1,

@@ -122,6 +122,10 @@ export interface Faults {
     withoutPremiumLicence: boolean;
     /** Entries per page of `/beta/reports/appCredentialSignInActivities` before an `@odata.nextLink`. */
     reportPageSize: number;
+    /** The shape of that report: `metadata` (the beta metadata: keyType `clientSecret`, `expirationDateTime`, UTC
+     * times) or `examples` (the reference page's examples: keyType `secret`, `expirationDate`, times at offset
+     * `-8:00`, and a filtered answer of one credential as a bare entity without `value`). */
+    reportShape: "metadata" | "examples";
     /** Failed password attempts before smart lockout locks the account (AADSTS50053); 10 like Entra ID. */
     lockoutThreshold: number;
     /** How long a locked account stays locked; 60 s (Entra ID's initial lockout) when unset. */

@@ -157,6 +157,11 @@ export function classifySecretUsage(record: UsageRecord, options: ClassifyOption
 
     // Key IDs are GUIDs; Graph does not promise their case.
     const newestKey = record.currentSecretKeyId.toLowerCase();
+    const known = [newestKey, record.previousSecretKeyId?.toLowerCase()];
+    if (report.credentials.length > 0 && !report.credentials.some((c) => known.includes(c.keyId.toLowerCase()))) {
+        // Entries, but not one the stack manages: a report in a shape this reader misplaces, not silence.
+        return unknown("malformed", `${MESSAGES.malformed}: it lists ${report.credentials.length} client secret${report.credentials.length === 1 ? "" : "s"} for the app, none with the stack's key IDs (currentSecretKeyId, previousSecretKeyId)`);
+    }
     const newest = report.credentials.find((c) => c.keyId.toLowerCase() === newestKey);
     let old: { credential: CredentialActivity; usedAt: number } | undefined;
     for (const credential of report.credentials) {

@@ -20,6 +20,10 @@ const MAX_TOP = 999;
 /** Graph writes these date-times in whole seconds. */
 const graphTime = (date: Date | string): string => new Date(date).toISOString().replace(/\.\d+Z$/, "Z");
 
+/** The same instant the way the reference page's examples write it: at UTC-8, with a one-digit offset hour
+ * ("2021-04-01T21:36:48-8:00"), which is not ISO 8601. */
+const examplesTime = (date: Date | string): string => `${new Date(new Date(date).getTime() - 8 * 3_600_000).toISOString().replace(/\.\d+Z$/, "")}-8:00`;
+
 type Credential = ApplicationRecord["passwordCredentials"][number];
 
 export function reportRoutes(route: RouteRegistrar, g: GraphContext): void {
@@ -38,18 +42,29 @@ export function reportRoutes(route: RouteRegistrar, g: GraphContext): void {
         const graphSp = directory.graphServicePrincipal;
         const rows = directory.visibleApplications().flatMap((app) => {
             const sp = directory.visibleServicePrincipalByAppId(app.appId);
-            return app.passwordCredentials.map((c: Credential) => {
+            return app.passwordCredentials.map((c: Credential): Record<string, unknown> & { appId: string; keyId: string; id: string } => {
                 const used = directory.secretLastUsedAt(c.keyId);
-                return {
+                const common = {
                     id: Buffer.from(`${c.keyId}|application`).toString("base64"),
                     keyId: c.keyId,
-                    keyType: "clientSecret",
                     keyUsage: "sign",
                     appId: app.appId,
                     appObjectId: app.id,
                     servicePrincipalObjectId: sp?.id ?? null,
                     resourceId: used ? graphSp.id : null,
                     credentialOrigin: "application",
+                };
+                if (g.faults.reportShape === "examples") {
+                    return {
+                        ...common,
+                        keyType: "secret",
+                        expirationDate: examplesTime(c.endDateTime),
+                        signInActivity: used ? { lastSignInDateTime: examplesTime(used), lastSignInRequestId: requestIdFor(c.keyId, used) } : null,
+                    };
+                }
+                return {
+                    ...common,
+                    keyType: "clientSecret",
                     createdDateTime: graphTime(c.startDateTime),
                     expirationDateTime: graphTime(c.endDateTime),
                     signInActivity: used ? { lastSignInDateTime: graphTime(used), lastSignInRequestId: requestIdFor(c.keyId, used) } : null,
@@ -67,6 +82,10 @@ export function reportRoutes(route: RouteRegistrar, g: GraphContext): void {
         const skip = Number(query.get("$skiptoken") ?? "0");
         if (!Number.isInteger(skip) || skip < 0) throw fail(400, "BadRequest", "Invalid $skiptoken.");
         const page = filtered.slice(skip, skip + pageSize);
+        // The page's examples 2 and 3 answer a filtered request with the entity itself, not a collection.
+        if (g.faults.reportShape === "examples" && query.has("$filter") && filtered.length === 1) {
+            return ok({ "@odata.type": "#microsoft.graph.appCredentialSignInActivity", ...filtered[0] });
+        }
         const body: Record<string, unknown> = { "@odata.context": `${g.tokens.baseUrl}/beta/$metadata#reports/appCredentialSignInActivities`, value: page };
         if (skip + pageSize < filtered.length) {
             const next = new URLSearchParams(query);
