@@ -17,6 +17,8 @@ export function defaultFaults(overrides: Partial<Faults> = {}): Faults {
         withoutPremiumLicence: false,
         reportPageSize: 100,
         reportShape: "metadata",
+        reportDelayMs: 0,
+        reportSkipsPasswordSignIns: false,
         lockoutThreshold: 10,
         throttleEvery: 0,
         retryAfterSeconds: 1,

@@ -126,6 +126,13 @@ export interface Faults {
      * times) or `examples` (the reference page's examples: keyType `secret`, `expirationDate`, times at offset
      * `-8:00`, and a filtered answer of one credential as a bare entity without `value`). */
     reportShape: "metadata" | "examples";
+    /** How long after a sign-in the credential activity report shows it; 0 (at once) by default. Microsoft does not
+     * document this report's lag; a user's signInActivity "might take up to 24 hours to update"
+     * (MicrosoftDocs/entra-docs docs/identity/monitoring-health/howto-manage-inactive-user-accounts.md). */
+    reportDelayMs: number;
+    /** The report never shows password (ROPC) sign-ins, only the others (client credentials, refresh): whether it
+     * records a delegated ROPC sign-in that authenticates the client with its secret is not documented. */
+    reportSkipsPasswordSignIns: boolean;
     /** Failed password attempts before smart lockout locks the account (AADSTS50053); 10 like Entra ID. */
     lockoutThreshold: number;
     /** How long a locked account stays locked; 60 s (Entra ID's initial lockout) when unset. */

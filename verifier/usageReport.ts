@@ -71,8 +71,11 @@ const entrySchema = z.object({
     expirationDate: text,
     signInActivity: z.object({
         lastSignInDateTime: text,
+        lastSignInRequestId: text,
         lastNonInteractiveSignInDateTime: text,
+        lastNonInteractiveSignInRequestId: text,
         lastSuccessfulSignInDateTime: text,
+        lastSuccessfulSignInRequestId: text,
     }).nullish(),
 });
 const pageSchema = z.object({ value: z.array(z.unknown()), "@odata.nextLink": z.string().optional() });
@@ -123,12 +126,18 @@ export function readEntry(raw: unknown, appId: string): EntryResult {
         times[name] = iso;
     }
     const uses = fields.slice(1).map(([name]) => times[name]).filter((v): v is string => v !== null).map((v) => Date.parse(v));
+    // The sign-ins' request IDs, which the verification's canary looks for (verifier/secretUsage.ts).
+    const activity = e.signInActivity;
+    const requestIds = [...new Set([activity?.lastSignInRequestId, activity?.lastNonInteractiveSignInRequestId, activity?.lastSuccessfulSignInRequestId]
+        .filter((id): id is string => typeof id === "string" && id.trim() !== "")
+        .map((id) => id.trim().toLowerCase()))];
     return {
         kind: "secret",
         credential: {
             keyId: e.keyId,
             lastUsedAt: uses.length === 0 ? null : new Date(Math.max(...uses)).toISOString(),
             expiresAt: times.expirationDateTime,
+            ...(requestIds.length > 0 ? { requestIds } : {}),
         },
     };
 }
