@@ -157,7 +157,7 @@ const MESSAGES: Record<UnknownReason, string> = {
     malformed: "Microsoft Graph's answer was not the report this tool knows",
     "no-key-ids": "the stack's outputs have no currentSecretKeyId: run `pulumi up` with this version to export the secrets' key IDs",
     "verification-masked": "the newest secret's last use was the post-deploy verification's own sign-in, which hides the connector's; read the report again a few hours after `pulumi up` (the daily workflow reads it before its up)",
-    "not-recorded-yet": "the credential activity report does not show the post-deploy verification's own password sign-in with the newest client secret yet, so its silence since is not the connector's: read it again later",
+    "not-recorded-yet": "the credential activity report does not show the post-deploy verification's own password sign-in with the newest client secret yet, so its silence says nothing about the connector: read it again later",
     "not-recording": `the credential activity report does not show the post-deploy verification's own password sign-in with the newest client secret ${CANARY_GRACE_HOURS} hours later, so it does not record the connector's kind of sign-in in this tenant and its silence proves nothing: check the sign-in logs by hand`,
 };
 
@@ -217,7 +217,7 @@ export function verificationCanary(record: UsageRecord, newest: CredentialActivi
 function notShown(canary: Extract<Canary, { state: "pending" | "missing" }>, readAt: number): string {
     const sign = `the credential activity report does not show the post-deploy verification's own password sign-in of ${minute(canary.signInAt)}`;
     if (canary.state === "pending") {
-        return `${sign} yet, so its silence since is not the connector's: read it again later (the daily run reads it about a day after each verification); ` +
+        return `${sign} yet, so its silence says nothing about the connector: read it again later (the daily run reads it about a day after each verification); ` +
             `without that sign-in ${CANARY_GRACE_HOURS} hours after it, the reason becomes not-recording`;
     }
     const shown = canary.clientCredentialsOnly
