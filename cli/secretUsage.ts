@@ -6,7 +6,7 @@
 import type { TokenCredential } from "@azure/identity";
 import { z } from "zod";
 import { CLOUD_NAMES, type CloudName } from "../verifier/clouds";
-import type { UsageRecord } from "../verifier/secretUsage";
+import type { UsageRecord, VerificationRecord } from "../verifier/secretUsage";
 import { readCredentialActivity } from "../verifier/usageReport";
 
 /** The deployer's credential for one tenant. */
@@ -31,7 +31,7 @@ export interface UsageOutputs {
     previousSecretKeyId?: string | null;
     previousSecretExpiresAt?: string | null;
     cloud?: CloudName;
-    verification?: { verifiedAt?: string; elapsedMs?: number };
+    verification?: { verifiedAt?: string; elapsedMs?: number; passwordSignInAt?: string; passwordSignInRequestId?: string; clientCredentialsRequestId?: string };
 }
 
 const usageOutputsSchema = z.object({
@@ -41,7 +41,14 @@ const usageOutputsSchema = z.object({
     previousSecretKeyId: z.string().nullish().catch(undefined),
     previousSecretExpiresAt: z.iso.datetime({ offset: true }).nullish().catch(undefined),
     cloud: z.enum(CLOUD_NAMES).optional().catch(undefined),
-    verification: z.object({ verifiedAt: z.iso.datetime({ offset: true }).optional(), elapsedMs: z.number().int().nonnegative().optional() }).optional().catch(undefined),
+    verification: z.object({
+        verifiedAt: z.iso.datetime({ offset: true }).optional(),
+        elapsedMs: z.number().int().nonnegative().optional(),
+        // The canary (verifier/secretUsage.ts): a malformed one counts as absent, like any other value here.
+        passwordSignInAt: z.iso.datetime({ offset: true }).optional().catch(undefined),
+        passwordSignInRequestId: z.string().min(1).optional().catch(undefined),
+        clientCredentialsRequestId: z.string().min(1).optional().catch(undefined),
+    }).optional().catch(undefined),
 });
 
 /** The non-secret outputs the report needs, picked from `pulumi stack output --json` (with or without
@@ -70,13 +77,25 @@ export async function readUsageRecord(outputs: UsageOutputs, options: ReadUsageO
         ...(options.graphEndpoint !== undefined ? { graphEndpoint: options.graphEndpoint } : {}),
         credential: options.credential(tenantId),
     });
-    const verifiedAt = outputs.verification?.verifiedAt;
     return {
         readAt: options.now().toISOString(),
         currentSecretKeyId: outputs.currentSecretKeyId ?? null,
         previousSecretKeyId: outputs.previousSecretKeyId ?? null,
         previousSecretExpiresAt: outputs.previousSecretExpiresAt ?? null,
-        verification: verifiedAt ? { verifiedAt, ...(outputs.verification?.elapsedMs !== undefined ? { elapsedMs: outputs.verification.elapsedMs } : {}) } : null,
+        verification: verificationRecord(outputs.verification),
         report,
+    };
+}
+
+/** The verification output's fields the report is judged against, without the ones it does not carry. */
+function verificationRecord(v: UsageOutputs["verification"]): VerificationRecord | null {
+    if (!v?.verifiedAt) return null;
+    const { verifiedAt, elapsedMs, passwordSignInAt, passwordSignInRequestId, clientCredentialsRequestId } = v;
+    return {
+        verifiedAt,
+        ...(elapsedMs !== undefined ? { elapsedMs } : {}),
+        ...(passwordSignInAt !== undefined ? { passwordSignInAt } : {}),
+        ...(passwordSignInRequestId !== undefined ? { passwordSignInRequestId } : {}),
+        ...(clientCredentialsRequestId !== undefined ? { clientCredentialsRequestId } : {}),
     };
 }

@@ -30,8 +30,8 @@ export function aadTimestamp(now: Date): string {
     return now.toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
 }
 
-export function aadErrorBody(failure: AadError, now: Date, correlationId: string = randomUUID()): Record<string, unknown> {
-    const traceId = randomUUID();
+/** `traceId` is the request's ID, the `x-ms-request-id` the token endpoint answers with. */
+export function aadErrorBody(failure: AadError, now: Date, correlationId: string = randomUUID(), traceId: string = randomUUID()): Record<string, unknown> {
     const timestamp = aadTimestamp(now);
     return {
         error: failure.error,

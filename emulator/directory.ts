@@ -24,6 +24,16 @@ export class DirectoryError extends Error {
 
 export type SecretCheck = "missing" | "invalid" | "expired" | "valid";
 
+/** One time the token endpoint accepted a client secret: when, its answer's request ID, and the grant. */
+export interface SecretUse {
+    at: Date;
+    requestId: string;
+    grantType: string;
+}
+
+/** Uses kept per secret; the report needs only the latest one it may show, and a test makes a handful. */
+const USES_KEPT = 1_000;
+
 interface StoredHash { salt: string; hash: Buffer; setAt: Date }
 
 interface UserState {
@@ -72,7 +82,7 @@ export class EmulatedDirectory implements Directory {
     /** Directory roles by the object ID of the user or service principal holding them. */
     private readonly roleHolders = new Map<string, Set<string>>();
     /** When the token endpoint last accepted each client secret, by key ID: the credential activity report. */
-    private readonly secretLastUsed = new Map<string, Date>();
+    private readonly secretUses = new Map<string, SecretUse[]>();
     private seedCount = 0;
 
     constructor(
@@ -497,7 +507,8 @@ export class EmulatedDirectory implements Directory {
     }
 
     /** How a presented client secret fares against the app's replicated secrets. */
-    checkClientSecret(applicationObjectId: string, secret: string | undefined): SecretCheck {
+    /** `use` names the request, for the credential activity report; a secret that passes is recorded with it. */
+    checkClientSecret(applicationObjectId: string, secret: string | undefined, use?: Omit<SecretUse, "at">): SecretCheck {
         if (!secret) return "missing";
         const app = this.apps.get(applicationObjectId);
         if (!app) return "invalid";
@@ -507,16 +518,22 @@ export class EmulatedDirectory implements Directory {
             const credential = app.passwordCredentials.find((c) => c.keyId === s.keyId);
             if (!credential || Date.parse(credential.startDateTime) > now) return "invalid";
             if (Date.parse(credential.endDateTime) <= now) return "expired";
-            this.secretLastUsed.set(s.keyId, this.now());
+            const uses = this.secretUses.get(s.keyId) ?? [];
+            uses.push({ at: this.now(), requestId: use?.requestId ?? randomUUID(), grantType: use?.grantType ?? "unknown" });
+            this.secretUses.set(s.keyId, uses.slice(-USES_KEPT));
             return "valid";
         }
         return "invalid";
     }
 
+    /** Every time the token endpoint accepted the client secret with this key ID, oldest first. */
+    secretUsesOf(keyId: string): readonly SecretUse[] {
+        return (this.secretUses.get(keyId) ?? []).map((u) => ({ ...u, at: new Date(u.at) }));
+    }
+
     /** When the token endpoint last accepted the client secret with this key ID; undefined if never. */
     secretLastUsedAt(keyId: string): Date | undefined {
-        const used = this.secretLastUsed.get(keyId);
-        return used ? new Date(used) : undefined;
+        return this.secretUsesOf(keyId).at(-1)?.at;
     }
 
     /** Compares with the newest password that has replicated, so a fresh reset still fails for a while. */

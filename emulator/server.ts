@@ -138,7 +138,9 @@ export function createEmulatorServer(parts: ServerParts): Server {
                 ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
                 correlationId,
             });
-            send(res, result.status, result.body, { Pragma: "no-cache" });
+            // Entra ID names each request in x-ms-request-id, which MSAL reads from the token response's headers
+            // (@azure/msal-common src/protocol/Token.ts, HeaderNames.X_MS_REQUEST_ID).
+            send(res, result.status, result.body, { Pragma: "no-cache", "x-ms-request-id": result.requestId });
             record(result.status, {
                 ...(result.grantType ? { grantType: result.grantType } : {}),
                 ...(result.username ? { username: result.username } : {}),

@@ -40,6 +40,9 @@ export interface TokenRequest {
 export interface TokenResponse {
     status: number;
     body: Record<string, unknown>;
+    /** The answer's `x-ms-request-id` (also an error's `trace_id`), and what the credential activity report
+     * gives as a sign-in's request ID. */
+    requestId: string;
     grantType?: string;
     username?: string;
     aadsts?: number;
@@ -114,12 +117,13 @@ export class TokenService {
         const { form } = request;
         const grantType = form.get("grant_type") ?? undefined;
         const username = grantType === "password" ? form.get("username") ?? undefined : undefined;
-        const outcome = await this.evaluate(request, grantType);
+        const requestId = randomUUID();
+        const outcome = await this.evaluate(request, grantType, requestId);
         const logged = { ...(grantType ? { grantType } : {}), ...(username ? { username } : {}) };
         if (outcome.kind === "failure") {
-            return { status: outcome.status, body: aadErrorBody(outcome, this.now(), request.correlationId), aadsts: outcome.code, ...logged };
+            return { status: outcome.status, body: aadErrorBody(outcome, this.now(), request.correlationId, requestId), requestId, aadsts: outcome.code, ...logged };
         }
-        return { status: 200, body: outcome.body, ...logged };
+        return { status: 200, body: outcome.body, requestId, ...logged };
     }
 
     async verify(authorization: string | undefined): Promise<Principal | { failure: string }> {
@@ -160,7 +164,7 @@ export class TokenService {
         };
     }
 
-    private async evaluate(request: TokenRequest, grantType: string | undefined): Promise<Outcome> {
+    private async evaluate(request: TokenRequest, grantType: string | undefined, requestId: string): Promise<Outcome> {
         const { form } = request;
         const auth = clientAuthentication(form, request.authorization);
         if (isFailure(auth)) return fromError(auth);
@@ -192,7 +196,7 @@ export class TokenService {
         if (!app || !clientSp) {
             return failure(700016, "unauthorized_client", `Application with identifier '${clientId}' was not found in the directory '${this.directory.domain}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
         }
-        switch (this.directory.checkClientSecret(app.id, auth.secret)) {
+        switch (this.directory.checkClientSecret(app.id, auth.secret, { requestId, grantType: grantType ?? "" })) {
             case "missing":
                 return failure(7000218, "invalid_client", "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", 401);
             case "invalid":

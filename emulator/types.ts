@@ -112,11 +112,27 @@ export interface Faults {
      * PresenceUnknown whatever `setPresence` said) or `NotFound` (HTTP 404 for them; getPresencesByUserId
      * leaves them out, and answers 404 when no requested ID has a presence and one of them is such a user). */
     withoutTeamsPresence: "PresenceUnknown" | "NotFound";
+    /** User object IDs or UPNs whose presence Graph answers with `availability: null`. Graph's metadata declares
+     * the property nullable (msgraph-metadata schemas/v1.0-Prod.csdl, EntityType "presence": no Nullable="false"). */
+    nullAvailability: Set<string>;
+    /** User object IDs or UPNs whose presence Graph answers with `activity: null` (nullable like availability). */
+    nullActivity: Set<string>;
     /** The tenant has no Microsoft Entra ID P1/P2 licence: the sign-in activity reports answer 403
      * Authentication_RequestFromNonPremiumTenantOrB2CTenant, as Graph does. */
     withoutPremiumLicence: boolean;
     /** Entries per page of `/beta/reports/appCredentialSignInActivities` before an `@odata.nextLink`. */
     reportPageSize: number;
+    /** The shape of that report: `metadata` (the beta metadata: keyType `clientSecret`, `expirationDateTime`, UTC
+     * times) or `examples` (the reference page's examples: keyType `secret`, `expirationDate`, times at offset
+     * `-8:00`, and a filtered answer of one credential as a bare entity without `value`). */
+    reportShape: "metadata" | "examples";
+    /** How long after a sign-in the credential activity report shows it; 0 (at once) by default. Microsoft does not
+     * document this report's lag; a user's signInActivity "might take up to 24 hours to update"
+     * (MicrosoftDocs/entra-docs docs/identity/monitoring-health/howto-manage-inactive-user-accounts.md). */
+    reportDelayMs: number;
+    /** The report never shows password (ROPC) sign-ins, only the others (client credentials, refresh): whether it
+     * records a delegated ROPC sign-in that authenticates the client with its secret is not documented. */
+    reportSkipsPasswordSignIns: boolean;
     /** Failed password attempts before smart lockout locks the account (AADSTS50053); 10 like Entra ID. */
     lockoutThreshold: number;
     /** How long a locked account stays locked; 60 s (Entra ID's initial lockout) when unset. */

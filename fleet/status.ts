@@ -17,8 +17,11 @@ export const STATUS_OUTPUT_KEYS = [
     "currentSecretKeyId", "previousSecretKeyId", "cloud",
 ] as const;
 
-/** Of the `verification` output, only these fields (its status, when and how long), never the scopes or attempts. */
-const VERIFICATION_KEYS = ["status", "verifiedAt", "code", "reason", "elapsedMs"] as const;
+/** Of the `verification` output, only these fields (its status, when and how long, and the canary the credential
+ * activity report is judged by: verifier/secretUsage.ts), never the scopes or attempts. */
+const VERIFICATION_KEYS = [
+    "status", "verifiedAt", "code", "reason", "elapsedMs", "passwordSignInAt", "passwordSignInRequestId", "clientCredentialsRequestId",
+] as const;
 
 export interface Thresholds {
     /** A secret expiring within this many days is a problem; 0 turns the check off. */
@@ -50,6 +53,9 @@ export const statusOutputsSchema = z.object({
         code: z.string().optional(),
         reason: z.string().optional(),
         elapsedMs: z.number().int().nonnegative().optional(),
+        passwordSignInAt: isoDateTime.optional(),
+        passwordSignInRequestId: z.string().optional(),
+        clientCredentialsRequestId: z.string().optional(),
     }, { error: () => "verification must be the object the program exports ({\"status\": \"verified\", \"verifiedAt\": ...})" }).optional(),
     currentSecretKeyId: z.string({ error: () => "currentSecretKeyId must be a string (the newest client secret's key ID)" }).nullish(),
     previousSecretKeyId: z.string({ error: () => "previousSecretKeyId must be null or a string (the previous client secret's key ID)" }).nullish(),
@@ -84,7 +90,7 @@ export function parseStatusOutputs(raw: unknown, source: string): StatusOutputs 
     if (result.success) return result.data;
     const problems = result.error.issues.map((issue) => {
         const key = issue.path.join(".");
-        const dateKey = ["secretExpiresAt", "previousSecretExpiresAt", "nextRotationAt", "verification.verifiedAt"].includes(key);
+        const dateKey = ["secretExpiresAt", "previousSecretExpiresAt", "nextRotationAt", "verification.verifiedAt", "verification.passwordSignInAt"].includes(key);
         return dateKey ? `${key} must be ${ISO_RULE}` : issue.message;
     });
     throw new StatusOutputsError(`${source}: ${[...new Set(problems)].join("; ")}`);

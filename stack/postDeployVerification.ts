@@ -43,6 +43,12 @@ export interface VerificationSummary {
     attempts?: VerificationReport["attempts"];
     elapsedMs?: number;
     agents?: VerificationReport["agents"];
+    /** When the verification's password sign-in with the newest secret (`currentSecretKeyId`) was sent, and the
+     * request IDs of it and of the client-credentials check: the canary `npm run status` and `npm run handoff`
+     * expect the credential activity report to show (verifier/secretUsage.ts). */
+    passwordSignInAt?: string;
+    passwordSignInRequestId?: string;
+    clientCredentialsRequestId?: string;
 }
 
 /** A UserError: `pulumi up` prints only the message (diagnosis and remedy), never the report's fields. */
@@ -76,6 +82,9 @@ export function summarize(report: VerificationReport): VerificationSummary {
         attempts: report.attempts,
         elapsedMs: report.elapsedMs,
         ...(report.agents ? { agents: report.agents } : {}),
+        ...(report.passwordSignInAt ? { passwordSignInAt: report.passwordSignInAt } : {}),
+        ...(report.passwordSignInRequestId ? { passwordSignInRequestId: report.passwordSignInRequestId } : {}),
+        ...(report.clientCredentialsRequestId ? { clientCredentialsRequestId: report.clientCredentialsRequestId } : {}),
     };
 }
 

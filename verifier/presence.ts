@@ -6,9 +6,18 @@ import type { Settled } from "./retry";
 /** getPresencesByUserId accepts at most 650 IDs per request. */
 export const PRESENCE_BATCH_LIMIT = 650;
 
-const presenceSchema = z.object({ id: z.string().min(1), availability: z.string(), activity: z.string().optional() });
+// Graph's metadata declares availability and activity nullable: neither property carries Nullable="false", and
+// in OData CSDL an absent Nullable means true (microsoftgraph/msgraph-metadata schemas/v1.0-Prod.csdl and
+// clean_v10_metadata/cleanMetadata.xml, EntityType "presence"). A null is the answer for that one user, never a
+// malformed body: every reader here takes it and reports it for that user alone.
+const presenceSchema = z.object({
+    id: z.string().min(1),
+    availability: z.string().nullish().transform((v) => v ?? null),
+    activity: z.string().nullish().transform((v) => v ?? null),
+});
 const presencesSchema = z.object({ value: z.array(presenceSchema) });
 
+/** One entry of a presence answer; `null` where Graph gave no value (or left the property out). */
 export type Presence = z.infer<typeof presenceSchema>;
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -28,41 +37,39 @@ function parsed<T>(settled: Settled<unknown>, schema: z.ZodType<T>, where: strin
     return { ok: false, diagnosis: unexpectedShape(where), gaveUp: false, attempts: 1 };
 }
 
-// Graph's metadata declares availability and activity nullable (msgraph-metadata
-// clean_v10_metadata/cleanMetadata.xml, EntityType "presence"); for the service user, whose presence is
-// information only, a null must not read as a malformed answer.
-const ownPresencesSchema = z.object({
-    value: z.array(z.object({ id: z.string().min(1), availability: z.string().nullable().optional(), activity: z.string().nullable().optional() })),
-});
-
 /**
- * How Graph answered for the service user's own presence: `read` (a Teams presence), `PresenceUnknown`
- * (or no availability at all), `absent` (its ID left out of the answer) or `notFound` (HTTP 404). Microsoft
- * documents presence as "only supported for Microsoft Teams users" (learn.microsoft.com/graph/api/resources/presence)
- * and not what it answers for anyone else, so every one of these but `read` means "no Teams presence".
+ * How Graph answered for the service user's own presence: `read` (a Teams presence), `PresenceUnknown`,
+ * `PresenceNull` (an entry whose availability is null or missing), `absent` (its ID left out of the answer) or
+ * `notFound` (HTTP 404). Microsoft documents presence as "only supported for Microsoft Teams users"
+ * (learn.microsoft.com/graph/api/resources/presence) and not what it answers for anyone else, so every one of
+ * these but `read` means "no Teams presence".
  */
-export type ServiceUserPresence = "read" | "PresenceUnknown" | "absent" | "notFound";
+export type ServiceUserPresence = "read" | "PresenceUnknown" | "PresenceNull" | "absent" | "notFound";
+
+/** A presence whose availability Graph gave. */
+export type ReadPresence = Presence & { availability: string };
 
 export interface OwnPresence {
     outcome: ServiceUserPresence;
     /** Set when Graph returned an entry with an availability. */
-    presence?: Presence;
+    presence?: ReadPresence;
 }
 
-type OwnAnswer = z.infer<typeof ownPresencesSchema>;
+type OwnAnswer = { value: { id: string; availability?: string | null; activity?: string | null }[] };
 
 /** Pure: what a getPresencesByUserId answer (or its 404) says about the service user. */
 export function ownPresenceFrom(id: string, answer: OwnAnswer | "notFound"): OwnPresence {
     if (answer === "notFound") return { outcome: "notFound" };
     const entry = answer.value.find((p) => p.id.toLowerCase() === id.toLowerCase());
     if (!entry) return { outcome: "absent" };
-    if (typeof entry.availability !== "string") return { outcome: "PresenceUnknown" };
-    const presence: Presence = { id: entry.id, availability: entry.availability, ...(typeof entry.activity === "string" ? { activity: entry.activity } : {}) };
+    if (typeof entry.availability !== "string") return { outcome: "PresenceNull" };
+    const presence: ReadPresence = { id: entry.id, availability: entry.availability, activity: typeof entry.activity === "string" ? entry.activity : null };
     return { outcome: entry.availability === "PresenceUnknown" ? "PresenceUnknown" : "read", presence };
 }
 
 const HOW_GRAPH_ANSWERED: Readonly<Record<Exclude<ServiceUserPresence, "read">, string>> = {
     PresenceUnknown: "it answered PresenceUnknown",
+    PresenceNull: "it answered null for availability",
     absent: "its object ID was left out of the answer",
     notFound: "Microsoft Graph answered HTTP 404 for it",
 };
@@ -89,7 +96,7 @@ export async function readServiceUserPresence(session: GraphSession, id: string)
         return outcome;
     });
     if (settled.ok && settled.value === NOT_FOUND) return { ok: true, value: ownPresenceFrom(id, "notFound") };
-    const answer = parsed(settled, ownPresencesSchema, where);
+    const answer = parsed(settled, presencesSchema, where);
     return answer.ok ? { ok: true, value: ownPresenceFrom(id, answer.value) } : answer;
 }
 

@@ -69,4 +69,12 @@ export interface VerificationReport {
     agents?: AgentSummary;
     /** ISO 8601 time the verification finished. */
     verifiedAt: string;
+    /** ISO 8601 time the successful password (ROPC) sign-in was sent, with the handoff's (the newest) client
+     * secret: the canary the credential activity report must show (verifier/secretUsage.ts). */
+    passwordSignInAt?: string;
+    /** Entra ID's request ID (`x-ms-request-id`) of that sign-in, when the token endpoint gave one. */
+    passwordSignInRequestId?: string;
+    /** The request ID of the successful client-credentials check, which signs in with the same secret seconds
+     * earlier; it tells the report's record of that check from the password sign-in's. */
+    clientCredentialsRequestId?: string;
 }

@@ -25,6 +25,9 @@ export interface AgentSummary {
     unresolved: string[];
     /** Agents whose availability is PresenceUnknown (most likely no Teams licence). */
     presenceUnknown: string[];
+    /** Agents whose entry came with a null (or no) availability or activity, which Graph's metadata allows: the
+     * connector gets no state for them. Reported for them alone; counted under their availability when they have one. */
+    presenceNull: string[];
     /** Looking up sign-in names was refused: User.ReadBasic.All is missing. */
     userLookupForbidden: boolean;
     /** Agents per availability. */
@@ -180,6 +183,7 @@ export async function checkAgents(session: GraphSession, agents: readonly string
         resolved: 0,
         unresolved: [],
         presenceUnknown: [],
+        presenceNull: [],
         userLookupForbidden: false,
         availability: {},
     };
@@ -202,6 +206,8 @@ export async function checkAgents(session: GraphSession, agents: readonly string
             continue;
         }
         summary.resolved += 1;
+        if (presence.availability === null || presence.activity === null) summary.presenceNull.push(label);
+        if (presence.availability === null) continue;
         summary.availability[presence.availability] = (summary.availability[presence.availability] ?? 0) + 1;
         if (presence.availability === "PresenceUnknown") summary.presenceUnknown.push(label);
     }

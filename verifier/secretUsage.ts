@@ -22,6 +22,21 @@
 //   newest secret, `idle` while nothing uses it.
 // - The connector signs in at least once an hour while it runs (access tokens live 60-90 minutes), so a silence
 //   of `idleHours` means it is not running or not configured for this tenant.
+// - The verification is a canary. Microsoft documents the report as the credential's activity "across all flows",
+//   not whether a delegated ROPC sign-in that authenticates the client with its secret is recorded, nor how fast
+//   (a user's signInActivity "might take up to 24 hours to update", MicrosoftDocs/entra-docs docs/identity/
+//   monitoring-health/howto-manage-inactive-user-accounts.md). Every verification makes exactly that sign-in with
+//   the newest secret and the outputs record when (`verification.passwordSignInAt`) and its request ID. The report
+//   shows it when the newest secret's entry carries that request ID, or a use at or after the sign-in (less the
+//   clock slack) that is not the verification's own client-credentials check (known by its request ID: seconds
+//   earlier, it falls in the same window), or any use after the verification ended. Until it does, `idle` is
+//   `unknown` (not-recorded-yet): the report lags behind a sign-in that happened. CANARY_GRACE_HOURS after the
+//   sign-in without it, the report does not record these sign-ins in this tenant (or lags more than that), and
+//   every classification is `unknown` (not-recording): silence in such a report proves nothing. Without a
+//   recorded password sign-in (verify off, outputs from before this version) there is no canary and the rules
+//   above apply alone.
+// - The canary composes with the verification's masking: a report that shows the verification's sign-in may still
+//   hide the connector's behind it (verification-masked); one that does not show it cannot be read at all.
 import { z } from "zod";
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -33,12 +48,22 @@ export type UsageKind = (typeof USAGE_KINDS)[number];
 /** Why a classification is `unknown`. Stable codes: the status JSON and the tests use them. */
 export const UNKNOWN_REASONS = [
     "sovereign-cloud", "no-credential", "permission", "licence", "not-available", "unreachable", "malformed",
-    "no-key-ids", "verification-masked",
+    "no-key-ids", "verification-masked", "not-recorded-yet", "not-recording",
 ] as const;
 export type UnknownReason = (typeof UNKNOWN_REASONS)[number];
 
+/** Reasons that come from the stack's outputs or the timing, never from reading the report. */
+const JUDGED_REASONS = ["no-key-ids", "verification-masked", "not-recorded-yet", "not-recording"] as const;
+
 /** Reasons the report itself can be unavailable (the others come from the stack's outputs or the timing). */
-export type UnavailableReason = Exclude<UnknownReason, "no-key-ids" | "verification-masked">;
+export type UnavailableReason = Exclude<UnknownReason, (typeof JUDGED_REASONS)[number]>;
+
+/** Hours after the verification's password sign-in by which the report must show it (see the decisions above):
+ * over three times the 6 hours within which Microsoft says sign-ins typically reach signInActivity ("Typically,
+ * sign-ins show up in the related sign-in report within 6 hours", the entra-docs page cited above), and short
+ * enough that the daily run, which reads the report about 24 hours after the previous day's verification, gets a
+ * verdict. A report slower than that reads `not-recording`, never a failure. */
+export const CANARY_GRACE_HOURS = 20;
 
 /** One client secret's activity as the report gives it. */
 export interface CredentialActivity {
@@ -48,12 +73,25 @@ export interface CredentialActivity {
     lastUsedAt: string | null;
     /** Its expirationDateTime (ISO 8601), or null when the report leaves it out. */
     expiresAt: string | null;
+    /** The request IDs signInActivity gives for its last uses (lastSignInRequestId and its siblings), when any. */
+    requestIds?: string[];
 }
 
 /** The report for one app: its client secrets, or why it could not be read. */
 export type ActivityReport =
     | { available: true; credentials: CredentialActivity[] }
     | { available: false; reason: UnavailableReason; message: string };
+
+/** The `verification` stack output's fields the report is judged against. */
+export interface VerificationRecord {
+    verifiedAt: string;
+    elapsedMs?: number;
+    /** When its password (ROPC) sign-in with the newest secret was sent: the canary. */
+    passwordSignInAt?: string;
+    /** That sign-in's request ID, and the client-credentials check's (the same secret, seconds earlier). */
+    passwordSignInRequestId?: string;
+    clientCredentialsRequestId?: string;
+}
 
 /** What is recorded when the report is read: the report and the stack's state it is judged against. */
 export interface UsageRecord {
@@ -66,7 +104,7 @@ export interface UsageRecord {
     /** When the previous secret stops working (stack output `previousSecretExpiresAt`), or null. */
     previousSecretExpiresAt: string | null;
     /** The last successful post-deploy verification before the read: its own sign-ins use the newest secret. */
-    verification: { verifiedAt: string; elapsedMs?: number } | null;
+    verification: VerificationRecord | null;
     report: ActivityReport;
 }
 
@@ -119,6 +157,8 @@ const MESSAGES: Record<UnknownReason, string> = {
     malformed: "Microsoft Graph's answer was not the report this tool knows",
     "no-key-ids": "the stack's outputs have no currentSecretKeyId: run `pulumi up` with this version to export the secrets' key IDs",
     "verification-masked": "the newest secret's last use was the post-deploy verification's own sign-in, which hides the connector's; read the report again a few hours after `pulumi up` (the daily workflow reads it before its up)",
+    "not-recorded-yet": "the credential activity report does not show the post-deploy verification's own password sign-in with the newest client secret yet, so its silence says nothing about the connector: read it again later",
+    "not-recording": `the credential activity report does not show the post-deploy verification's own password sign-in with the newest client secret ${CANARY_GRACE_HOURS} hours later, so it does not record the connector's kind of sign-in in this tenant and its silence proves nothing: check the sign-in logs by hand`,
 };
 
 /** The default explanation for an unknown reason; readers add the detail they know. */
@@ -146,6 +186,50 @@ function verificationWindow(verification: UsageRecord["verification"]): { start:
     return { start: end - elapsed - VERIFICATION_SLACK_MS, end: end + VERIFICATION_SLACK_MS };
 }
 
+/** Whether the report shows the last verification's password sign-in with the newest secret; see the decisions. */
+export type Canary =
+    | { state: "none" | "seen" }
+    | { state: "pending" | "missing"; signInAt: string; keyId: string; lastUsedAt: string | null; clientCredentialsOnly: boolean };
+
+const lower = (id: string): string => id.toLowerCase();
+
+/** Pure: the canary for the newest secret's entry in the report (undefined when the report does not list it). */
+export function verificationCanary(record: UsageRecord, newest: CredentialActivity | undefined, readAt: number): Canary {
+    const v = record.verification;
+    const signInAt = at(v?.passwordSignInAt);
+    if (!v || signInAt === undefined || !record.currentSecretKeyId) return { state: "none" };
+    const ids = (newest?.requestIds ?? []).map(lower);
+    if (v.passwordSignInRequestId && ids.includes(lower(v.passwordSignInRequestId))) return { state: "seen" };
+    const clientCredentialsOnly = v.clientCredentialsRequestId !== undefined && ids.includes(lower(v.clientCredentialsRequestId));
+    const lastUse = at(newest?.lastUsedAt);
+    const window = verificationWindow(v);
+    if (lastUse !== undefined && window !== undefined && lastUse > window.end) return { state: "seen" };
+    if (lastUse !== undefined && lastUse >= signInAt - VERIFICATION_SLACK_MS && !clientCredentialsOnly) return { state: "seen" };
+    return {
+        state: readAt - signInAt >= CANARY_GRACE_HOURS * HOUR_MS ? "missing" : "pending",
+        signInAt: iso(signInAt),
+        keyId: record.currentSecretKeyId,
+        lastUsedAt: lastUse === undefined ? null : iso(lastUse),
+        clientCredentialsOnly,
+    };
+}
+
+function notShown(canary: Extract<Canary, { state: "pending" | "missing" }>, readAt: number): string {
+    const sign = `the credential activity report does not show the post-deploy verification's own password sign-in of ${minute(canary.signInAt)}`;
+    if (canary.state === "pending") {
+        return `${sign} yet, so its silence says nothing about the connector: read it again later (the daily run reads it about a day after each verification); ` +
+            `without that sign-in ${CANARY_GRACE_HOURS} hours after it, the reason becomes not-recording`;
+    }
+    const shown = canary.clientCredentialsOnly
+        ? "it shows only the verification's client-credentials check, seconds before"
+        : canary.lastUsedAt === null ? "it shows no use of that secret" : `that secret's last use it shows is ${minute(canary.lastUsedAt)}`;
+    const hours = Math.floor((readAt - Date.parse(canary.signInAt)) / HOUR_MS);
+    return `${sign} with the newest client secret (key ID ${canary.keyId}) ${hours} hours later (${shown}), so it does not record the connector's kind of ` +
+        `sign-in (ROPC with a client secret) in this tenant, or lags more than ${CANARY_GRACE_HOURS} hours: its silence proves nothing. ` +
+        "Whether the connector signs in, and with which secret, check the sign-in logs by hand: Microsoft Entra admin center, Sign-in logs, user sign-ins " +
+        "(interactive and non-interactive) filtered by the Application (client) ID";
+}
+
 /** Decides which secret the connector uses; see the decisions at the top of this file. */
 export function classifySecretUsage(record: UsageRecord, options: ClassifyOptions): Classification {
     if (!Number.isFinite(options.idleHours) || options.idleHours < 1) throw new RangeError(`idleHours ${options.idleHours} must be at least 1`);
@@ -157,9 +241,26 @@ export function classifySecretUsage(record: UsageRecord, options: ClassifyOption
 
     // Key IDs are GUIDs; Graph does not promise their case.
     const newestKey = record.currentSecretKeyId.toLowerCase();
+    const known = [newestKey, record.previousSecretKeyId?.toLowerCase()];
+    if (report.credentials.length > 0 && !report.credentials.some((c) => known.includes(c.keyId.toLowerCase()))) {
+        // Entries, but not one the stack manages: a report in a shape this reader misplaces, not silence.
+        return unknown("malformed", `${MESSAGES.malformed}: it lists ${report.credentials.length} client secret${report.credentials.length === 1 ? "" : "s"} for the app, none with the stack's key IDs (currentSecretKeyId, previousSecretKeyId)`);
+    }
     const newest = report.credentials.find((c) => c.keyId.toLowerCase() === newestKey);
+    const canary = verificationCanary(record, newest, readAt);
+    if (canary.state === "missing") return unknown("not-recording", notShown(canary, readAt));
+    const byUse = classifyByUse(record, record.currentSecretKeyId, report.credentials, newest, readAt, options);
+    if (canary.state === "pending" && byUse.kind === "idle") return unknown("not-recorded-yet", notShown(canary, readAt));
+    return byUse;
+}
+
+/** The classification from the uses alone, once the report is known to record them. */
+function classifyByUse(
+    record: UsageRecord, currentSecretKeyId: string, credentials: CredentialActivity[], newest: CredentialActivity | undefined, readAt: number, options: ClassifyOptions,
+): Classification {
+    const newestKey = currentSecretKeyId.toLowerCase();
     let old: { credential: CredentialActivity; usedAt: number } | undefined;
-    for (const credential of report.credentials) {
+    for (const credential of credentials) {
         const usedAt = at(credential.lastUsedAt);
         if (credential.keyId.toLowerCase() === newestKey || usedAt === undefined) continue;
         if (!old || usedAt > old.usedAt) old = { credential, usedAt };
@@ -190,7 +291,7 @@ export function classifySecretUsage(record: UsageRecord, options: ClassifyOption
     }
     if (connectorNewestUse !== undefined) {
         return readAt - connectorNewestUse <= idleMs
-            ? { kind: "switched", keyId: record.currentSecretKeyId, lastUsedAt: iso(connectorNewestUse) }
+            ? { kind: "switched", keyId: currentSecretKeyId, lastUsedAt: iso(connectorNewestUse) }
             : { kind: "idle", lastUsedAt: iso(connectorNewestUse), silentSince: iso(connectorNewestUse) };
     }
     if (masked && window) {
@@ -251,13 +352,14 @@ const credentialSchema = z.object({
     keyId: z.string().min(1),
     lastUsedAt: isoDateTime.nullable(),
     expiresAt: isoDateTime.nullable(),
+    requestIds: z.array(z.string().min(1)).optional(),
 });
 
 const reportSchema = z.discriminatedUnion("available", [
     z.object({ available: z.literal(true), credentials: z.array(credentialSchema) }),
     z.object({
         available: z.literal(false),
-        reason: z.enum(UNKNOWN_REASONS.filter((r): r is UnavailableReason => r !== "no-key-ids" && r !== "verification-masked")),
+        reason: z.enum(UNKNOWN_REASONS.filter((r): r is UnavailableReason => !(JUDGED_REASONS as readonly string[]).includes(r))),
         message: z.string(),
     }),
 ]);
@@ -268,6 +370,12 @@ export const usageRecordSchema = z.object({
     currentSecretKeyId: z.string().min(1).nullable(),
     previousSecretKeyId: z.string().min(1).nullable(),
     previousSecretExpiresAt: isoDateTime.nullable(),
-    verification: z.object({ verifiedAt: isoDateTime, elapsedMs: z.number().int().nonnegative().optional() }).nullable(),
+    verification: z.object({
+        verifiedAt: isoDateTime,
+        elapsedMs: z.number().int().nonnegative().optional(),
+        passwordSignInAt: isoDateTime.optional(),
+        passwordSignInRequestId: z.string().min(1).optional(),
+        clientCredentialsRequestId: z.string().min(1).optional(),
+    }).nullable(),
     report: reportSchema,
 });

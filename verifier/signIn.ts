@@ -13,7 +13,15 @@ export interface IssuedToken {
     accessToken: string;
     /** The response's `scope` field, a fallback when the token cannot be decoded. */
     scope?: string;
+    /** When the request that got this token was sent (ms since the epoch, on the verifier's clock): Entra ID's
+     * record of the sign-in is no earlier. */
+    sentAt: number;
+    /** The answer's `x-ms-request-id`, Entra ID's name for the request (MSAL reads the same header, @azure/msal-common
+     * src/protocol/Token.ts), when it is a GUID. */
+    requestId?: string;
 }
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const GRANT_LABELS: Record<TokenGrant, string> = {
     client_credentials: "Client credentials check",
@@ -49,6 +57,7 @@ export async function requestToken(
     }
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), Math.max(1, timeoutMs));
+    const sentAt = now();
     try {
         const response = await fetch(tokenUrl(endpoint, handoff.directoryTenantId), {
             method: "POST",
@@ -65,7 +74,16 @@ export async function requestToken(
         }
         const body = await readJson(response);
         if (response.ok && body && typeof body.access_token === "string") {
-            return { ok: true, value: { accessToken: body.access_token, scope: typeof body.scope === "string" ? body.scope : undefined } };
+            const requestId = response.headers.get("x-ms-request-id")?.trim();
+            return {
+                ok: true,
+                value: {
+                    accessToken: body.access_token,
+                    scope: typeof body.scope === "string" ? body.scope : undefined,
+                    sentAt,
+                    ...(requestId && GUID.test(requestId) ? { requestId: requestId.toLowerCase() } : {}),
+                },
+            };
         }
         const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now());
         return { ok: false, diagnosis: diagnoseTokenError(where, response.status, body as TokenErrorBody | undefined, retryAfterMs) };

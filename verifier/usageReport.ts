@@ -5,9 +5,14 @@
 //   - beta only, global service only: microsoftgraph/microsoft-graph-docs-contrib
 //     api-reference/beta/api/reportroot-list-appcredentialsigninactivities.md ("global-only" include; $filter,
 //     examples 2 and 3 filter on keyId and appId);
-//   - the entity (keyId, appId, appObjectId, keyType clientSecret|certificate, expirationDateTime,
+//   - the entity (keyId, appId, appObjectId, keyType clientSecret|certificate|unknownFutureValue, expirationDateTime,
 //     signInActivity, ...): microsoftgraph/msgraph-metadata schemas/type-mappings/beta-entity-types.json
-//     ("appCredentialSignInActivity") and beta-enum-types.json ("applicationKeyType");
+//     ("appCredentialSignInActivity") and beta-enum-types.json ("applicationKeyType"), as the resource page
+//     api-reference/beta/resources/appcredentialsigninactivity.md lists them;
+//   - the same page's examples answer otherwise: keyType "secret", "expirationDate", offsets like "-8:00" (not
+//     ISO 8601), and for a filtered request the bare entity without a `value` array. The reader takes both shapes;
+//     anything it cannot place (another keyType, a date it cannot read) makes the report `malformed`, never a
+//     secret that silently reads as unused;
 //   - AuditLog.Read.All (application), or delegated with the Reports Reader role: the page's permissions table;
 //     without it Graph answers 403 Authentication_MSGraphPermissionMissing ("Calling principal does not have
 //     required MSGraph permissions AuditLog.Read.All", microsoftgraph/microsoft-graph-docs-contrib#8997 for its
@@ -57,23 +62,84 @@ function unavailable(reason: UnavailableReason, detail?: string, tenantId?: stri
     return { available: false, reason, message: detail ? `${message} (${detail})` : message };
 }
 
-const isoOrNull = z.string().nullish().transform((v) => (v && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : null));
+const text = z.string().nullish();
 const entrySchema = z.object({
     keyId: z.string().min(1),
-    appId: z.string().nullish(),
-    keyType: z.string().nullish(),
-    expirationDateTime: isoOrNull,
+    appId: text,
+    keyType: text,
+    expirationDateTime: text,
+    expirationDate: text,
     signInActivity: z.object({
-        lastSignInDateTime: isoOrNull,
-        lastNonInteractiveSignInDateTime: isoOrNull,
-        lastSuccessfulSignInDateTime: isoOrNull,
+        lastSignInDateTime: text,
+        lastSignInRequestId: text,
+        lastNonInteractiveSignInDateTime: text,
+        lastNonInteractiveSignInRequestId: text,
+        lastSuccessfulSignInDateTime: text,
+        lastSuccessfulSignInRequestId: text,
     }).nullish(),
 });
 const pageSchema = z.object({ value: z.array(z.unknown()), "@odata.nextLink": z.string().optional() });
+/** The examples' answer to a filtered request: one entity, no collection. */
+const bareEntitySchema = z.object({ keyId: z.string() });
 
-function latest(...values: (string | null | undefined)[]): string | null {
-    const times = values.filter((v): v is string => typeof v === "string").map((v) => Date.parse(v));
-    return times.length === 0 ? null : new Date(Math.max(...times)).toISOString();
+/** `clientSecret` in the metadata, `secret` in the page's examples; compared without case. */
+const CLIENT_SECRET_TYPES = new Set(["clientsecret", "secret"]);
+const CERTIFICATE_TYPE = "certificate";
+
+/** A DateTimeOffset as Graph documents it ("always in UTC"), or as the examples write it ("-8:00"); undefined
+ * when it is not a date-time at all. A time without an offset is UTC, never the reading machine's zone. */
+export function reportDateTime(value: string): string | undefined {
+    const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{1,2}:\d{2})?$/i.exec(value.trim());
+    if (!match) return undefined;
+    const offset = match[2] === undefined ? "Z" : match[2].replace(/^([+-])(\d):/, "$10$2:");
+    const ms = Date.parse(`${match[1]}${offset}`);
+    return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+type EntryResult = { kind: "secret"; credential: CredentialActivity } | { kind: "skip" } | { kind: "malformed"; detail: string };
+
+/** Pure: one entry of the report for this app: a client secret, something to skip, or why the report is malformed. */
+export function readEntry(raw: unknown, appId: string): EntryResult {
+    const parsed = entrySchema.safeParse(raw);
+    if (!parsed.success) return { kind: "malformed", detail: "an entry without keyId" };
+    const e = parsed.data;
+    // The filter asks for this app; a certificate is not a client secret.
+    if (e.appId && e.appId.toLowerCase() !== appId.toLowerCase()) return { kind: "skip" };
+    if (e.keyType && e.keyType.toLowerCase() === CERTIFICATE_TYPE) return { kind: "skip" };
+    if (e.keyType && !CLIENT_SECRET_TYPES.has(e.keyType.toLowerCase())) {
+        return { kind: "malformed", detail: `an entry of keyType ${JSON.stringify(e.keyType.slice(0, 40))}` };
+    }
+    const times: Record<string, string | null> = {};
+    const fields: [string, string | null | undefined][] = [
+        ["expirationDateTime", e.expirationDateTime ?? e.expirationDate],
+        ["signInActivity.lastSignInDateTime", e.signInActivity?.lastSignInDateTime],
+        ["signInActivity.lastNonInteractiveSignInDateTime", e.signInActivity?.lastNonInteractiveSignInDateTime],
+        ["signInActivity.lastSuccessfulSignInDateTime", e.signInActivity?.lastSuccessfulSignInDateTime],
+    ];
+    for (const [name, value] of fields) {
+        if (value === null || value === undefined) {
+            times[name] = null;
+            continue;
+        }
+        const iso = reportDateTime(value);
+        if (iso === undefined) return { kind: "malformed", detail: `${name} ${JSON.stringify(value.slice(0, 40))} is not a date-time` };
+        times[name] = iso;
+    }
+    const uses = fields.slice(1).map(([name]) => times[name]).filter((v): v is string => v !== null).map((v) => Date.parse(v));
+    // The sign-ins' request IDs, which the verification's canary looks for (verifier/secretUsage.ts).
+    const activity = e.signInActivity;
+    const requestIds = [...new Set([activity?.lastSignInRequestId, activity?.lastNonInteractiveSignInRequestId, activity?.lastSuccessfulSignInRequestId]
+        .filter((id): id is string => typeof id === "string" && id.trim() !== "")
+        .map((id) => id.trim().toLowerCase()))];
+    return {
+        kind: "secret",
+        credential: {
+            keyId: e.keyId,
+            lastUsedAt: uses.length === 0 ? null : new Date(Math.max(...uses)).toISOString(),
+            expiresAt: times.expirationDateTime,
+            ...(requestIds.length > 0 ? { requestIds } : {}),
+        },
+    };
 }
 
 /** The path below the version segment for a nextLink on the same origin, or undefined for any other link. */
@@ -138,21 +204,14 @@ export async function readCredentialActivity(options: ReadActivityOptions): Prom
             return unavailable("unreachable", outcome.status !== undefined ? `HTTP ${outcome.status}` : outcome.diagnosis.code);
         }
         const parsed = pageSchema.safeParse(outcome.value);
-        if (!parsed.success) return unavailable("malformed", "no value array");
-        for (const raw of parsed.data.value) {
-            const entry = entrySchema.safeParse(raw);
-            if (!entry.success) return unavailable("malformed", "an entry without keyId");
-            const e = entry.data;
-            // The filter asks for this app; a certificate is not a client secret.
-            if ((e.appId && e.appId.toLowerCase() !== options.appId.toLowerCase()) || (e.keyType && e.keyType !== "clientSecret")) continue;
-            const activity = e.signInActivity;
-            credentials.push({
-                keyId: e.keyId,
-                lastUsedAt: latest(activity?.lastSignInDateTime, activity?.lastNonInteractiveSignInDateTime, activity?.lastSuccessfulSignInDateTime),
-                expiresAt: e.expirationDateTime,
-            });
+        const bare = parsed.success ? undefined : bareEntitySchema.safeParse(outcome.value);
+        if (!parsed.success && !bare?.success) return unavailable("malformed", "no value array");
+        for (const raw of parsed.success ? parsed.data.value : [outcome.value]) {
+            const entry = readEntry(raw, options.appId);
+            if (entry.kind === "malformed") return unavailable("malformed", entry.detail);
+            if (entry.kind === "secret") credentials.push(entry.credential);
         }
-        const link = parsed.data["@odata.nextLink"];
+        const link = parsed.success ? parsed.data["@odata.nextLink"] : undefined;
         if (link === undefined) path = undefined;
         else {
             path = nextPath(link, graphEndpoint);

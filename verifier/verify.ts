@@ -150,6 +150,7 @@ async function run(
     });
     if (!app.ok) return failed(app);
     secrets.push(app.value.accessToken);
+    if (app.value.requestId) partial.clientCredentialsRequestId = app.value.requestId;
 
     progress(`${GRANT_LABELS.password}: ${handoff.userEmail}`);
     const user = await retryUntilSettled(
@@ -163,6 +164,8 @@ async function run(
     if (!user.ok) return failed(user);
     const token = user.value.accessToken;
     secrets.push(token);
+    partial.passwordSignInAt = new Date(user.value.sentAt).toISOString();
+    if (user.value.requestId) partial.passwordSignInRequestId = user.value.requestId;
 
     partial.grantedScopes = grantedScopes(token, user.value.scope);
     progress(`Granted delegated permissions: ${partial.grantedScopes.join(" ") || "none"}`);
@@ -191,7 +194,7 @@ async function run(
     if (own.value.presence) {
         const { availability, activity } = own.value.presence;
         partial.availability = availability;
-        if (activity !== undefined) partial.activity = activity;
+        if (activity !== null) partial.activity = activity;
         progress(`Service user presence: ${availability}${activity ? ` / ${activity}` : ""}`);
         if (own.value.outcome === "read") readText = `read presence by object ID (service user: ${availability}${activity ? ` / ${activity}` : ""})`;
     }
@@ -243,6 +246,9 @@ function pick(partial: Partial<VerificationReport>): Partial<VerificationReport>
     if (partial.serviceUserPresence !== undefined) out.serviceUserPresence = partial.serviceUserPresence;
     if (partial.notes !== undefined && partial.notes.length > 0) out.notes = partial.notes;
     if (partial.agents !== undefined) out.agents = partial.agents;
+    if (partial.passwordSignInAt !== undefined) out.passwordSignInAt = partial.passwordSignInAt;
+    if (partial.passwordSignInRequestId !== undefined) out.passwordSignInRequestId = partial.passwordSignInRequestId;
+    if (partial.clientCredentialsRequestId !== undefined) out.clientCredentialsRequestId = partial.clientCredentialsRequestId;
     return out;
 }
 
@@ -250,6 +256,7 @@ export function describeAgents(summary: AgentSummary): string {
     const parts = [`${summary.requested} requested`, `${summary.resolved} resolved`];
     if (summary.unresolved.length > 0) parts.push(`${summary.unresolved.length} unresolved (${summary.unresolved.join(", ")})`);
     if (summary.presenceUnknown.length > 0) parts.push(`${summary.presenceUnknown.length} PresenceUnknown, likely without a Teams licence (${summary.presenceUnknown.join(", ")})`);
+    if (summary.presenceNull.length > 0) parts.push(`${summary.presenceNull.length} answered with a null availability or activity (${summary.presenceNull.join(", ")})`);
     if (summary.userLookupForbidden) parts.push("sign-in names could not be looked up (User.ReadBasic.All missing)");
     return parts.join(", ");
 }

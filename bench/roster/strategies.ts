@@ -57,11 +57,13 @@ export async function benchSession(url: string, handoff: Handoff, paced: boolean
     return paced ? pacePresenceRequests(session, { now: Date.now, sleep }) : session;
 }
 
-function tally(presences: Iterable<{ availability: string }>): RosterOutcome {
+/** Counts like the roster check: every entry is resolved, and a null availability (nullable in Graph's metadata) is counted under none. */
+function tally(presences: Iterable<{ availability: string | null }>): RosterOutcome {
     const availability: Record<string, number> = {};
     let resolved = 0;
     for (const p of presences) {
         resolved += 1;
+        if (p.availability === null) continue;
         availability[p.availability] = (availability[p.availability] ?? 0) + 1;
     }
     return { resolved, availability };
@@ -73,7 +75,7 @@ function settledOrThrow<T>(settled: { ok: true; value: T } | { ok: false; diagno
 }
 
 const idSchema = z.object({ id: z.string() });
-const presenceSchema = z.object({ availability: z.string() });
+const presenceSchema = z.object({ availability: z.string().nullable() });
 const batchSchema = z.object({ responses: z.array(z.object({ id: z.string(), status: z.number(), body: z.unknown() })) });
 
 export const naive: RosterStrategy = async (session, names) => {
@@ -82,7 +84,7 @@ export const naive: RosterStrategy = async (session, names) => {
         const user = settledOrThrow(await callGraph(session, { method: "GET", path: `/users/${encodeURIComponent(name)}?$select=id`, where: "GET /users/{name}", stage: "userLookup" }), "a user look-up");
         ids.push(idSchema.parse(user).id);
     }
-    const presences: { availability: string }[] = [];
+    const presences: { availability: string | null }[] = [];
     for (const id of ids) {
         presences.push(presenceSchema.parse(settledOrThrow(await callGraph(session, { method: "GET", path: `/users/${id}/presence`, where: "GET /users/{id}/presence", stage: "presence" }), "a presence read")));
     }

@@ -6,16 +6,17 @@ import { fail, forbidden, notFound, objectBody, ok, permitted, type GraphContext
 
 export const MAX_PRESENCE_IDS = 650;
 
-type PresenceView = Record<string, unknown> & { id: string; availability: string; activity: string };
+type PresenceView = Record<string, unknown> & { id: string; availability: string | null; activity: string | null };
 
 /** Every property of Graph's presence entity (msgraph-metadata clean_v10_metadata/cleanMetadata.xml, EntityType
  * "presence" and its complex types), so a client that reads more than availability and activity meets the
  * real shape: no status message, not out of office, no work location set. */
-function presenceView(user: UserRecord, availability: string, activity: string): PresenceView {
+function presenceView(g: GraphContext, user: UserRecord, availability: string, activity: string): PresenceView {
     return {
         id: user.id,
-        availability,
-        activity,
+        // Both are nullable in Graph's metadata; the `nullAvailability`/`nullActivity` faults answer that way.
+        availability: userListed(g.faults.nullAvailability, user) ? null : availability,
+        activity: userListed(g.faults.nullActivity, user) ? null : activity,
         statusMessage: null,
         outOfOfficeSettings: { message: null, isOutOfOffice: false },
         sequenceNumber: `${(user.presence.sequence ?? 0).toString(16).toUpperCase().padStart(12, "0")}`,
@@ -26,9 +27,9 @@ function presenceView(user: UserRecord, availability: string, activity: string):
 /** Presence exists "only for Microsoft Teams users" (learn.microsoft.com/graph/api/resources/presence); for a
  * user without Teams this is PresenceUnknown or, in the `NotFound` variant, nothing at all. */
 function presenceOf(g: GraphContext, user: UserRecord): PresenceView | undefined {
-    if (!userListed(g.faults.withoutTeams, user)) return presenceView(user, user.presence.availability, user.presence.activity);
+    if (!userListed(g.faults.withoutTeams, user)) return presenceView(g, user, user.presence.availability, user.presence.activity);
     if (g.faults.withoutTeamsPresence === "NotFound") return undefined;
-    return presenceView(user, "PresenceUnknown", "PresenceUnknown");
+    return presenceView(g, user, "PresenceUnknown", "PresenceUnknown");
 }
 
 /** Object IDs are GUIDs, which Graph matches whatever their case; a sign-in name is no presence ID. */

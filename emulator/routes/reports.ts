@@ -2,13 +2,16 @@
 // Shape from microsoftgraph/msgraph-metadata (beta appCredentialSignInActivity entity, signInActivity complex
 // type) and microsoftgraph/microsoft-graph-docs-contrib api-reference/beta/api/
 // reportroot-list-appcredentialsigninactivities.md ($filter on appId and keyId, $top). A client secret's last use
-// is when the token endpoint last accepted it (EmulatedDirectory.secretLastUsedAt). Refusals as Graph gives them:
+// is when the token endpoint last accepted it (EmulatedDirectory.secretUsesOf), with that answer's x-ms-request-id as
+// lastSignInRequestId, as of `faults.reportDelayMs` ago and without password sign-ins under
+// `faults.reportSkipsPasswordSignIns`. Refusals as Graph gives them:
 // without AuditLog.Read.All 403 Authentication_MSGraphPermissionMissing (microsoftgraph/microsoft-graph-docs-contrib
 // #8997), in a tenant without Entra ID P1/P2 (`faults.withoutPremiumLicence`) 403
 // Authentication_RequestFromNonPremiumTenantOrB2CTenant (microsoftgraph/microsoft-graph-docs#11818). A signed-in
 // caller needs the delegated scope and one of the page's directory roles (Reports Reader, Security Reader, Security
 // Administrator, or a role above them); Graph's answer without the role is not documented, so the emulator gives
 // its generic Authorization_RequestDenied.
+import type { SecretUse } from "../directory";
 import type { ApplicationRecord } from "../types";
 import { applyFilter, fail, ok, parseEqFilter, permitted, type GraphContext, type RouteRegistrar } from "./support";
 
@@ -19,6 +22,10 @@ const MAX_TOP = 999;
 
 /** Graph writes these date-times in whole seconds. */
 const graphTime = (date: Date | string): string => new Date(date).toISOString().replace(/\.\d+Z$/, "Z");
+
+/** The same instant the way the reference page's examples write it: at UTC-8, with a one-digit offset hour
+ * ("2021-04-01T21:36:48-8:00"), which is not ISO 8601. */
+const examplesTime = (date: Date | string): string => `${new Date(new Date(date).getTime() - 8 * 3_600_000).toISOString().replace(/\.\d+Z$/, "")}-8:00`;
 
 type Credential = ApplicationRecord["passwordCredentials"][number];
 
@@ -38,21 +45,33 @@ export function reportRoutes(route: RouteRegistrar, g: GraphContext): void {
         const graphSp = directory.graphServicePrincipal;
         const rows = directory.visibleApplications().flatMap((app) => {
             const sp = directory.visibleServicePrincipalByAppId(app.appId);
-            return app.passwordCredentials.map((c: Credential) => {
-                const used = directory.secretLastUsedAt(c.keyId);
-                return {
+            return app.passwordCredentials.map((c: Credential): Record<string, unknown> & { appId: string; keyId: string; id: string } => {
+                const use = shownUse(g, c.keyId);
+                const used = use?.at;
+                const common = {
                     id: Buffer.from(`${c.keyId}|application`).toString("base64"),
                     keyId: c.keyId,
-                    keyType: "clientSecret",
                     keyUsage: "sign",
                     appId: app.appId,
                     appObjectId: app.id,
                     servicePrincipalObjectId: sp?.id ?? null,
                     resourceId: used ? graphSp.id : null,
                     credentialOrigin: "application",
+                };
+                if (g.faults.reportShape === "examples") {
+                    return {
+                        ...common,
+                        keyType: "secret",
+                        expirationDate: examplesTime(c.endDateTime),
+                        signInActivity: use ? { lastSignInDateTime: examplesTime(use.at), lastSignInRequestId: use.requestId } : null,
+                    };
+                }
+                return {
+                    ...common,
+                    keyType: "clientSecret",
                     createdDateTime: graphTime(c.startDateTime),
                     expirationDateTime: graphTime(c.endDateTime),
-                    signInActivity: used ? { lastSignInDateTime: graphTime(used), lastSignInRequestId: requestIdFor(c.keyId, used) } : null,
+                    signInActivity: use ? { lastSignInDateTime: graphTime(use.at), lastSignInRequestId: use.requestId } : null,
                 };
             });
         });
@@ -67,6 +86,10 @@ export function reportRoutes(route: RouteRegistrar, g: GraphContext): void {
         const skip = Number(query.get("$skiptoken") ?? "0");
         if (!Number.isInteger(skip) || skip < 0) throw fail(400, "BadRequest", "Invalid $skiptoken.");
         const page = filtered.slice(skip, skip + pageSize);
+        // The page's examples 2 and 3 answer a filtered request with the entity itself, not a collection.
+        if (g.faults.reportShape === "examples" && query.has("$filter") && filtered.length === 1) {
+            return ok({ "@odata.type": "#microsoft.graph.appCredentialSignInActivity", ...filtered[0] });
+        }
         const body: Record<string, unknown> = { "@odata.context": `${g.tokens.baseUrl}/beta/$metadata#reports/appCredentialSignInActivities`, value: page };
         if (skip + pageSize < filtered.length) {
             const next = new URLSearchParams(query);
@@ -77,8 +100,10 @@ export function reportRoutes(route: RouteRegistrar, g: GraphContext): void {
     });
 }
 
-/** A request ID derived from the use, so reading the report twice gives the same answer. */
-function requestIdFor(keyId: string, used: Date): string {
-    const hex = Buffer.from(`${keyId}${used.getTime()}`).toString("hex").padEnd(32, "0").slice(-32);
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+/** The latest use of a secret the report shows now: old enough for `reportDelayMs`, and not a password sign-in
+ * when `reportSkipsPasswordSignIns`. */
+function shownUse(g: GraphContext, keyId: string): SecretUse | undefined {
+    const shownUntil = g.now().getTime() - g.faults.reportDelayMs;
+    const shown = g.directory.secretUsesOf(keyId).filter((u) => u.at.getTime() <= shownUntil && !(g.faults.reportSkipsPasswordSignIns && u.grantType === "password"));
+    return shown.at(-1);
 }

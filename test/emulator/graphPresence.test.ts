@@ -5,7 +5,7 @@ import { startEmulator, type Emulator, type Handoff } from "../../emulator";
 import { appToken, graph, signIn, TestClock } from "./support";
 
 /** The two properties the connector reads, from a presence with all of Graph's properties. */
-const core = ({ id, availability, activity }: { id: string; availability: string; activity: string }) => ({ id, availability, activity });
+const core = ({ id, availability, activity }: { id: string; availability: string | null; activity: string | null }) => ({ id, availability, activity });
 
 describe("emulator Graph: authentication and errors", () => {
     let clock: TestClock;
@@ -276,6 +276,43 @@ describe("emulator Graph: a user without Teams (faults.withoutTeams)", () => {
         emulator.faults.withoutTeams.add(narrow.serviceUserObjectId);
         const result = await graph(emulator, "POST", "/communications/getPresencesByUserId", { token: await signIn(emulator, narrow.handoff), body: { ids: [narrow.serviceUserObjectId] } });
         assert.equal(result.status, 403);
+    });
+});
+
+describe("emulator Graph: presence answered with nulls (faults.nullAvailability, faults.nullActivity)", () => {
+    // Graph's metadata declares both properties without Nullable="false", so null is a legal answer
+    // (microsoftgraph/msgraph-metadata schemas/v1.0-Prod.csdl, EntityType "presence"; OData CSDL: Nullable defaults to true).
+    let emulator: Emulator;
+    let seed: ReturnType<Emulator["directory"]["seedPresenceSetup"]>;
+    let token: string;
+
+    beforeEach(async () => {
+        emulator = await startEmulator();
+        seed = emulator.directory.seedPresenceSetup({
+            agents: [
+                { userPrincipalName: "anna@contoso.example", availability: "Busy", activity: "InACall" },
+                { userPrincipalName: "ben@contoso.example", availability: "Away", activity: "Away" },
+            ],
+        });
+        token = await signIn(emulator, seed.handoff);
+    });
+
+    afterEach(() => emulator.close());
+
+    it("answers null availability and activity for the listed users only, on every presence route", async () => {
+        emulator.faults.nullAvailability.add("ANNA@contoso.example");
+        emulator.faults.nullActivity.add(seed.agentObjectIds[0]);
+        emulator.faults.nullActivity.add(seed.agentObjectIds[1]);
+        const both = await graph(emulator, "POST", "/communications/getPresencesByUserId", { token, body: { ids: seed.agentObjectIds } });
+        assert.equal(both.status, 200);
+        assert.deepEqual(both.body.value.map(core), [
+            { id: seed.agentObjectIds[0], availability: null, activity: null },
+            { id: seed.agentObjectIds[1], availability: "Away", activity: null },
+        ]);
+        const one = await graph(emulator, "GET", `/users/${seed.agentObjectIds[0]}/presence`, { token });
+        assert.deepEqual([one.status, one.body.availability, one.body.activity], [200, null, null]);
+        const me = await graph(emulator, "GET", "/me/presence", { token });
+        assert.equal(me.body.availability, "PresenceUnknown", "users not listed answer as before");
     });
 });
 

@@ -322,6 +322,24 @@ describe("npm run status", () => {
             assert.equal(fleet.code, 0);
         });
 
+        it("keeps the verification's canary through the saved outputs, and says not-recording instead of idle when the report never shows ROPC sign-ins", async () => {
+            emulator.faults.reportSkipsPasswordSignIns = true;
+            const outputs = JSON.parse(outputsJson) as { verification: Record<string, unknown> };
+            outputs.verification.passwordSignInAt = "2026-11-26T03:19:00.000Z";
+            outputsJson = JSON.stringify(outputs);
+            await signIn(newestSecret); // the verification's password sign-in, which this report never shows
+            clock.advance(23 * 3_600_000);
+            await signIn(newestSecret); // the connector, by ROPC too
+            const reader = addReportReader(emulator);
+            assert.equal((await status(["--stack", "contoso", "--save", "fleet-status", "--usage", "skip", "--exit-zero"], pulumi)).code, 0);
+            const saved = JSON.parse(readFileSync(join(dir, "fleet-status", "contoso.json"), "utf8")) as { verification: Record<string, unknown> };
+            assert.equal(saved.verification.passwordSignInAt, "2026-11-26T03:19:00.000Z");
+            await status(["--stack", "contoso", "--outputs", "fleet-status", "--usage", "read", "--graph-endpoint", emulator.url, "--save", "fleet-status", "--exit-zero"], undefined, reader.credential);
+            const fleet = await status(["--stack", "contoso", "--outputs", "fleet-status", "--secret-expiry-days", "0"]);
+            assert.match(fleet.stdout, /\| unknown \(not-recording\) \| ok \|/);
+            assert.equal(fleet.code, 0, "never a failure, unlike the idle this silence would otherwise give");
+        });
+
         it("shows unknown, never a failure, when the deployer may not read the report", async () => {
             await signIn(newestSecret);
             clock.advance(26 * 3_600_000);

@@ -44,6 +44,7 @@ describe("agent roster check", () => {
             resolved: 3,
             unresolved: ["nobody@contoso.example", missingId],
             presenceUnknown: ["cy@contoso.example"],
+            presenceNull: [],
             userLookupForbidden: false,
             availability: { Available: 1, Busy: 1, PresenceUnknown: 1 },
         });
@@ -88,6 +89,30 @@ describe("agent roster check", () => {
         assert.deepEqual(report.agents?.availability, { Away: 700 });
         // one call for the service user, two for the roster
         assert.equal(requestsTo("/v1.0/communications/getPresencesByUserId"), 3);
+    });
+
+    it("reports one agent answered with null availability and activity among 1,000 for that agent alone, and reads the other 999", async () => {
+        // Graph's metadata declares both nullable (msgraph-metadata schemas/v1.0-Prod.csdl, EntityType "presence").
+        const roster = agents(1000, "Busy");
+        const seed = tenant.emulator.directory.seedPresenceSetup({ delegatedScopes: WITH_LOOKUP, agents: roster });
+        tenant.emulator.faults.nullAvailability.add("agent437@contoso.example");
+        tenant.emulator.faults.nullActivity.add("agent437@contoso.example");
+        const report = await verifyPresenceAccess(seed.handoff, tenant.options({ agents: roster.map((a) => a.userPrincipalName) }));
+        assert.equal(report.ok, true, report.message);
+        assert.equal(report.agents?.resolved, 1000);
+        assert.deepEqual(report.agents?.unresolved, []);
+        assert.deepEqual(report.agents?.presenceNull, ["agent437@contoso.example"]);
+        assert.deepEqual(report.agents?.availability, { Busy: 999 }, "an agent without availability is counted under none");
+        assert.match(report.message, /1 answered with a null availability or activity \(agent437@contoso\.example\)/);
+    });
+
+    it("counts an agent with a null activity under its availability and names it too", async () => {
+        const seed = tenant.emulator.directory.seedPresenceSetup({ agents: agents(2, "Away") });
+        tenant.emulator.faults.nullActivity.add(seed.agentObjectIds[1]);
+        const report = await verifyPresenceAccess(seed.handoff, tenant.options({ agents: seed.agentObjectIds }));
+        assert.equal(report.ok, true, report.message);
+        assert.deepEqual(report.agents?.availability, { Away: 2 });
+        assert.deepEqual(report.agents?.presenceNull, [seed.agentObjectIds[1]]);
     });
 
     it("reports missing User.ReadBasic.All as such when sign-in names cannot be looked up, and still reads agents given by ID", async () => {

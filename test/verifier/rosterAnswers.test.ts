@@ -15,7 +15,7 @@ const BOB = "00000000-0000-4000-8000-00000000000b";
 type Step = { status: number; body?: unknown; headers?: Record<string, string> };
 
 /** Graph as a script: `batch` answers each $batch call's steps (by call number), presence answers every ID. */
-function scripted(batch: (call: number, urls: string[]) => GraphOutcome | { id: string; status: number; body?: unknown; headers?: Record<string, string> }[], presence: (ids: string[]) => GraphOutcome = (ids) => ({ ok: true, value: { value: ids.map((id) => ({ id, availability: "PresenceUnknown" })) } })) {
+function scripted(batch: (call: number, urls: string[]) => GraphOutcome | { id: string; status: number; body?: unknown; headers?: Record<string, string> }[], presence: (ids: string[]) => GraphOutcome = (ids) => ({ ok: true, value: { value: ids.map((id) => ({ id, availability: "PresenceUnknown", activity: "PresenceUnknown" })) } })) {
     const time = new FakeTime();
     const batches: string[][] = [];
     const session = scriptedGraph(async (spec: GraphRequestSpec): Promise<GraphOutcome> => {
@@ -106,7 +106,7 @@ describe("roster answers, step by step", () => {
         const g = scripted(() => ({ ok: false, status: 403, diagnosis: { code: "consent_missing", transient: false, missingScopes: ["User.ReadBasic.All"], message: "refused" } }));
         const result = await checkAgents(g.session, ["ann@x.com", BOB.toUpperCase()], g.now);
         assert.deepEqual(result.summary, {
-            requested: 2, resolved: 1, unresolved: ["ann@x.com"], presenceUnknown: [BOB.toUpperCase()], userLookupForbidden: true, availability: { PresenceUnknown: 1 },
+            requested: 2, resolved: 1, unresolved: ["ann@x.com"], presenceUnknown: [BOB.toUpperCase()], presenceNull: [], userLookupForbidden: true, availability: { PresenceUnknown: 1 },
         });
         assert.deepEqual(result.failure, {
             ok: false, gaveUp: false, attempts: 1,
@@ -122,11 +122,11 @@ describe("roster answers, step by step", () => {
         let presenceReads = 0;
         const g = scripted(() => ({ ok: false, status: 403, diagnosis: refused }), (ids) => {
             presenceReads += 1;
-            return { ok: true, value: { value: ids.map((id) => ({ id, availability: "Available" })) } };
+            return { ok: true, value: { value: ids.map((id) => ({ id, availability: "Available", activity: "Available" })) } };
         });
         const result = await checkAgents(g.session, ["ann@x.com", BOB], g.now);
         assert.deepEqual(result, {
-            summary: { requested: 2, resolved: 0, unresolved: [], presenceUnknown: [], userLookupForbidden: false, availability: {} },
+            summary: { requested: 2, resolved: 0, unresolved: [], presenceUnknown: [], presenceNull: [], userLookupForbidden: false, availability: {} },
             failure: { ok: false, gaveUp: false, attempts: 1, diagnosis: refused },
         });
         assert.equal(presenceReads, 0);

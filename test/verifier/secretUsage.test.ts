@@ -125,6 +125,12 @@ describe("which client secret the connector uses (pure)", () => {
         assert.match(describeUsage(c), /since 2026-11-27 03:22 UTC: is the jtel connector running/);
     });
 
+    it("is unknown (malformed), never idle, when the report lists credentials but none with the stack's key IDs", () => {
+        const c = classify(record([used(HANDMADE, null), used("5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b", null)], { verification: null }));
+        assert.equal(c.kind === "unknown" && c.reason, "malformed");
+        assert.match(c.kind === "unknown" ? c.message : "", /lists 2 client secrets for the app, none with the stack's key IDs/);
+    });
+
     it("compares key IDs without regard to case", () => {
         assert.equal(classify(record([used(N.toUpperCase(), "2026-11-27T05:41:00.000Z")])).kind, "switched");
         assert.equal(classify(record([byVerification, used(P.toUpperCase(), "2026-11-27T05:41:00.000Z")])).kind === "not-switched", true);

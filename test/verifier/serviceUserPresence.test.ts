@@ -48,6 +48,18 @@ describe("a service user without a Teams licence", () => {
             assertNoSecrets(JSON.stringify(report), seed.handoff);
         });
 
+        it("verifies with its own note, not a failure, when Graph answers the service user's presence with null availability and activity", async () => {
+            const seed = tenant.emulator.directory.seedPresenceSetup();
+            tenant.emulator.faults.nullAvailability.add(seed.handoff.userEmail);
+            tenant.emulator.faults.nullActivity.add(seed.handoff.userEmail);
+            const report = await verifyPresenceAccess(seed.handoff, tenant.options());
+            assert.equal(report.ok, true, report.message);
+            assert.equal(report.serviceUserPresence, "PresenceNull");
+            assert.equal(report.availability, undefined);
+            assert.match(report.notes?.[0] ?? "", NOTE);
+            assert.match(report.notes?.[0] ?? "", /it answered null for availability/);
+        });
+
         it("verifies with a note when Graph answers HTTP 404 for the service user's presence", async () => {
             const seed = tenant.emulator.directory.seedPresenceSetup();
             withoutTeams(tenant.emulator, seed.serviceUserObjectId, "NotFound");
@@ -219,14 +231,17 @@ describe("a service user without a Teams licence", () => {
                 outcome: "read", presence: { id: ID.toUpperCase(), availability: "Busy", activity: "InACall" },
             });
             assert.equal(ownPresenceFrom(ID, { value: [{ id: ID, availability: "PresenceUnknown" }] }).outcome, "PresenceUnknown");
-            // Graph's metadata declares availability nullable; null says no more than PresenceUnknown.
-            assert.deepEqual(ownPresenceFrom(ID, { value: [{ id: ID, availability: null, activity: null }] }), { outcome: "PresenceUnknown" });
+            // Graph's metadata declares availability nullable; a null is named as such, not taken for PresenceUnknown.
+            assert.deepEqual(ownPresenceFrom(ID, { value: [{ id: ID, availability: null, activity: null }] }), { outcome: "PresenceNull" });
+            assert.deepEqual(ownPresenceFrom(ID, { value: [{ id: ID, availability: "Away", activity: null }] }), {
+                outcome: "read", presence: { id: ID, availability: "Away", activity: null },
+            });
             assert.deepEqual(ownPresenceFrom(ID, { value: [{ id: "someone-else", availability: "Busy" }] }), { outcome: "absent" });
             assert.deepEqual(ownPresenceFrom(ID, "notFound"), { outcome: "notFound" });
         });
 
         it("says in every note that the service user's missing presence is expected and that agents need a licence", () => {
-            for (const outcome of ["PresenceUnknown", "absent", "notFound"] as const) {
+            for (const outcome of ["PresenceUnknown", "PresenceNull", "absent", "notFound"] as const) {
                 assert.match(noTeamsPresenceNote(outcome), NOTE);
             }
         });

@@ -76,6 +76,16 @@ describe("sign-in and Graph against a hand-written fake", () => {
         assert.equal(timers(), before);
     });
 
+    it("keeps a token answer's x-ms-request-id when it is a GUID, and when the request was sent, for the report's canary", async () => {
+        const id = "0D4C2B1A-9F8E-4D7C-8B6A-5F4E3D2C1B0A";
+        fake = await startFake((_r, i) => ({ ...tokenBody(), headers: { "x-ms-request-id": i === 0 ? id : "request 42; drop table" } }));
+        const endpoint = { authorityHost: fake.url, graphEndpoint: fake.url };
+        const first = await requestToken("password", handoff, endpoint, 20_000, time.now);
+        assert.deepEqual(first.ok && [first.value.requestId, first.value.sentAt], [id.toLowerCase(), time.ms]);
+        const second = await requestToken("password", handoff, endpoint, 20_000, time.now);
+        assert.equal(second.ok && second.value.requestId, undefined);
+    });
+
     it("retries a token endpoint 503 without a JSON body and then succeeds", async () => {
         fake = await startFake((r, i) => (i === 0 ? { status: 503, body: "Service Unavailable" } : r.path.endsWith("/token") ? tokenBody() : presenceAnswers(r.path)));
         const report = await verifyPresenceAccess(handoff, options(fake.url));

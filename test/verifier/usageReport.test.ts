@@ -111,6 +111,37 @@ describe("credential activity report (emulator and reader)", () => {
         assert.equal(c.kind === "unknown" && c.reason, "verification-masked");
     });
 
+    it("reads the report in the shape of Microsoft's own examples (keyType secret, expirationDate, -8:00 offsets) as in the metadata's", async () => {
+        // reportroot-list-appcredentialsigninactivities.md (beta) examples vs the beta metadata's keyType clientSecret and expirationDateTime.
+        emulator.faults.reportShape = "examples";
+        await connectorSignsIn(newest.secretText); // the verification's own sign-in
+        const verifiedAt = clock.now().toISOString();
+        clock.advance(2 * HOUR);
+        await connectorSignsIn(handoff.secretValue);
+        const usedAt = clock.now();
+        const report = await read();
+        assert.ok(report.available, JSON.stringify(report));
+        const byKey = Object.fromEntries(report.credentials.map((c) => [c.keyId, c]));
+        assert.equal(byKey[previousKeyId]?.lastUsedAt, new Date(Math.floor(usedAt.getTime() / 1000) * 1000).toISOString());
+        assert.equal(byKey[previousKeyId]?.expiresAt, "2027-01-19T00:00:00.000Z");
+        assert.equal(byKey[newest.keyId]?.expiresAt, "2027-07-18T00:00:00.000Z");
+        const c = await classifyNow(verifiedAt);
+        assert.equal(c.kind === "not-switched" && `${c.slot} ${c.daysLeft}`, "previous 59", "the examples' shape reads as not-switched, never idle");
+    });
+
+    it("answers a filtered request for one credential as a bare entity in the examples' shape, and the reader takes it as one entry", async () => {
+        emulator.faults.reportShape = "examples";
+        const single = emulator.directory.seedPresenceSetup();
+        await postToken(emulator, ropcForm(single.handoff));
+        const { credential } = addReportReader(emulator);
+        const token = (await credential.getToken(`${emulator.url}/.default`))!.token;
+        const raw = await fetch(`${emulator.url}/beta/reports/appCredentialSignInActivities?$filter=${encodeURIComponent(`appId eq '${single.handoff.applicationClientId}'`)}`, { headers: { Authorization: `Bearer ${token}` } });
+        const body = (await raw.json()) as Record<string, unknown>;
+        assert.deepEqual([body["@odata.type"], body.keyType, "value" in body, /-8:00$/.test(String(body.expirationDate))], ["#microsoft.graph.appCredentialSignInActivity", "secret", false, true]);
+        const report = await readCredentialActivity({ tenantId: emulator.tenantId, appId: single.handoff.applicationClientId, cloud: "public", graphEndpoint: emulator.url, credential });
+        assert.deepEqual(report.available && report.credentials.map((c) => c.lastUsedAt !== null), [true]);
+    });
+
     it("pages through @odata.nextLink and keeps the filter", async () => {
         emulator.faults.reportPageSize = 1;
         emulator.directory.seedPresenceSetup(); // another app, whose secret must not appear

@@ -76,6 +76,32 @@ describe("credential activity reader: the admin's words and its limits", () => {
         assert.equal(message(await read()), `malformed: ${unknownMessage("malformed")} (a next page on another host)`);
     });
 
+    it("ends as malformed, never as a silent secret, on an entry of a keyType it does not know", async () => {
+        // The beta metadata's applicationKeyType is clientSecret | certificate | unknownFutureValue; unknownFutureValue stands
+        // for a member added later (Graph's evolvable enums), which may be a client secret.
+        for (const keyType of ["unknownFutureValue", "federatedCredential"]) {
+            graph.answer = () => ({ status: 200, body: { value: [{ keyId: "k1", appId: APP_ID, keyType }] } });
+            assert.equal(message(await read()), `malformed: ${unknownMessage("malformed")} (an entry of keyType ${JSON.stringify(keyType)})`);
+        }
+    });
+
+    it("takes keyType secret (the page's examples) and clientSecret (the metadata) alike, and skips certificates", async () => {
+        graph.answer = () => ({ status: 200, body: { value: [
+            { keyId: "a", keyType: "secret", expirationDate: "2021-04-01T21:36:48-8:00", signInActivity: { lastSignInDateTime: "2021-04-01T00:00:00-8:00" } },
+            { keyId: "b", keyType: "clientSecret", expirationDateTime: "2027-01-19T00:00:00Z" },
+            { keyId: "c", keyType: "certificate" },
+        ] } });
+        assert.deepEqual(await read(), { available: true, credentials: [
+            { keyId: "a", lastUsedAt: "2021-04-01T08:00:00.000Z", expiresAt: "2021-04-02T05:36:48.000Z" },
+            { keyId: "b", lastUsedAt: null, expiresAt: "2027-01-19T00:00:00.000Z" },
+        ] });
+    });
+
+    it("ends as malformed on a date-time it cannot read, instead of taking it for never used", async () => {
+        graph.answer = () => ({ status: 200, body: { value: [{ keyId: "k1", keyType: "clientSecret", signInActivity: { lastSignInDateTime: "yesterday" } }] } });
+        assert.equal(message(await read()), `malformed: ${unknownMessage("malformed")} (signInActivity.lastSignInDateTime "yesterday" is not a date-time)`);
+    });
+
     it("keeps only this app's client secrets when Graph returns another app's entries", async () => {
         graph.answer = () => ({ status: 200, body: { value: [
             { keyId: "other", appId: "11111111-2222-4333-8444-555555555555", keyType: "clientSecret" },

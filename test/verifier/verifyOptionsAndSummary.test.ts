@@ -44,7 +44,7 @@ describe("secret ID check", () => {
 });
 
 describe("agent summary line", () => {
-    const none: AgentSummary = { requested: 2, resolved: 2, unresolved: [], presenceUnknown: [], userLookupForbidden: false, availability: {} };
+    const none: AgentSummary = { requested: 2, resolved: 2, unresolved: [], presenceUnknown: [], presenceNull: [], userLookupForbidden: false, availability: {} };
 
     it("says how many agents were requested and resolved, and nothing more when all went well", () => {
         assert.equal(describeAgents(none), "2 requested, 2 resolved");
