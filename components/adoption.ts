@@ -29,6 +29,20 @@ export interface AdoptionPlan {
     delegatedGrant: Adoption;
 }
 
+/**
+ * Why the user `adopt.serviceUserObjectId` names cannot be adopted as `serviceUserPrincipalName`, or undefined.
+ * Since Pulumi CLI 3.174 the `import` option no longer stops on inputs that differ from what it reads: it
+ * imports, then updates in the same `pulumi up` (pulumi/pulumi#19339, pkg/resource/deploy/step_generator.go),
+ * and a User's userPrincipalName is updated in place (user_resource.go:69, not ForceNew). Another sign-in name
+ * would rename the user the connector signs in as. Sign-in names are compared case-insensitively, as Entra ID does.
+ */
+export function adoptedUserProblem(adopt: Pick<AdoptConfig, "serviceUserObjectId">, serviceUserPrincipalName: string, existingUserPrincipalName: string): string | undefined {
+    if (serviceUserPrincipalName.toLowerCase() === existingUserPrincipalName.toLowerCase()) return undefined;
+    return `adopt.serviceUserObjectId ${adopt.serviceUserObjectId} is the user ${existingUserPrincipalName}, not serviceUserPrincipalName ${serviceUserPrincipalName}: ` +
+        `adopting it would rename it, and the connector signs in as ${existingUserPrincipalName}. ` +
+        `Keep its name: pulumi config set serviceUserPrincipalName ${existingUserPrincipalName}`;
+}
+
 export function adoptionPlan(adopt: AdoptConfig): AdoptionPlan {
     const app = `/applications/${adopt.applicationObjectId}`;
     return {

@@ -109,6 +109,18 @@ export class EmulatorTenant implements TenantModel {
                     appRoleIds: Object.fromEntries(roles.map((r) => [r.value, r.id])),
                 };
             }
+            case "azuread:index/getUser:getUser": {
+                const objectId = String(inputs.objectId);
+                let user: { id: string; userPrincipalName: string; displayName: string };
+                try {
+                    user = await this.graph("GET", `/users/${objectId}?$select=id,userPrincipalName,displayName`, undefined, false);
+                } catch (error) {
+                    // user_data_source.go:359-360.
+                    if (error instanceof GraphError && error.statusCode === 404) throw new Error(`User not found with object ID: ${JSON.stringify(objectId)}`, { cause: error });
+                    throw error;
+                }
+                return { id: user.id, objectId: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName };
+            }
             default:
                 throw new Error(`the offline demo cannot carry out the look-up ${token}`);
         }

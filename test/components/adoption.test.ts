@@ -1,7 +1,7 @@
 // Adopting the manual guide's setup (components/adoption.ts): which IDs Pulumi imports and which inputs keep
 // whatever the portal set while adopting.
 import { strict as assert } from "node:assert";
-import { adoptionPlan } from "../../components/adoption";
+import { adoptedUserProblem, adoptionPlan } from "../../components/adoption";
 import { MICROSOFT_GRAPH_APP_ID } from "../../components/graphPermissions";
 
 const ADOPT = {
@@ -17,5 +17,15 @@ describe("adopting a setup made by hand", () => {
         assert.deepEqual(plan.servicePrincipal, { import: `/servicePrincipals/${ADOPT.servicePrincipalObjectId}`, ignoreChanges: [] });
         assert.deepEqual(plan.owner, { import: `/applications/${ADOPT.applicationObjectId}/owners/${ADOPT.serviceUserObjectId}`, ignoreChanges: [] });
         assert.equal(plan.apiAccess.import, `/applications/${ADOPT.applicationObjectId}/apiAccess/${MICROSOFT_GRAPH_APP_ID}`);
+    });
+
+    it("refuses to adopt a user under another sign-in name, naming both names, the key and the command that keeps it", () => {
+        const problem = adoptedUserProblem(ADOPT, "jtel-presence@contoso.com", "presence-svc@contoso.com");
+        assert.equal(problem, `adopt.serviceUserObjectId ${ADOPT.serviceUserObjectId} is the user presence-svc@contoso.com, not serviceUserPrincipalName jtel-presence@contoso.com: ` +
+            "adopting it would rename it, and the connector signs in as presence-svc@contoso.com. Keep its name: pulumi config set serviceUserPrincipalName presence-svc@contoso.com");
+    });
+
+    it("adopts a user whose sign-in name matches serviceUserPrincipalName in any case, as Entra ID compares them", () => {
+        assert.equal(adoptedUserProblem(ADOPT, "jtel-presence@contoso.com", "JTEL-Presence@Contoso.com"), undefined);
     });
 });

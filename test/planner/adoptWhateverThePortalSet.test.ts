@@ -47,9 +47,10 @@ describe("adopting a hand-made setup whatever the portal set (provider-faithful 
         });
     }
 
-    it("still refuses to adopt a user other than the configured service user", async () => {
+    it("refuses, before importing anything, to adopt a user whose sign-in name is not serviceUserPrincipalName (Pulumi would rename it)", async () => {
         const tenant = handMadeWith(USER.token, { userPrincipalName: "someone-else@contoso.com" });
         await assert.rejects(deployAt(tenant, [], { ...BASE_CONFIG, ...ADOPT_CONFIG }, NOW),
-            /jtel-presence-service-user-user: inputs to import do not match the existing resource \(userPrincipalName\)/);
+            /adopt\.serviceUserObjectId 33333333-3333-4333-8333-333333333333 is the user someone-else@contoso\.com, not serviceUserPrincipalName jtel-presence@contoso\.com: adopting it would rename it/);
+        assert.equal(tenant.list(USER.token)[0].userPrincipalName, "someone-else@contoso.com");
     });
 });

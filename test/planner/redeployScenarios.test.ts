@@ -67,7 +67,7 @@ describe("what each pulumi up does to a real tenant (provider-faithful plans thr
         assert.ok(adoptionPlan(ADOPT).application.ignoreChanges.includes("requestedAccessTokenVersion"),
             "without ignoring requestedAccessTokenVersion the import of a portal-made app fails");
         await assert.rejects(deployAt(tenant, [], { ...BASE_CONFIG, ...ADOPT_CONFIG, serviceUserPrincipalName: "someone-else@contoso.com" }, new Date("2026-11-27T10:00:00Z")),
-            /inputs to import do not match the existing resource \(userPrincipalName\)/);
+            /adopt\.serviceUserObjectId 33333333-3333-4333-8333-333333333333 is the user jtel-presence@contoso\.com, not serviceUserPrincipalName someone-else@contoso\.com/);
     });
 
     it("plans no operation at all for any two redeploys inside one period, on the same side of the previous secret's end", async () => {

@@ -5,7 +5,7 @@ import { startEmulator, type Emulator } from "../../emulator";
 import { rowsFor, servicePrincipalDeployer, servicePrincipalGrants, type SignedInDeployer } from "../../demo/deployer";
 import { deployToEmulator, emulatorConfig, redeployPlan } from "../../demo/runDemo";
 import type { PlanStep, StateEntry } from "../../planner/plan";
-import { APPLICATION_API_ACCESS, APPLICATION_OWNER, APPLICATION_PASSWORD, USER } from "../../planner/tables";
+import { APPLICATION_API_ACCESS, APPLICATION_OWNER, APPLICATION_PASSWORD, APPLICATION_REGISTRATION, USER } from "../../planner/tables";
 import { BASE_CONFIG, deployAt, MockTenant, MICROSOFT_GRAPH_CLIENT_ID } from "../support/azureMocks";
 import { ADOPT, N, SCENARIOS } from "./scenarios";
 
@@ -49,8 +49,19 @@ describe("the tenant model refuses what the provider and Graph refuse", () => {
     });
 
     it("an import of an object that does not exist", async () => {
-        await assert.rejects(deployAt(new MockTenant(), [], { ...BASE_CONFIG, adopt: JSON.stringify(ADOPT), existingUserPassword: "Current-Passw0rd!Kept" }, NOW),
+        const tenant = new MockTenant({ handMadeSetup: ADOPT });
+        const [app] = tenant.list(APPLICATION_REGISTRATION.token);
+        await tenant.delete(APPLICATION_REGISTRATION.token, { id: `/applications/${String(app.objectId)}` } as StateEntry);
+        await assert.rejects(deployAt(tenant, [], { ...BASE_CONFIG, adopt: JSON.stringify(ADOPT), existingUserPassword: "Current-Passw0rd!Kept" }, NOW),
             /does not exist: Pulumi cannot import it/);
+    });
+
+    it("an adoption of a service user that does not exist, before anything is registered (user_data_source.go:360)", async () => {
+        const tenant = new MockTenant();
+        await assert.rejects(tenant.invoke("azuread:index/getUser:getUser", { objectId: ADOPT.serviceUserObjectId }),
+            /User not found with object ID: "33333333-3333-4333-8333-333333333333"/);
+        await assert.rejects(deployAt(tenant, [], { ...BASE_CONFIG, adopt: JSON.stringify(ADOPT), existingUserPassword: "Current-Passw0rd!Kept" }, NOW));
+        assert.deepEqual(tenant.list(APPLICATION_PASSWORD.token), []);
     });
 });
 

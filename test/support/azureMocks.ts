@@ -92,6 +92,12 @@ export class MockTenant implements TenantModel {
                     id: `/servicePrincipals/${GRAPH_SP_OBJECT_ID}`, objectId: GRAPH_SP_OBJECT_ID, clientId: inputs.clientId,
                     displayName: "Microsoft Graph", oauth2PermissionScopeIds: GRAPH_SCOPE_IDS, appRoleIds: GRAPH_ROLE_IDS,
                 };
+            case "azuread:index/getUser:getUser": {
+                const user = this.of(USER.token).get(`/users/${String(inputs.objectId)}`);
+                // user_data_source.go:356-366 looks the user up by object ID and fails when Graph answers 404.
+                if (!user) throw new Error(`User not found with object ID: ${JSON.stringify(String(inputs.objectId))}`);
+                return { id: user.objectId, objectId: user.objectId, userPrincipalName: user.userPrincipalName, displayName: user.displayName };
+            }
             default:
                 throw new Error(`unexpected invoke ${token}: add a handler to the test's mocks`);
         }
@@ -248,11 +254,10 @@ export function azureResourceHandlers(tenant: MockTenant = new MockTenant()): Re
 }
 
 export function azureInvokeHandlers(options: TenantMockOptions = {}): Record<string, InvokeHandler> {
-    const tenant = new MockTenant({ signedInTenantId: options.signedInTenantId });
-    return {
-        "azuread:index/getClientConfig:getClientConfig": (inputs) => tenant.invoke("azuread:index/getClientConfig:getClientConfig", inputs),
-        "azuread:index/getServicePrincipal:getServicePrincipal": (inputs) => tenant.invoke("azuread:index/getServicePrincipal:getServicePrincipal", inputs),
-    };
+    const tenant = new MockTenant({ signedInTenantId: options.signedInTenantId, handMadeSetup: options.handMadeSetup });
+    return Object.fromEntries([
+        "azuread:index/getClientConfig:getClientConfig", "azuread:index/getServicePrincipal:getServicePrincipal", "azuread:index/getUser:getUser",
+    ].map((token) => [token, (inputs: Record<string, unknown>) => tenant.invoke(token, inputs)]));
 }
 
 /** Recording mocks over a fresh tenant model: one run of the program, every registration a create or import. */
