@@ -17,7 +17,8 @@
 // user_object_id is stored as "" for tenant-wide consent; random's keepers only replace when values are not
 // null; azure-native diffs new inputs against the *inputs* it stored (not outputs) and replaces
 // delete-before-create by default, so "create-before-delete unless deleteBeforeReplace" holds only for the
-// bridged providers.
+// bridged providers; and "the program's inputs must match what the provider reads" for an import held only
+// before Pulumi CLI 3.174: the pinned CLI imports, then updates what differs (plan.ts, header).
 
 import { graphDateTime } from "../emulator/dateTime";
 
