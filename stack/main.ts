@@ -78,6 +78,7 @@ export async function main(options: MainOptions = {}) {
         now,
         protect: config.protect,
         adopt: config.adopt,
+        servicePrincipalOwners: config.servicePrincipalOwners,
         handoffKeyVault: config.handoffKeyVault,
         existingUserPassword: config.existingUserPassword !== undefined ? pulumi.secret(config.existingUserPassword) : undefined,
     });
