@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
-import type { AdoptionPlan } from "./adoption";
+import { ownersRemovedAfterAdoption, removedOwnersWarning, type AdoptConfig, type AdoptionPlan } from "./adoption";
 
 export interface AppRegistrationArgs {
     /** Name shown under App registrations and Enterprise applications. */
@@ -13,8 +13,10 @@ export interface AppRegistrationArgs {
     readonly roleIds: pulumi.Input<pulumi.Input<string>[]>;
     /** Protect the registration and its service principal from `pulumi destroy`. */
     readonly protect?: boolean;
+    /** Object IDs of the owners of the service principal (the enterprise application); every other owner is removed. */
+    readonly servicePrincipalOwners?: readonly pulumi.Input<string>[];
     /** Objects made by hand to import instead of creating (see adoption.ts). */
-    readonly adopt?: Pick<AdoptionPlan, "application" | "servicePrincipal" | "apiAccess">;
+    readonly adopt?: Pick<AdoptionPlan, "application" | "servicePrincipal" | "apiAccess"> & { readonly ids: Pick<AdoptConfig, "servicePrincipalObjectId"> };
 }
 
 /**
@@ -45,13 +47,25 @@ export class AppRegistration extends pulumi.ComponentResource {
             ...args.adopt?.application,
         });
 
+        // The provider keeps exactly these owners: it removes even the deployer it must add while creating
+        // (service_principal_resource.go:435-525), and any owner added later once it reads it (565-596, 679-687).
+        const declaredOwners = args.servicePrincipalOwners ?? [];
         const servicePrincipal = new azuread.ServicePrincipal(`${name}-sp`, {
             clientId: app.clientId,
+            ...(declaredOwners.length > 0 ? { owners: [...declaredOwners] } : {}),
         }, {
             parent: this,
             protect: args.protect,
             ...args.adopt?.servicePrincipal,
         });
+        if (args.adopt) {
+            const adopted = args.adopt.ids;
+            // Said while adopting, before `pulumi config rm adopt` removes them.
+            pulumi.all([servicePrincipal.owners, pulumi.all([...declaredOwners])]).apply(([owners, declared]) => {
+                const removed = ownersRemovedAfterAdoption(owners ?? [], declared);
+                if (removed.length > 0) void pulumi.log.warn(removedOwnersWarning(adopted, removed, declared), servicePrincipal);
+            });
+        }
 
         new azuread.ApplicationApiAccess(`${name}-graph-access`, {
             applicationId: app.id,

@@ -38,6 +38,8 @@ export interface PresenceTenantArgs {
     readonly now: Date;
     /** Protect the app registration, service principal and user from `pulumi destroy`. */
     readonly protect: boolean;
+    /** Object IDs of the service principal's owners; the provider removes every other owner. */
+    readonly servicePrincipalOwners?: readonly string[];
     /** Objects made by hand (the manual guide) to bring under management instead of creating new ones. */
     readonly adopt?: AdoptConfig;
     /** The service user's current password, kept instead of generating a new one (secret). */
@@ -99,7 +101,8 @@ export class PresenceTenant extends pulumi.ComponentResource {
             scopeIds: args.graph.delegated.map((p) => p.id),
             roleIds: args.graph.application.map((p) => p.id),
             protect: args.protect,
-            adopt: adoption,
+            servicePrincipalOwners: args.servicePrincipalOwners,
+            adopt: adoption && args.adopt ? { ...adoption, ids: args.adopt } : undefined,
         }, { parent: this });
 
         const user = new ServiceUser(`${name}-service-user`, {

@@ -109,6 +109,18 @@ export class EmulatorTenant implements TenantModel {
                     appRoleIds: Object.fromEntries(roles.map((r) => [r.value, r.id])),
                 };
             }
+            case "azuread:index/getUser:getUser": {
+                const objectId = String(inputs.objectId);
+                let user: { id: string; userPrincipalName: string; displayName: string };
+                try {
+                    user = await this.graph("GET", `/users/${objectId}?$select=id,userPrincipalName,displayName`, undefined, false);
+                } catch (error) {
+                    // user_data_source.go:359-360.
+                    if (error instanceof GraphError && error.statusCode === 404) throw new Error(`User not found with object ID: ${JSON.stringify(objectId)}`, { cause: error });
+                    throw error;
+                }
+                return { id: user.id, objectId: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName };
+            }
             default:
                 throw new Error(`the offline demo cannot carry out the look-up ${token}`);
         }
@@ -144,8 +156,17 @@ export class EmulatorTenant implements TenantModel {
             case SERVICE_PRINCIPAL.token: {
                 const existing = await this.graph<{ value: unknown[] }>("GET", `/servicePrincipals?$filter=appId eq '${String(inputs.clientId)}'`);
                 if (existing.value.length > 0) throw new ProviderRefusal(`a service principal for ${String(inputs.clientId)} already exists - to be managed via Terraform this resource needs to be imported`);
-                const sp = await this.graph<{ id: string }>("POST", "/servicePrincipals", { appId: inputs.clientId });
-                return { id: `/servicePrincipals/${sp.id}`, summary: `service principal ${sp.id}` };
+                // service_principal_resource.go:435-525: the deployer and up to 19 declared owners are bound at creation,
+                // the rest added after, and the deployer removed again unless declared.
+                const caller = this.options.deployerObjectId;
+                const declared = ((inputs.owners as string[] | undefined) ?? []).filter((id) => id.toLowerCase() !== caller.toLowerCase());
+                const keepCaller = declared.length < ((inputs.owners as string[] | undefined) ?? []).length;
+                const sp = await this.graph<{ id: string }>("POST", "/servicePrincipals", {
+                    appId: inputs.clientId, "owners@odata.bind": [caller, ...declared.slice(0, 19)].map((id) => this.directoryObject(id)),
+                });
+                for (const owner of declared.slice(19)) await this.graph("POST", `/servicePrincipals/${sp.id}/owners/$ref`, { "@odata.id": this.directoryObject(owner) });
+                if (!keepCaller) await this.graph("DELETE", `/servicePrincipals/${sp.id}/owners/${caller}/$ref`);
+                return { id: `/servicePrincipals/${sp.id}`, summary: `service principal ${sp.id}${declared.length > 0 ? ` (owners: ${declared.length})` : ""}` };
             }
             case APPLICATION_API_ACCESS.token: {
                 const objectId = objectIdOf(inputs.applicationId);
@@ -178,7 +199,7 @@ export class EmulatorTenant implements TenantModel {
                 const owners = await this.graph<{ value: { id: string }[] }>("GET", `/applications/${objectId}/owners`);
                 // application_owner_resource.go:90-96.
                 if (owners.value.some((o) => o.id === inputs.ownerObjectId)) throw new ProviderRefusal(`${String(inputs.applicationId)}/owners/${String(inputs.ownerObjectId)} already exists (ApplicationOwner requires import)`);
-                await this.graph("POST", `/applications/${objectId}/owners/$ref`, { "@odata.id": `${this.options.url}/v1.0/directoryObjects/${String(inputs.ownerObjectId)}` });
+                await this.graph("POST", `/applications/${objectId}/owners/$ref`, { "@odata.id": this.directoryObject(String(inputs.ownerObjectId)) });
                 return { id: `/applications/${objectId}/owners/${String(inputs.ownerObjectId)}`, summary: "service user made an owner of the app" };
             }
             case DELEGATED_GRANT.token: {
@@ -236,7 +257,9 @@ export class EmulatorTenant implements TenantModel {
             }
             case SERVICE_PRINCIPAL.token: {
                 const sp = await this.graph<{ id: string; appId: string; accountEnabled: boolean; displayName: string }>("GET", `/servicePrincipals/${id.split("/").pop()}`, undefined, false);
-                return { clientId: sp.appId, accountEnabled: sp.accountEnabled, appRoleAssignmentRequired: false, owners: [], objectId: sp.id, displayName: sp.displayName };
+                // service_principal_resource.go:679-687: every owner Graph lists.
+                const owners = await this.graph<{ value: { id: string }[] }>("GET", `/servicePrincipals/${sp.id}/owners`, undefined, false);
+                return { clientId: sp.appId, accountEnabled: sp.accountEnabled, appRoleAssignmentRequired: false, owners: owners.value.map((o) => o.id), objectId: sp.id, displayName: sp.displayName };
             }
             case APPLICATION_API_ACCESS.token: {
                 const [, , objectId, , apiClientId] = id.split("/");
@@ -329,6 +352,17 @@ export class EmulatorTenant implements TenantModel {
             case DELEGATED_GRANT.token:
                 await this.graph("PATCH", `/oauth2PermissionGrants/${id.split("/").pop()}`, { scope: ((inputs.claimValues as string[]) ?? []).join(" ") });
                 break;
+            case SERVICE_PRINCIPAL.token: {
+                // service_principal_resource.go:565-596: on a change of owners, add the missing and remove every other.
+                // The emulator's service principals are always enabled and never require assignment, the only other
+                // properties the program could change.
+                const objectId = id.split("/").pop();
+                const listed = (await this.graph<{ value: { id: string }[] }>("GET", `/servicePrincipals/${objectId}/owners`)).value.map((o) => o.id);
+                const desired = (inputs.owners as string[] | undefined) ?? [];
+                for (const owner of desired.filter((o) => !listed.includes(o))) await this.graph("POST", `/servicePrincipals/${objectId}/owners/$ref`, { "@odata.id": this.directoryObject(owner) });
+                for (const owner of listed.filter((o) => !desired.includes(o))) await this.graph("DELETE", `/servicePrincipals/${objectId}/owners/${owner}/$ref`);
+                break;
+            }
             default:
                 throw new Error(`${type} has no update in the provider: every change replaces it`);
         }
@@ -361,6 +395,11 @@ export class EmulatorTenant implements TenantModel {
             default:
                 throw new Error(`the offline demo cannot delete ${type}`);
         }
+    }
+
+    /** An `@odata.id` reference to a user or service principal. */
+    private directoryObject(objectId: string): string {
+        return `${this.options.url}/v1.0/directoryObjects/${objectId}`;
     }
 
     /** One Graph call, retried while the emulator answers with eventual-consistency errors, as the provider does. */

@@ -175,23 +175,37 @@ export class EmulatedDirectory implements Directory {
     }
 
     addOwner(applicationObjectId: string, ownerObjectId: string): void {
-        const app = this.app(applicationObjectId);
-        if (!this.userStates.has(ownerObjectId) && !this.sps.has(ownerObjectId)) {
-            throw new DirectoryError(404, "Request_ResourceNotFound", `Resource '${ownerObjectId}' does not exist or one of its queried reference-property objects are not present.`);
-        }
-        if (app.ownerIds.includes(ownerObjectId)) {
-            // Graph's answer to a second owners/$ref for the same object.
-            throw new DirectoryError(400, "Request_BadRequest", "One or more added object references already exist for the following modified properties: 'owners'.");
-        }
-        app.ownerIds.push(ownerObjectId);
+        this.addOwnerTo(this.app(applicationObjectId), ownerObjectId);
     }
 
     removeOwner(applicationObjectId: string, ownerObjectId: string): void {
-        const app = this.app(applicationObjectId);
-        if (!app.ownerIds.includes(ownerObjectId)) {
+        this.removeOwnerFrom(this.app(applicationObjectId), ownerObjectId);
+    }
+
+    addServicePrincipalOwner(servicePrincipalObjectId: string, ownerObjectId: string): void {
+        this.addOwnerTo(this.sp(servicePrincipalObjectId), ownerObjectId);
+    }
+
+    removeServicePrincipalOwner(servicePrincipalObjectId: string, ownerObjectId: string): void {
+        this.removeOwnerFrom(this.sp(servicePrincipalObjectId), ownerObjectId);
+    }
+
+    private addOwnerTo(object: { ownerIds: string[] }, ownerObjectId: string): void {
+        if (!this.userStates.has(ownerObjectId) && !this.sps.has(ownerObjectId)) {
+            throw new DirectoryError(404, "Request_ResourceNotFound", `Resource '${ownerObjectId}' does not exist or one of its queried reference-property objects are not present.`);
+        }
+        if (object.ownerIds.includes(ownerObjectId)) {
+            // Graph's answer to a second owners/$ref for the same object.
+            throw new DirectoryError(400, "Request_BadRequest", "One or more added object references already exist for the following modified properties: 'owners'.");
+        }
+        object.ownerIds.push(ownerObjectId);
+    }
+
+    private removeOwnerFrom(object: { ownerIds: string[] }, ownerObjectId: string): void {
+        if (!object.ownerIds.includes(ownerObjectId)) {
             throw new DirectoryError(400, "Request_BadRequest", "One or more removed object references do not exist for the following modified properties: 'owners'.");
         }
-        app.ownerIds = app.ownerIds.filter((id) => id !== ownerObjectId);
+        object.ownerIds = object.ownerIds.filter((id) => id !== ownerObjectId);
     }
 
     setRequiredResourceAccess(applicationObjectId: string, rra: ApplicationRecord["requiredResourceAccess"]): void {
@@ -212,6 +226,7 @@ export class EmulatedDirectory implements Directory {
             displayName: app.displayName,
             oauth2PermissionScopes: [],
             appRoles: [],
+            ownerIds: [],
             createdAt: this.now(),
         };
         this.sps.set(record.id, record);
@@ -220,6 +235,7 @@ export class EmulatedDirectory implements Directory {
 
     deleteServicePrincipal(servicePrincipalObjectId: string): void {
         if (!this.sps.delete(servicePrincipalObjectId)) throw this.notFound(servicePrincipalObjectId);
+        for (const owned of [...this.apps.values(), ...this.sps.values()]) owned.ownerIds = owned.ownerIds.filter((id) => id !== servicePrincipalObjectId);
         for (const g of [...this.grants.values()]) {
             if (g.clientId === servicePrincipalObjectId || g.resourceId === servicePrincipalObjectId) this.grants.delete(g.id);
         }
@@ -286,7 +302,7 @@ export class EmulatedDirectory implements Directory {
     deleteUser(userObjectId: string): void {
         if (!this.userStates.delete(userObjectId)) throw this.notFound(userObjectId);
         for (const g of [...this.grants.values()]) if (g.principalId === userObjectId) this.grants.delete(g.id);
-        for (const app of this.apps.values()) app.ownerIds = app.ownerIds.filter((id) => id !== userObjectId);
+        for (const owned of [...this.apps.values(), ...this.sps.values()]) owned.ownerIds = owned.ownerIds.filter((id) => id !== userObjectId);
     }
 
     setPresence(userObjectId: string, availability: Availability, activity?: string): void {
@@ -570,6 +586,12 @@ export class EmulatedDirectory implements Directory {
     }
 
     // ---- helpers ----
+
+    private sp(objectId: string): ServicePrincipalRecord {
+        const found = this.sps.get(objectId);
+        if (!found) throw this.notFound(objectId);
+        return found;
+    }
 
     private app(objectId: string): ApplicationRecord {
         const app = this.apps.get(objectId);

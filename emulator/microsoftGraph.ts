@@ -43,6 +43,7 @@ export function createGraphServicePrincipal(id: string): ServicePrincipalRecord 
         displayName: "Microsoft Graph",
         oauth2PermissionScopes: GRAPH_DELEGATED_SCOPES.map((s) => ({ ...s })),
         appRoles: GRAPH_APP_ROLES.map((r) => ({ ...r })),
+        ownerIds: [],
         // Present since the tenant was created, so replication delays never hide it.
         createdAt: new Date(0),
     };

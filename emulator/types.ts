@@ -51,6 +51,8 @@ export interface ServicePrincipalRecord {
     oauth2PermissionScopes: { id: string; value: string }[];
     /** Application permissions the SP exposes. */
     appRoles: { id: string; value: string }[];
+    /** Owners of the enterprise application (users or service principals), apart from the app registration's. */
+    ownerIds: string[];
     createdAt: Date;
 }
 
@@ -177,6 +179,8 @@ export interface Directory {
     addPassword(applicationObjectId: string, input: { displayName?: string; endDateTime?: Date; startDateTime?: Date }): { keyId: string; secretText: string; endDateTime: string };
     removePassword(applicationObjectId: string, keyId: string): void;
     addOwner(applicationObjectId: string, ownerObjectId: string): void;
+    /** Makes a user or service principal an owner of the service principal (Enterprise applications > Owners). */
+    addServicePrincipalOwner(servicePrincipalObjectId: string, ownerObjectId: string): void;
     setRequiredResourceAccess(applicationObjectId: string, rra: ApplicationRecord["requiredResourceAccess"]): void;
     createServicePrincipal(input: { appId: string }): ServicePrincipalRecord;
     createUser(input: {

@@ -30,7 +30,7 @@ const FLAG_OF_KEY: Record<string, string> = {
 };
 
 /** Keys whose values are lists or objects: written as YAML (JSON flow) structures, not strings. */
-const STRUCTURED_KEYS = new Set(["delegatedPermissions", "applicationPermissions", "verifyAgents", "handoffKeyVault"]);
+const STRUCTURED_KEYS = new Set(["delegatedPermissions", "applicationPermissions", "verifyAgents", "handoffKeyVault", "servicePrincipalOwners"]);
 
 export interface NewTenantRequest {
     stack: string;

@@ -104,8 +104,10 @@ export class DeploymentEngine implements pulumi.runtime.Mocks {
         this.registrations.push(registration);
         const prior = this.previousByKey.get(key);
         if (registration.importId && !prior) this.reads.set(key, await this.tenant.read(args.type, registration.importId));
-        // The whole plan so far, so uniqueness is checked against everything alive at this point.
-        const step = this.planSoFar().find((s) => s.type === args.type && s.name === args.name) ?? planResource(prior, registration);
+        // The whole plan so far, so uniqueness is checked against everything alive at this point. An import that
+        // differs from the program's inputs has a second step: the update Pulumi applies right after it.
+        const [planned, afterImport] = this.planSoFar().filter((s) => s.type === args.type && s.name === args.name);
+        const step = planned ?? planResource(prior, registration);
         if (step.refusal && this.mode === "up") throw new Error(`${args.name}: ${step.refusal}`);
 
         const semantics = semanticsOf(args.type);
@@ -133,7 +135,9 @@ export class DeploymentEngine implements pulumi.runtime.Mocks {
             }
             case "import": {
                 const read = this.reads.get(key) ?? {};
-                return record({ type: args.type, name: args.name, id: registration.importId!, inputs: keptInputs(read), outputs: read, protect: options.protect });
+                const imported: StateEntry = { type: args.type, name: args.name, id: registration.importId!, inputs: keptInputs(read), outputs: read, protect: options.protect };
+                if (afterImport?.op !== "update" || this.mode === "preview") return record(imported);
+                return record({ ...imported, outputs: await this.tenant.update(args.type, imported, imported.inputs) });
             }
             case "create":
             case "replace": {

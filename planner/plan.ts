@@ -7,9 +7,17 @@
 //   value: strings exactly (SDKv2 treats "" as absent), sets as sets, lists in order;
 // - a property the program does not send takes the provider's default; an Optional+Computed one without
 //   an input keeps what was read and never differs;
-// - `ignoreChanges` makes the engine send the previous input instead of the new one;
+// - `ignoreChanges` makes the engine send the previous input instead of the new one, and the bridge drops the
+//   property from the provider's own diff whether or not a previous input exists (pulumi-terraform-bridge
+//   v3.130.0 pkg/tfbridge/diff.go computeIgnoreChanges over the old state, pkg/tfshim/sdk-v2/instance_diff.go:95-108):
+//   an ignored property never differs;
 // - a differing ForceNew property means replace, any other difference update;
-// - azure-native compares new inputs with the inputs it stored and replaces delete-before-create.
+// - azure-native compares new inputs with the inputs it stored and replaces delete-before-create;
+// - the `import` option, since Pulumi CLI 3.174 (pulumi/pulumi#19339; this project pins 3.276.0), reads the
+//   object and then diffs it against the program's inputs like any update: an in-place difference is applied
+//   in the same `pulumi up` (an import step, then an update step), a replacement stops it
+//   (pkg/resource/deploy/step_generator.go: "previously-imported resources that still specify an ID may not be
+//   replaced"). Before 3.174 any difference stopped the import.
 import { semanticsOf, type PropertySemantics, type ResourceSemantics } from "./tables";
 
 export type Operation = "same" | "update" | "replace" | "create" | "delete" | "import";
@@ -87,10 +95,8 @@ export function valuesDiffer(p: PropertySemantics, stored: unknown, next: unknow
     }
 }
 
-function inputFor(p: PropertySemantics, previous: StateEntry, registration: Registration): { value: unknown; sent: boolean } {
-    const ignored = registration.ignoreChanges?.includes(p.name) ?? false;
-    const source = ignored ? previous.inputs : registration.inputs;
-    const value = source[p.name];
+function inputFor(p: PropertySemantics, registration: Registration): { value: unknown; sent: boolean } {
+    const value = registration.inputs[p.name];
     if (value !== undefined && value !== null) return { value, sent: true };
     return { value: p.default, sent: false };
 }
@@ -105,7 +111,8 @@ export function diffProperties(semantics: ResourceSemantics, previous: StateEntr
     const changed: string[] = [];
     const replacedBy: string[] = [];
     for (const p of semantics.properties) {
-        const { value, sent } = inputFor(p, previous, registration);
+        if (registration.ignoreChanges?.includes(p.name)) continue;
+        const { value, sent } = inputFor(p, registration);
         // Optional+Computed without an input keeps what the provider read.
         if (!sent && p.computedWhenAbsent) continue;
         const stored = semantics.diffBasis === "inputs" ? previous.inputs[p.name] : previous.outputs[p.name];
@@ -129,9 +136,8 @@ export function planResource(previous: StateEntry | undefined, registration: Reg
 }
 
 /**
- * An import succeeds only when the program's inputs (with ignoreChanges applied against what was read)
- * match what the provider reads for the existing object; otherwise `pulumi up` stops with "inputs to import
- * do not match the existing resource".
+ * The program's inputs (outside ignoreChanges) that differ from what the provider reads for the object being
+ * imported: what the same `pulumi up` changes right after the import (see the header).
  */
 export function importMismatch(registration: Registration, read: Record<string, unknown>): string[] {
     const semantics = semanticsOf(registration.type);
@@ -145,8 +151,8 @@ function keyOf(semantics: ResourceSemantics, state: Record<string, unknown>): st
 }
 
 /**
- * The whole plan: a step per registration in registration order, then deletes for what the program no
- * longer registers. Creates and create-before-delete replacements are checked against every object alive
+ * The whole plan: a step per registration in registration order (an import that differs from the program is
+ * followed by its update step), then deletes for what the program no longer registers. Creates and create-before-delete replacements are checked against every object alive
  * at that moment (Pulumi deletes replaced and removed resources only at the end of the update): a second
  * user with the same UPN, a second delegated grant for the same client/resource/consent type/principal, a
  * second owner link, a second declaration of the same API.
@@ -172,13 +178,17 @@ export function planRun(
         registered.add(id);
         const prior = byKey.get(id);
         let step = planResource(prior, registration);
+        let afterImport: PlanStep | undefined;
         const semantics = semanticsOf(registration.type);
         if (step.op === "import" && options.readImport) {
             const read = options.readImport(registration);
-            const mismatch = read ? importMismatch(registration, read) : undefined;
+            const mismatch = read ? importMismatch(registration, read) : [];
+            const replacedBy = mismatch.filter((name) => semantics.properties.find((p) => p.name === name)?.forceNew);
             if (!read) step = { ...step, refusal: `${registration.importId} does not exist: Pulumi cannot import it` };
-            else if (mismatch && mismatch.length > 0) {
-                step = { ...step, changed: mismatch, refusal: `inputs to import do not match the existing resource (${mismatch.join(", ")}); add them to ignoreChanges while adopting` };
+            else if (replacedBy.length > 0) {
+                step = { ...step, changed: mismatch, replacedBy, refusal: `previously-imported resources that still specify an ID may not be replaced; please remove the \`import\` declaration from your program (${replacedBy.join(", ")} differ${replacedBy.length === 1 ? "s" : ""} from the imported object; keep ${replacedBy.length === 1 ? "it" : "them"} in ignoreChanges while adopting)` };
+            } else if (mismatch.length > 0) {
+                afterImport = { type: registration.type, name: registration.name, op: "update", changed: mismatch, replacedBy: [] };
             }
         }
         const creates = step.op === "create" || (step.op === "replace" && semantics.replaceOrder === "create-before-delete");
@@ -191,6 +201,7 @@ export function planRun(
             if (key) alive.set(key, registration.name);
         }
         steps.push(step);
+        if (afterImport) steps.push(afterImport);
     }
     for (const e of previous) {
         if (registered.has(`${e.type}::${e.name}`)) continue;

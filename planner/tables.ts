@@ -17,7 +17,8 @@
 // user_object_id is stored as "" for tenant-wide consent; random's keepers only replace when values are not
 // null; azure-native diffs new inputs against the *inputs* it stored (not outputs) and replaces
 // delete-before-create by default, so "create-before-delete unless deleteBeforeReplace" holds only for the
-// bridged providers.
+// bridged providers; and "the program's inputs must match what the provider reads" for an import held only
+// before Pulumi CLI 3.174: the pinned CLI imports, then updates what differs (plan.ts, header).
 
 import { graphDateTime } from "../emulator/dateTime";
 
@@ -97,6 +98,11 @@ function scopeSet(sent: unknown): string[] {
 
 const P = (p: PropertySemantics): PropertySemantics => p;
 
+// No `owners` here: the resource neither sends, reads nor changes the application's owners (its Arguments,
+// application_registration_resource.go:62-172, and Read, 261-324), so owners added by hand stay. Each owner the
+// program wants is one ApplicationOwner, which reads and deletes only its own link (application_owner_resource.go:121-154,156-179).
+// The older azuread.Application, which this program does not use, manages the whole list like ServicePrincipal
+// (application_resource.go:396-406, 1556-1590, 1716-1724) and would remove the ApplicationOwner's link.
 export const APPLICATION_REGISTRATION: ResourceSemantics = {
     token: "azuread:index/applicationRegistration:ApplicationRegistration",
     kind: "ApplicationRegistration",
@@ -123,7 +129,12 @@ export const SERVICE_PRINCIPAL: ResourceSemantics = {
         P({ name: "clientId", tf: "client_id", kind: "string", forceNew: true, source: `${AZUREAD}serviceprincipals/service_principal_resource.go:75` }),
         P({ name: "accountEnabled", tf: "account_enabled", kind: "bool", default: true, source: `${AZUREAD}serviceprincipals/service_principal_resource.go:83` }),
         P({ name: "appRoleAssignmentRequired", tf: "app_role_assignment_required", kind: "bool", source: `${AZUREAD}serviceprincipals/service_principal_resource.go:96` }),
-        P({ name: "owners", tf: "owners", kind: "set", source: `${AZUREAD}serviceprincipals/service_principal_resource.go:207` }),
+        // Optional, not Computed (205-214): no input means no owners. Create adds the deployer and removes it
+        // unless declared (435-525); Read stores every owner Graph lists (679-687); Update, on a change, removes
+        // each listed owner the program does not declare (565-596). The bridge plans a null config value for a
+        // non-Computed attribute (pulumi-terraform-bridge v3.130.0 pkg/vendored/opentofu/plans/objchange/objchange.go:383-388),
+        // so owners read by an import or a refresh and not declared are removed by the next update.
+        P({ name: "owners", tf: "owners", kind: "set", default: [], source: `${AZUREAD}serviceprincipals/service_principal_resource.go:205-214,435-525,565-596,679-687` }),
     ],
     computed: ["objectId", "displayName", "oauth2PermissionScopeIds", "appRoleIds", "type"],
     diffBasis: "state",

@@ -14,6 +14,7 @@ export const PROJECT_KEYS = [
     "applicationPermissions", "consent", "passwordNeverExpires", "passwordLength", "secretRotationDays",
     "secretOverlapDays", "secretMaxLifetimeDays", "protect", "verify", "verifyTimeoutSeconds", "verifyAgents",
     "cloud", "authorityHost", "graphEndpoint", "handoffKeyVault", "adopt", "existingUserPassword",
+    "servicePrincipalOwners",
 ] as const;
 
 /** The one key read from the azuread provider's namespace. */
@@ -99,6 +100,16 @@ const adoptSchema = z.object({
         .regex(/^[A-Za-z0-9_-]{16,128}$/, { error: (i) => `adopt.delegatedGrantId ${show(i.input)} must be an oauth2PermissionGrant ID (letters, digits, - and _)` }),
 }, { error: (i) => `adopt ${show(i.input)} must be an object with applicationObjectId, servicePrincipalObjectId, serviceUserObjectId and delegatedGrantId` }).strict();
 
+// The enterprise application's owners: azuread's ServicePrincipal removes every owner not listed
+// (service_principal_resource.go:565-596 in terraform-provider-azuread v3.8.0).
+const ownersMessage = (i: { input?: unknown }) =>
+    `servicePrincipalOwners ${show(i.input)} must be a JSON list of object IDs (GUIDs) of users or service principals, such as ["0f1e2d3c-4b5a-4697-8877-665544332211"]`;
+const servicePrincipalOwners = z.preprocess((v) => (v === undefined ? [] : json(v)), z
+    .array(z.string({ error: ownersMessage }).regex(GUID, { error: (i) => `servicePrincipalOwners entry ${show(i.input)} must be an object ID (a GUID) of a user or service principal` }), { error: ownersMessage })
+    .refine((l) => new Set(l.map((id) => id.toLowerCase())).size === l.length, { error: (i) => `servicePrincipalOwners ${show(i.input)} lists an owner twice` })
+    // Graph answers object IDs in lower case, and the provider compares them as written.
+    .transform((l) => l.map((id) => id.toLowerCase())));
+
 // A secret: no message here ever shows the value. A hand-made password only has to satisfy Entra ID and the
 // connector, not the stricter rules of the generated one.
 const existingPassword = z.string().superRefine((pw, ctx) => {
@@ -135,6 +146,7 @@ const schema = z.object({
     handoffKeyVault: z.preprocess(json, keyVaultSchema.optional()),
     adopt: z.preprocess(json, adoptSchema.optional()),
     existingUserPassword: existingPassword,
+    servicePrincipalOwners,
 }).superRefine((c, ctx) => {
     if (!Number.isInteger(c.secretRotationDays) || !Number.isInteger(c.secretOverlapDays) || !Number.isInteger(c.secretMaxLifetimeDays)) return;
     // Each secret lives R + O days; a tenant's app management policy may cap that lower.

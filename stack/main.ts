@@ -2,9 +2,10 @@
 // Everything that can fail on bad input fails here, before the first resource is registered.
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
+import { adoptedUserProblem } from "../components/adoption";
 import { MICROSOFT_GRAPH_APP_ID, resolvePermissions } from "../components/graphPermissions";
 import { PresenceTenant } from "../components/presenceTenant";
-import { parseStackConfig, RawConfig, SECRET_CONFIG_KEYS, StackConfig, TENANT_ID_KEY } from "./config";
+import { ConfigError, parseStackConfig, RawConfig, SECRET_CONFIG_KEYS, StackConfig, TENANT_ID_KEY } from "./config";
 import { postDeployVerification, VerifyFunction } from "./postDeployVerification";
 import { assertSameTenant } from "./tenantGuard";
 
@@ -53,6 +54,12 @@ export async function main(options: MainOptions = {}) {
     const client = await azuread.getClientConfig();
     assertSameTenant(config.tenantId, client.tenantId);
 
+    if (config.adopt) {
+        const existing = await azuread.getUser({ objectId: config.adopt.serviceUserObjectId });
+        const problem = adoptedUserProblem(config.adopt, config.serviceUserPrincipalName, existing.userPrincipalName);
+        if (problem) throw new ConfigError([problem]);
+    }
+
     const graph = await azuread.getServicePrincipal({ clientId: MICROSOFT_GRAPH_APP_ID });
     const delegated = resolvePermissions("delegatedPermissions", config.delegatedPermissions, graph.oauth2PermissionScopeIds, "delegated");
     const application = resolvePermissions("applicationPermissions", config.applicationPermissions, graph.appRoleIds, "application");
@@ -71,6 +78,7 @@ export async function main(options: MainOptions = {}) {
         now,
         protect: config.protect,
         adopt: config.adopt,
+        servicePrincipalOwners: config.servicePrincipalOwners,
         handoffKeyVault: config.handoffKeyVault,
         existingUserPassword: config.existingUserPassword !== undefined ? pulumi.secret(config.existingUserPassword) : undefined,
     });

@@ -2,7 +2,7 @@
 import type { ApplicationRecord } from "../types";
 import { authorize, REQUIREMENTS } from "./permissions";
 import {
-    dateProperty, applyFilter, graphDateTime, fail, NO_CONTENT, notFound, objectBody, ok, parseEqFilter, stringProperty, visibleApplication,
+    dateProperty, applyFilter, graphDateTime, fail, NO_CONTENT, objectBody, ok, ownerFromRef, ownersView, parseEqFilter, stringProperty, visibleApplication,
     type GraphContext, type RouteRegistrar,
 } from "./support";
 
@@ -31,11 +31,6 @@ function apiTokenVersion(body: Record<string, unknown>): number | null | undefin
     if (version === null) return null;
     if (version !== 1 && version !== 2) throw fail(400, "Request_BadRequest", "Property 'api.requestedAccessTokenVersion' must be 1, 2 or null.");
     return version;
-}
-
-function directoryObjectIdFromRef(ref: string): string | undefined {
-    const match = /directoryObjects\/([^/?]+)\/?$/i.exec(ref);
-    return match ? decodeURIComponent(match[1]) : undefined;
 }
 
 export function applicationRoutes(route: RouteRegistrar, g: GraphContext): void {
@@ -127,11 +122,7 @@ export function applicationRoutes(route: RouteRegistrar, g: GraphContext): void 
     route("POST", "/applications/:id/owners/$ref", (ctx) => {
         const app = visibleApplication(directory, ctx.params[0]);
         authorize(directory, ctx.principal, REQUIREMENTS.addOwner);
-        const ref = stringProperty(objectBody(ctx.request), "@odata.id", true);
-        const ownerId = directoryObjectIdFromRef(ref);
-        if (!ownerId) throw fail(400, "Request_BadRequest", `'@odata.id' must reference a directory object, like https://graph.microsoft.com/v1.0/directoryObjects/{id}; got '${ref}'.`);
-        if (!directory.visibleDirectoryObject(ownerId)) throw notFound(ownerId);
-        directory.addOwner(app.id, ownerId);
+        directory.addOwner(app.id, ownerFromRef(directory, stringProperty(objectBody(ctx.request), "@odata.id", true)));
         return NO_CONTENT;
     });
     route("DELETE", "/applications/:id/owners/:id/$ref", (ctx) => {
@@ -142,13 +133,6 @@ export function applicationRoutes(route: RouteRegistrar, g: GraphContext): void 
     });
     route("GET", "/applications/:id/owners", (ctx) => {
         authorize(directory, ctx.principal, REQUIREMENTS.readApplications);
-        const app = visibleApplication(directory, ctx.params[0]);
-        const owners = app.ownerIds.map((id) => directory.visibleDirectoryObject(id)).flatMap((o): Record<string, unknown>[] => {
-            if (!o) return [];
-            return o.kind === "user"
-                ? [{ "@odata.type": "#microsoft.graph.user", id: o.user.id, userPrincipalName: o.user.userPrincipalName, displayName: o.user.displayName }]
-                : [{ "@odata.type": "#microsoft.graph.servicePrincipal", id: o.sp.id, appId: o.sp.appId, displayName: o.sp.displayName }];
-        });
-        return ok({ "@odata.context": g.context("directoryObjects"), value: owners });
+        return ownersView(g, visibleApplication(directory, ctx.params[0]).ownerIds);
     });
 }

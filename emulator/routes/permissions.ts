@@ -56,6 +56,18 @@ export const REQUIREMENTS = {
         application: [["Application.ReadWrite.All", "Directory.Read.All"], ["Directory.ReadWrite.All"]],
         delegated: [["Application.ReadWrite.All", "Directory.Read.All"]], delegatedRoles: APP_ADMINS,
     },
+    addServicePrincipalOwner: {
+        // Application.ReadWrite.OwnedBy with Directory.Read.All also works for a service principal the caller owns;
+        // the emulator does not model owned service principals, so it asks for the higher set.
+        operation: "POST /servicePrincipals/{id}/owners/$ref", page: "serviceprincipal-post-owners",
+        application: [["Application.ReadWrite.All", "Directory.Read.All"], ["Directory.ReadWrite.All"]],
+        delegated: [["Application.ReadWrite.All", "Directory.Read.All"]], delegatedRoles: APP_ADMINS,
+    },
+    removeServicePrincipalOwner: {
+        operation: "DELETE /servicePrincipals/{id}/owners/{id}/$ref", page: "serviceprincipal-delete-owners",
+        application: [["Application.ReadWrite.All"], ["Directory.ReadWrite.All"]],
+        delegated: [["Application.ReadWrite.All"]], delegatedRoles: APP_ADMINS,
+    },
     createServicePrincipal: {
         operation: "POST /servicePrincipals", page: "serviceprincipal-post-serviceprincipals",
         application: [["Application.ReadWrite.OwnedBy"], ["Application.ReadWrite.All"]],

@@ -3,7 +3,7 @@ import { GRAPH_APP_ID } from "../microsoftGraph";
 import type { AppRoleAssignmentRecord, ServicePrincipalRecord } from "../types";
 import { authorize, REQUIREMENTS } from "./permissions";
 import {
-    applyFilter, fail, graphDateTime, NO_CONTENT, notFound, objectBody, ok, parseEqFilter, stringProperty, visibleServicePrincipal,
+    applyFilter, fail, graphDateTime, NO_CONTENT, notFound, objectBody, ok, ownerFromRef, ownersView, parseEqFilter, stringProperty, visibleServicePrincipal,
     type GraphContext, type GraphResult, type RouteContext, type RouteRegistrar,
 } from "./support";
 
@@ -81,12 +81,36 @@ export function servicePrincipalRoutes(route: RouteRegistrar, g: GraphContext): 
     const { directory } = g;
     route("POST", "/servicePrincipals", (ctx) => {
         authorize(directory, ctx.principal, REQUIREMENTS.createServicePrincipal);
-        const appId = stringProperty(objectBody(ctx.request), "appId", true);
+        const body = objectBody(ctx.request);
+        const appId = stringProperty(body, "appId", true);
         if (!directory.visibleApplicationByAppId(appId)) {
             throw fail(400, "Request_BadRequest", `The appId '${appId}' of the service principal does not reference a valid application object.`);
         }
+        // Owners bound at creation, as the azuread provider sends them (service_principal_resource.go:435-468).
+        const bind = body["owners@odata.bind"];
+        if (bind !== undefined && (!Array.isArray(bind) || bind.some((r) => typeof r !== "string"))) {
+            throw fail(400, "Request_BadRequest", "'owners@odata.bind' must be a list of directory object references.");
+        }
+        const owners = ((bind ?? []) as string[]).map((ref) => ownerFromRef(directory, ref));
         const sp = directory.createServicePrincipal({ appId });
+        for (const owner of owners) directory.addServicePrincipalOwner(sp.id, owner);
         return ok({ "@odata.context": g.context("servicePrincipals/$entity"), ...servicePrincipalView(sp) }, 201);
+    });
+    route("GET", "/servicePrincipals/:id/owners", (ctx) => {
+        authorize(directory, ctx.principal, REQUIREMENTS.readApplications);
+        return ownersView(g, visibleServicePrincipal(directory, ctx.params[0]).ownerIds);
+    });
+    route("POST", "/servicePrincipals/:id/owners/$ref", (ctx) => {
+        const sp = visibleServicePrincipal(directory, ctx.params[0]);
+        authorize(directory, ctx.principal, REQUIREMENTS.addServicePrincipalOwner);
+        directory.addServicePrincipalOwner(sp.id, ownerFromRef(directory, stringProperty(objectBody(ctx.request), "@odata.id", true)));
+        return NO_CONTENT;
+    });
+    route("DELETE", "/servicePrincipals/:id/owners/:id/$ref", (ctx) => {
+        const sp = visibleServicePrincipal(directory, ctx.params[0]);
+        authorize(directory, ctx.principal, REQUIREMENTS.removeServicePrincipalOwner);
+        directory.removeServicePrincipalOwner(sp.id, ctx.params[1]);
+        return NO_CONTENT;
     });
     route("GET", "/servicePrincipals", (ctx) => {
         authorize(directory, ctx.principal, REQUIREMENTS.readApplications);

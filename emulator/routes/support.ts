@@ -143,3 +143,28 @@ export function visibleGrant(directory: EmulatedDirectory, id: string): Delegate
     if (!grant) throw notFound(id);
     return grant;
 }
+
+/** The object ID an `@odata.id` reference (…/directoryObjects/{id}) names. */
+export function directoryObjectIdFromRef(ref: string): string | undefined {
+    const match = /directoryObjects\/([^/?]+)\/?$/i.exec(ref);
+    return match ? decodeURIComponent(match[1]) : undefined;
+}
+
+/** The owner an `@odata.id` reference names, or Graph's 400/404 for a bad or unknown one. */
+export function ownerFromRef(directory: EmulatedDirectory, ref: string): string {
+    const ownerId = directoryObjectIdFromRef(ref);
+    if (!ownerId) throw fail(400, "Request_BadRequest", `'@odata.id' must reference a directory object, like https://graph.microsoft.com/v1.0/directoryObjects/{id}; got '${ref}'.`);
+    if (!directory.visibleDirectoryObject(ownerId)) throw notFound(ownerId);
+    return ownerId;
+}
+
+/** GET …/owners: the owners as directory objects (users and service principals), as Graph lists them. */
+export function ownersView(g: GraphContext, ownerIds: readonly string[]): GraphResult {
+    const owners = ownerIds.map((id) => g.directory.visibleDirectoryObject(id)).flatMap((o): Record<string, unknown>[] => {
+        if (!o) return [];
+        return o.kind === "user"
+            ? [{ "@odata.type": "#microsoft.graph.user", id: o.user.id, userPrincipalName: o.user.userPrincipalName, displayName: o.user.displayName }]
+            : [{ "@odata.type": "#microsoft.graph.servicePrincipal", id: o.sp.id, appId: o.sp.appId, displayName: o.sp.displayName }];
+    });
+    return ok({ "@odata.context": g.context("directoryObjects"), value: owners });
+}

@@ -84,6 +84,40 @@ describe("emulator Graph: directory management through HTTP", () => {
         assert.deepEqual(owners.body.value.map((o: { id: string; "@odata.type": string }) => [o.id, o["@odata.type"]]), [[userId, "#microsoft.graph.user"]]);
     });
 
+    it("binds a service principal's owners at creation, lists, adds and removes them through owners/$ref, apart from the app's", async () => {
+        const { appObjectId, userId } = await provision();
+        const other = (await call("POST", "/applications", { displayName: "owned" })).body;
+        const ref = (id: string) => `https://graph.microsoft.com/v1.0/directoryObjects/${id}`;
+        const sp = await call("POST", "/servicePrincipals", { appId: other.appId, "owners@odata.bind": [ref(userId)] });
+        assert.equal(sp.status, 201);
+        const ownersOf = async () => (await call("GET", `/servicePrincipals/${sp.body.id}/owners`)).body.value.map((o: { id: string; "@odata.type": string }) => [o.id, o["@odata.type"]]);
+        assert.deepEqual(await ownersOf(), [[userId, "#microsoft.graph.user"]]);
+        const again = await call("POST", `/servicePrincipals/${sp.body.id}/owners/$ref`, { "@odata.id": ref(userId) });
+        assert.deepEqual([again.status, again.body.error.message], [400, "One or more added object references already exist for the following modified properties: 'owners'."]);
+        const graphSpId = emulator.directory.graphServicePrincipal.id;
+        assert.equal((await call("POST", `/servicePrincipals/${sp.body.id}/owners/$ref`, { "@odata.id": ref(graphSpId) })).status, 204);
+        assert.equal((await call("DELETE", `/servicePrincipals/${sp.body.id}/owners/${userId}/$ref`)).status, 204);
+        assert.deepEqual(await ownersOf(), [[graphSpId, "#microsoft.graph.servicePrincipal"]]);
+        const gone = await call("DELETE", `/servicePrincipals/${sp.body.id}/owners/${userId}/$ref`);
+        assert.deepEqual([gone.status, gone.body.error.message], [400, "One or more removed object references do not exist for the following modified properties: 'owners'."]);
+        // The app registration's owners are another list.
+        assert.deepEqual((await call("GET", `/applications/${appObjectId}/owners`)).body.value.map((o: { id: string }) => o.id), [userId]);
+        assert.equal((await call("POST", "/servicePrincipals", { appId: (await call("POST", "/applications", { displayName: "x" })).body.appId, "owners@odata.bind": [ref("0f1e2d3c-4b5a-4697-8877-665544332211")] })).status, 404);
+    });
+
+    it("refuses to change a service principal's owners without Application.ReadWrite.All (and Directory.Read.All to add one) with 403", async () => {
+        const { spId, userId } = await provision();
+        const reader = await appToken(emulator, ["Application.Read.All", "Directory.Read.All"]);
+        const add = await graph(emulator, "POST", `/servicePrincipals/${spId}/owners/$ref`, { token: reader, body: { "@odata.id": `https://graph.microsoft.com/v1.0/directoryObjects/${userId}` } });
+        assert.equal(add.status, 403);
+        assert.equal((await graph(emulator, "GET", `/servicePrincipals/${spId}/owners`, { token: reader })).status, 200);
+        const writerWithoutDirectory = await appToken(emulator, ["Application.ReadWrite.All"]);
+        assert.equal((await graph(emulator, "POST", `/servicePrincipals/${spId}/owners/$ref`, { token: writerWithoutDirectory, body: { "@odata.id": `https://graph.microsoft.com/v1.0/directoryObjects/${userId}` } })).status, 403);
+        emulator.directory.addServicePrincipalOwner(spId, userId);
+        assert.equal((await graph(emulator, "DELETE", `/servicePrincipals/${spId}/owners/${userId}/$ref`, { token: reader })).status, 403);
+        assert.equal((await graph(emulator, "DELETE", `/servicePrincipals/${spId}/owners/${userId}/$ref`, { token: writerWithoutDirectory })).status, 204);
+    });
+
     it("refuses a second delegated grant for the same client, resource and principal with 409", async () => {
         const { spId } = await provision();
         const graphSpId = emulator.directory.graphServicePrincipal.id;

@@ -1,8 +1,9 @@
-// Adopting a setup made by hand must work whatever the portal left in it: Pulumi imports an object only when the
-// program's inputs match what the provider reads, except the inputs listed in ignoreChanges
-// (components/adoption.ts). Each case changes one setting of the hand-made setup away from what the stack would
-// declare and runs the real program (index.ts) through the provider-faithful engine; without that input in
-// ignoreChanges the import stops with "inputs to import do not match the existing resource".
+// Adopting a setup made by hand must work whatever the portal left in it, and change nothing while adopting: Pulumi
+// (CLI 3.174+) imports an object and then, in the same `pulumi up`, updates every input that differs from what the
+// provider reads, except the inputs listed in ignoreChanges (components/adoption.ts); a differing ForceNew input
+// stops the import. Each case changes one setting of the hand-made setup away from what the stack would declare
+// and runs the real program (index.ts) through the provider-faithful engine; without that input in ignoreChanges
+// the adoption would already change it (or stop).
 import { strict as assert } from "node:assert";
 import { BASE_CONFIG, deployAt, MockTenant } from "../support/azureMocks";
 import { GRAPH_ROLE_IDS, GRAPH_SCOPE_IDS } from "../support/graphFixture";
@@ -47,9 +48,26 @@ describe("adopting a hand-made setup whatever the portal set (provider-faithful 
         });
     }
 
-    it("still refuses to adopt a user other than the configured service user", async () => {
+    it("refuses, before importing anything, to adopt a user whose sign-in name is not serviceUserPrincipalName (Pulumi would rename it)", async () => {
         const tenant = handMadeWith(USER.token, { userPrincipalName: "someone-else@contoso.com" });
         await assert.rejects(deployAt(tenant, [], { ...BASE_CONFIG, ...ADOPT_CONFIG }, NOW),
-            /jtel-presence-service-user-user: inputs to import do not match the existing resource \(userPrincipalName\)/);
+            /adopt\.serviceUserObjectId 33333333-3333-4333-8333-333333333333 is the user someone-else@contoso\.com, not serviceUserPrincipalName jtel-presence@contoso\.com: adopting it would rename it/);
+        assert.equal(tenant.list(USER.token)[0].userPrincipalName, "someone-else@contoso.com");
+    });
+
+    it("adopts a user whose sign-in name differs from serviceUserPrincipalName only in case, and sets the configured case right after the import", async () => {
+        const tenant = handMadeWith(USER.token, { userPrincipalName: "JTEL-Presence@contoso.com" });
+        const adopted = await deployAt(tenant, [], { ...BASE_CONFIG, ...ADOPT_CONFIG }, NOW);
+        assert.deepEqual(adopted.steps.filter((s) => s.name === N.user).map((s) => [s.op, s.changed, s.refusal]), [["import", [], undefined], ["update", ["userPrincipalName"], undefined]]);
+        assert.equal(tenant.list(USER.token)[0].userPrincipalName, "jtel-presence@contoso.com");
+    });
+
+    it("changes nothing the portal set while adopting: every adopted object is only imported, none updated", async () => {
+        const tenant = new MockTenant({ handMadeSetup: ADOPT });
+        const adopted = await deployAt(tenant, [], { ...BASE_CONFIG, ...ADOPT_CONFIG }, NOW);
+        assert.deepEqual(adopted.steps.filter((s) => s.op !== "same" && s.op !== "import").map((s) => `${s.op} ${s.name}`), [`create ${N.b}`]);
+        // The portal's null token version (read as 0) and the never-set address-list flag (read as false) stay.
+        assert.equal(tenant.list(APPLICATION_REGISTRATION.token)[0].requestedAccessTokenVersion, 0);
+        assert.equal(tenant.list(USER.token)[0].showInAddressList, false);
     });
 });

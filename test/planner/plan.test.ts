@@ -70,6 +70,41 @@ describe("the provider-faithful planner", () => {
         assert.equal(planResource(stored, { type: KEY_VAULT_SECRET.token, name: "s", inputs: { ...secret, secretName: "t" } }).op, "replace");
     });
 
+    describe("imports as Pulumi CLI 3.174+ does (the project pins 3.276.0)", () => {
+        const read = { displayName: "jtel Presence Connector", signInAudience: "AzureADMyOrg", notes: "", requestedAccessTokenVersion: 0, objectId: "o", clientId: "c" };
+        const app = (ignoreChanges: string[]): Registration => ({
+            type: APPLICATION_REGISTRATION.token, name: "app", importId: APP, ignoreChanges,
+            inputs: { displayName: "jtel Teams Presence", signInAudience: "AzureADMyOrg", notes: "Managed" },
+        });
+
+        it("imports an object that differs from the program's inputs and updates those inputs in the same run", () => {
+            const steps = planRun([], [app([])], { planned, readImport: () => read });
+            assert.deepEqual(steps.map((s) => [s.op, s.changed, s.refusal]), [
+                ["import", [], undefined], ["update", ["displayName", "notes", "requestedAccessTokenVersion"], undefined],
+            ]);
+        });
+
+        it("only imports when every differing input is in ignoreChanges", () => {
+            const steps = planRun([], [app(["displayName", "notes", "requestedAccessTokenVersion"])], { planned, readImport: () => read });
+            assert.deepEqual(steps.map((s) => s.op), ["import"]);
+        });
+
+        it("stops an import whose ForceNew input differs: previously-imported resources may not be replaced", () => {
+            const grant = { servicePrincipalObjectId: SP, resourceServicePrincipalObjectId: GRAPH, userObjectId: "", claimValues: ["User.Read"] };
+            const steps = planRun([], [{ type: DELEGATED_GRANT.token, name: "g", importId: "/oauth2PermissionGrants/x", inputs: { ...grant, userObjectId: USER_ID } }],
+                { planned, readImport: () => grant });
+            assert.deepEqual(steps.map((s) => [s.op, s.replacedBy]), [["import", ["userObjectId"]]]);
+            assert.match(steps[0].refusal ?? "", /^previously-imported resources that still specify an ID may not be replaced; please remove the `import` declaration from your program \(userObjectId differs/);
+        });
+    });
+
+    it("never sees a difference in an ignored property, even when no previous input holds it (the bridge drops it from the provider's diff)", () => {
+        const previous: StateEntry = { type: APPLICATION_REGISTRATION.token, name: "app", id: APP, inputs: { displayName: "x" }, outputs: { displayName: "x", signInAudience: "AzureADMyOrg", requestedAccessTokenVersion: 0 } };
+        const registration = { type: APPLICATION_REGISTRATION.token, name: "app", inputs: { displayName: "x", signInAudience: "AzureADMyOrg" } };
+        assert.equal(planResource(previous, { ...registration, ignoreChanges: ["requestedAccessTokenVersion"] }).op, "same");
+        assert.equal(planResource(previous, registration).op, "update");
+    });
+
     it("stops on an input the tables do not describe instead of guessing", () => {
         assert.throws(() => planResource(entry(USER.token, "u", { userPrincipalName: "a@contoso.com", displayName: "A" }), { type: USER.token, name: "u", inputs: { userPrincipalName: "a@contoso.com", displayName: "A", jobTitle: "x" } }),
             /the provider table has no entry for jobTitle/);

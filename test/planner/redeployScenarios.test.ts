@@ -7,16 +7,18 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { BASE_CONFIG, deployAt, MockTenant } from "../support/azureMocks";
+import { capturingWarnings } from "../support/pulumiHarness";
 import { periodStart, planRotation, providerDateTime } from "../../components/rotationSchedule";
 import type { PlanStep, StateEntry } from "../../planner/plan";
-import { ADOPT, ADOPT_CONFIG, N, planText, SCENARIOS, type ExpectedPlan, type Scenario } from "./scenarios";
+import { APPLICATION_OWNER, SERVICE_PRINCIPAL } from "../../planner/tables";
+import { ADOPT, N, planText, REGISTRANT, SCENARIOS, type ExpectedPlan, type Scenario } from "./scenarios";
 
-async function runScenario(scenario: Scenario): Promise<{ steps: PlanStep[]; state: StateEntry[]; tenant: MockTenant }> {
-    const tenant = new MockTenant(scenario.handMade ? { handMadeSetup: ADOPT } : {});
+async function runScenario(scenario: Scenario): Promise<{ steps: PlanStep[]; state: StateEntry[]; tenant: MockTenant; warnings: string[] }> {
+    const tenant = new MockTenant(scenario.handMade ? { handMadeSetup: ADOPT, handMadeOwners: scenario.handMadeOwners } : {});
     let state: StateEntry[] = [];
-    for (const run of scenario.before) state = (await deployAt(tenant, state, { ...BASE_CONFIG, ...run.config }, new Date(run.at))).state;
-    const result = await deployAt(tenant, state, { ...BASE_CONFIG, ...scenario.run.config }, new Date(scenario.run.at));
-    return { ...result, tenant };
+    for (const run of scenario.before) state = (await capturingWarnings(() => deployAt(tenant, state, { ...BASE_CONFIG, ...run.config }, new Date(run.at)))).result.state;
+    const { result, warnings } = await capturingWarnings(() => deployAt(tenant, state, { ...BASE_CONFIG, ...scenario.run.config }, new Date(scenario.run.at)));
+    return { ...result, tenant, warnings };
 }
 
 function planOf(steps: readonly PlanStep[]): ExpectedPlan {
@@ -38,9 +40,10 @@ describe("what each pulumi up does to a real tenant (provider-faithful plans thr
 
     for (const scenario of SCENARIOS) {
         it(`${scenario.name}: ${JSON.stringify(scenario.plan)}`, async () => {
-            const { steps } = await runScenario(scenario);
+            const { steps, warnings } = await runScenario(scenario);
             assert.deepEqual(steps.filter((s) => s.refusal).map((s) => `${s.name}: ${s.refusal}`), [], "a step the tenant would refuse");
             assert.deepEqual(planOf(steps), sorted(scenario.plan));
+            assert.deepEqual(warnings.map((w) => /does not list: ([^.]*)\./.exec(w)?.[1]), scenario.warnsOf ? [scenario.warnsOf.join(", ")] : [], "warnings");
         });
     }
 
@@ -60,14 +63,18 @@ describe("what each pulumi up does to a real tenant (provider-faithful plans thr
         assert.equal(state.find((e) => e.name === N.b)?.outputs.endDate, providerDateTime(new Date(boundary.getTime() + 60 * 86_400_000)));
     });
 
-    it("refuses the adoption when an import would not match what the provider reads (e.g. the portal's token version)", async () => {
-        const tenant = new MockTenant({ handMadeSetup: ADOPT });
-        // The hand-made app has api.requestedAccessTokenVersion null (read as 0) where the provider defaults to 2.
-        const { adoptionPlan } = await import("../../components/adoption");
-        assert.ok(adoptionPlan(ADOPT).application.ignoreChanges.includes("requestedAccessTokenVersion"),
-            "without ignoring requestedAccessTokenVersion the import of a portal-made app fails");
-        await assert.rejects(deployAt(tenant, [], { ...BASE_CONFIG, ...ADOPT_CONFIG, serviceUserPrincipalName: "someone-else@contoso.com" }, new Date("2026-11-27T10:00:00Z")),
-            /inputs to import do not match the existing resource \(userPrincipalName\)/);
+    it("removes the enterprise app's owners at `pulumi config rm adopt` unless servicePrincipalOwners lists them, and never the app registration's", async () => {
+        const ownersAfter = async (name: string) => {
+            const { tenant } = await runScenario(SCENARIOS.find((s) => s.name === name)!);
+            return {
+                servicePrincipal: tenant.list(SERVICE_PRINCIPAL.token)[0].owners,
+                application: tenant.list(APPLICATION_OWNER.token).map((o) => o.ownerObjectId).sort(),
+            };
+        };
+        const app = [ADOPT.serviceUserObjectId, REGISTRANT].sort();
+        assert.deepEqual(await ownersAfter("adopt a hand-made setup whose enterprise app has an owner"), { servicePrincipal: [REGISTRANT], application: app });
+        assert.deepEqual(await ownersAfter("then `pulumi config rm adopt`, the owner not in servicePrincipalOwners"), { servicePrincipal: [], application: app });
+        assert.deepEqual(await ownersAfter("then `pulumi config rm adopt`, the owner in servicePrincipalOwners"), { servicePrincipal: [REGISTRANT], application: app });
     });
 
     it("plans no operation at all for any two redeploys inside one period, on the same side of the previous secret's end", async () => {

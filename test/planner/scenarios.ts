@@ -1,6 +1,6 @@
 // The scenario table: what each `pulumi up` of the real program does to a tenant, with the plan written out.
 // test/planner/redeployScenarios.test.ts runs it; README's Rotation section shows it.
-import type { HandMadeIds } from "../support/azureMocks";
+import type { HandMadeIds, TenantMockOptions } from "../support/azureMocks";
 import type { Operation } from "../../planner/plan";
 
 export const N = {
@@ -24,6 +24,11 @@ export const ADOPT: HandMadeIds = {
     delegatedGrantId: "aaBBcDDeFG6h5JKLMN2PQrrssTTUUvWWxxxxxyyyzzz",
 };
 export const ADOPT_CONFIG = { adopt: JSON.stringify(ADOPT), existingUserPassword: "Current-Passw0rd!Kept" };
+/** Whoever registered the app without an admin role owns both the app and its enterprise application (Learn,
+ * "Overview of enterprise application ownership"); an admin may also have added owners under Enterprise applications. */
+export const REGISTRANT = "44444444-4444-4444-8444-444444444444";
+export const HAND_MADE_OWNERS: NonNullable<TenantMockOptions["handMadeOwners"]> = { servicePrincipal: [REGISTRANT], application: [REGISTRANT] };
+const KEEP_REGISTRANT = { servicePrincipalOwners: JSON.stringify([REGISTRANT]) };
 const VAULT = { handoffKeyVault: '{"resourceGroupName":"rg-jtel","vaultName":"kv-jtel-presence"}' };
 
 export type ExpectedPlan = Partial<Record<Exclude<Operation, "same">, string[]>>;
@@ -41,6 +46,10 @@ export interface Scenario {
     /** What the scenario shows about the secrets (README's "effect on the secrets" column). */
     secrets: string;
     handMade?: boolean;
+    /** Owners the hand-made setup has besides the service user's link. */
+    handMadeOwners?: TenantMockOptions["handMadeOwners"];
+    /** Owners of the service principal the checked run warns that `pulumi config rm adopt` will remove. */
+    warnsOf?: string[];
 }
 
 // Default schedule R = 180, O = 60: boundaries 2026-06-19 (slot b), 2026-12-16 (a), 2027-06-14 (b); the
@@ -142,6 +151,28 @@ export const SCENARIOS: Scenario[] = [
         before: [{ at: "2026-11-27T10:00:00Z", config: ADOPT_CONFIG }], run: { at: "2026-11-27T11:00:00Z", config: { existingUserPassword: ADOPT_CONFIG.existingUserPassword } },
         plan: { update: [N.app, N.user] },
         secrets: "nothing; the app and the user take the stack's settings (name, notes, token version, password set again unchanged)",
+    },
+    {
+        name: "adopt a hand-made setup whose enterprise app has an owner",
+        handMade: true, handMadeOwners: HAND_MADE_OWNERS,
+        before: [], run: { at: "2026-11-27T10:00:00Z", config: ADOPT_CONFIG },
+        plan: { import: [N.app, N.access, N.sp, N.grant, N.user, N.owner], create: [N.b] }, warnsOf: [REGISTRANT],
+        secrets: "as above; the owner is kept while adopting, and the run warns that the next step removes it",
+    },
+    {
+        name: "then `pulumi config rm adopt`, the owner not in servicePrincipalOwners",
+        handMade: true, handMadeOwners: HAND_MADE_OWNERS,
+        before: [{ at: "2026-11-27T10:00:00Z", config: ADOPT_CONFIG }], run: { at: "2026-11-27T11:00:00Z", config: { existingUserPassword: ADOPT_CONFIG.existingUserPassword } },
+        plan: { update: [N.app, N.sp, N.user] },
+        secrets: "nothing; as above, and the enterprise app loses its owner (the stack declares none); the app registration's owners stay",
+    },
+    {
+        name: "then `pulumi config rm adopt`, the owner in servicePrincipalOwners",
+        handMade: true, handMadeOwners: HAND_MADE_OWNERS,
+        before: [{ at: "2026-11-27T10:00:00Z", config: { ...ADOPT_CONFIG, ...KEEP_REGISTRANT } }],
+        run: { at: "2026-11-27T11:00:00Z", config: { existingUserPassword: ADOPT_CONFIG.existingUserPassword, ...KEEP_REGISTRANT } },
+        plan: { update: [N.app, N.user] },
+        secrets: "nothing; as the plain `config rm adopt`, and the declared owner stays",
     },
 ];
 

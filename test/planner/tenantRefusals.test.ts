@@ -5,8 +5,9 @@ import { startEmulator, type Emulator } from "../../emulator";
 import { rowsFor, servicePrincipalDeployer, servicePrincipalGrants, type SignedInDeployer } from "../../demo/deployer";
 import { deployToEmulator, emulatorConfig, redeployPlan } from "../../demo/runDemo";
 import type { PlanStep, StateEntry } from "../../planner/plan";
-import { APPLICATION_API_ACCESS, APPLICATION_OWNER, APPLICATION_PASSWORD, USER } from "../../planner/tables";
+import { APPLICATION_API_ACCESS, APPLICATION_OWNER, APPLICATION_PASSWORD, APPLICATION_REGISTRATION, USER } from "../../planner/tables";
 import { BASE_CONFIG, deployAt, MockTenant, MICROSOFT_GRAPH_CLIENT_ID } from "../support/azureMocks";
+import { capturingWarnings } from "../support/pulumiHarness";
 import { ADOPT, N, SCENARIOS } from "./scenarios";
 
 const NOW = new Date("2026-11-27T10:00:00Z");
@@ -49,8 +50,19 @@ describe("the tenant model refuses what the provider and Graph refuse", () => {
     });
 
     it("an import of an object that does not exist", async () => {
-        await assert.rejects(deployAt(new MockTenant(), [], { ...BASE_CONFIG, adopt: JSON.stringify(ADOPT), existingUserPassword: "Current-Passw0rd!Kept" }, NOW),
+        const tenant = new MockTenant({ handMadeSetup: ADOPT });
+        const [app] = tenant.list(APPLICATION_REGISTRATION.token);
+        await tenant.delete(APPLICATION_REGISTRATION.token, { id: `/applications/${String(app.objectId)}` } as StateEntry);
+        await assert.rejects(deployAt(tenant, [], { ...BASE_CONFIG, adopt: JSON.stringify(ADOPT), existingUserPassword: "Current-Passw0rd!Kept" }, NOW),
             /does not exist: Pulumi cannot import it/);
+    });
+
+    it("an adoption of a service user that does not exist, before anything is registered (user_data_source.go:360)", async () => {
+        const tenant = new MockTenant();
+        await assert.rejects(tenant.invoke("azuread:index/getUser:getUser", { objectId: ADOPT.serviceUserObjectId }),
+            /User not found with object ID: "33333333-3333-4333-8333-333333333333"/);
+        await assert.rejects(deployAt(tenant, [], { ...BASE_CONFIG, adopt: JSON.stringify(ADOPT), existingUserPassword: "Current-Passw0rd!Kept" }, NOW));
+        assert.deepEqual(tenant.list(APPLICATION_PASSWORD.token), []);
     });
 });
 
@@ -81,6 +93,51 @@ describe("the emulator-backed tenant plans what the table model plans", function
             /requires import/);
         await assert.rejects(tenant.create(APPLICATION_OWNER.token, "owner", { applicationId: `/applications/${seed.applicationObjectId}`, ownerObjectId: seed.serviceUserObjectId }),
             /requires import/);
+    });
+
+    /** A user who registered the app without an admin role: Learn makes them owner of the app and of its enterprise app. */
+    function registrant(): string {
+        return emulator.directory.createUser({ userPrincipalName: `registrant@${emulator.directory.domain}`, displayName: "Registrant", password: "Correct-Horse-7-Battery" }).id;
+    }
+
+    it("leaves a new enterprise app with exactly servicePrincipalOwners: the deployer the provider binds is removed again, and an owner added by hand is drift", async () => {
+        const plain = await deployToEmulator({ emulator, deployer, config: config(), now: NOW });
+        const spId = String(plain.result.state.find((e) => e.name === N.sp)!.outputs.objectId);
+        assert.deepEqual(emulator.directory.servicePrincipals().find((sp) => sp.id === spId)?.ownerIds, []);
+        // Added in the portal later: `pulumi preview --refresh` (the weekly drift check) plans its removal.
+        const byHand = registrant();
+        emulator.directory.addServicePrincipalOwner(spId, byHand);
+        const drift = await redeployPlan({ emulator, deployer, config: config(), now: NOW, previous: plain.result.state });
+        assert.deepEqual(drift.filter((s) => s.op !== "same").map((s) => [s.op, s.name, s.changed]), [["update", N.sp, ["owners"]]]);
+        // Declared, it is kept, and the next plan is empty.
+        const declared = { ...config(), "jtel-teams-presence:servicePrincipalOwners": JSON.stringify([byHand]) };
+        assert.deepEqual(planOf(await redeployPlan({ emulator, deployer, config: declared, now: NOW, previous: plain.result.state })), {});
+    });
+
+    it("adopting a setup whose enterprise app has an owner, then `pulumi config rm adopt`: kept while adopting, removed after, the app registration's owners untouched", async () => {
+        const seed = emulator.directory.seedPresenceSetup();
+        const grant = emulator.directory.delegatedGrants().find((g) => g.clientId === seed.servicePrincipalObjectId)!;
+        const owner = registrant();
+        emulator.directory.addServicePrincipalOwner(seed.servicePrincipalObjectId, owner);
+        emulator.directory.addOwner(seed.applicationObjectId, owner);
+        const adopt = {
+            "jtel-teams-presence:adopt": JSON.stringify({ applicationObjectId: seed.applicationObjectId, servicePrincipalObjectId: seed.servicePrincipalObjectId, serviceUserObjectId: seed.serviceUserObjectId, delegatedGrantId: grant.id }),
+            "jtel-teams-presence:existingUserPassword": seed.handoff.userPassword,
+        };
+        const ownersNow = () => ({
+            servicePrincipal: emulator.directory.servicePrincipals().find((sp) => sp.id === seed.servicePrincipalObjectId)?.ownerIds,
+            application: emulator.directory.applications().find((a) => a.id === seed.applicationObjectId)?.ownerIds,
+        });
+        const expected = (name: string) => Object.fromEntries(Object.entries(SCENARIOS.find((s) => s.name === name)!.plan).map(([op, names]) => [op, [...names!].sort()]));
+        const { result: adopted, warnings } = await capturingWarnings(() => deployToEmulator({ emulator, deployer, config: { ...config(), ...adopt }, now: NOW }));
+        assert.deepEqual(planOf(adopted.result.steps), expected("adopt a hand-made setup whose enterprise app has an owner"));
+        assert.deepEqual(warnings.map((w) => /does not list: ([^.]*)\./.exec(w)?.[1]), [owner]);
+        assert.deepEqual(ownersNow(), { servicePrincipal: [owner], application: [seed.serviceUserObjectId, owner] });
+        const { "jtel-teams-presence:adopt": _gone, ...rest } = adopt;
+        const released = await deployToEmulator({ emulator, deployer, config: { ...config(), ...rest }, now: NOW, previous: adopted.result.state });
+        assert.deepEqual(planOf(released.result.steps), expected("then `pulumi config rm adopt`, the owner not in servicePrincipalOwners"));
+        assert.deepEqual(ownersNow(), { servicePrincipal: [], application: [seed.serviceUserObjectId, owner] });
+        assert.deepEqual(planOf(await redeployPlan({ emulator, deployer, config: { ...config(), ...rest }, now: NOW, previous: released.result.state })), {});
     });
 
     it("adopting what the manual guide made, then `pulumi config rm adopt`: the scenario table's plans", async () => {

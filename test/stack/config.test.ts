@@ -54,6 +54,7 @@ describe("the stack configuration", () => {
             handoffKeyVault: undefined,
             adopt: undefined,
             existingUserPassword: undefined,
+            servicePrincipalOwners: [],
         });
     });
 
@@ -98,6 +99,10 @@ describe("the stack configuration", () => {
         assert.equal(problems({ serviceUserPrincipalName: "bob", consent: "all" }).length, 3);
     });
 
+    it("reads servicePrincipalOwners' object IDs in lower case, as Graph lists owners (the provider compares them as written)", () => {
+        assert.deepEqual(parseStackConfig({ ...VALID, servicePrincipalOwners: '["0F1E2D3C-4B5A-4697-8877-665544332211"]' }).servicePrincipalOwners, ["0f1e2d3c-4b5a-4697-8877-665544332211"]);
+    });
+
     describe("rejects", () => {
         it("a missing azuread:tenantId", () => rejects({ "azuread:tenantId": undefined }, /^azuread:tenantId is required: the customer's Directory \(tenant\) ID/));
         it("an azuread:tenantId that is not a GUID", () => rejects({ "azuread:tenantId": "contoso.com" }, /^azuread:tenantId "contoso.com" must be a Directory \(tenant\) ID: a GUID/));
@@ -128,6 +133,9 @@ describe("the stack configuration", () => {
             assert.throws(() => parseStackConfig({ ...VALID, verifyAgents: "a@contoso.com" }), /a list item by item with `pulumi config set --path 'KEY\[0\]' VALUE` \(or as a YAML list in Pulumi.<stack>.yaml\)/);
         });
         it("a verifyAgents entry that is neither an object ID nor a sign-in name", () => rejects({ verifyAgents: '["agent one"]' }, /^verifyAgents entry "agent one" must be an object ID \(GUID\) or a sign-in name/));
+        it("servicePrincipalOwners that are not a JSON list", () => rejects({ servicePrincipalOwners: "0f1e2d3c-4b5a-4697-8877-665544332211" }, /^servicePrincipalOwners "0f1e2d3c-4b5a-4697-8877-665544332211" must be a JSON list of object IDs \(GUIDs\) of users or service principals/));
+        it("a servicePrincipalOwners entry that is not an object ID", () => rejects({ servicePrincipalOwners: '["admin@contoso.com"]' }, /^servicePrincipalOwners entry "admin@contoso.com" must be an object ID \(a GUID\) of a user or service principal$/));
+        it("servicePrincipalOwners listing an owner twice, in any case", () => rejects({ servicePrincipalOwners: '["0f1e2d3c-4b5a-4697-8877-665544332211","0F1E2D3C-4B5A-4697-8877-665544332211"]' }, /^servicePrincipalOwners \[.*\] lists an owner twice$/));
         it("an unknown cloud", () => rejects({ cloud: "germany" }, /^cloud "germany" must be "public", "usgovernment" or "china"$/));
         it("an authorityHost over plain http to a remote host", () => rejects({ authorityHost: "http://login.example.com" }, /^authorityHost "http:\/\/login.example.com" must use https:\/\/, or http:\/\/ only for a loopback host \(127.0.0.0\/8, localhost or \[::1\]\)$/));
         it("an authorityHost over plain http to an address that is not loopback", () => rejects({ authorityHost: "http://192.0.2.2:8080" }, /^authorityHost "http:\/\/192.0.2.2:8080" must use https:\/\//));

@@ -42,6 +42,9 @@ export interface TenantMockOptions {
     now?: Date;
     /** A setup made by hand with the manual guide, with these object IDs, to adopt. */
     handMadeSetup?: HandMadeIds;
+    /** Owners the hand-made setup has besides the service user's link: of the service principal (the enterprise
+     * application) and of the app registration (e.g. whoever registered it). */
+    handMadeOwners?: { servicePrincipal?: string[]; application?: string[] };
 }
 
 /** Object IDs of a setup made in the portal (the `adopt` config). */
@@ -68,7 +71,7 @@ export class MockTenant implements TenantModel {
     constructor(options: TenantMockOptions = {}) {
         this.now = options.now;
         this.signedInTenantId = options.signedInTenantId ?? TENANT_ID;
-        if (options.handMadeSetup) this.seedHandMadeSetup(options.handMadeSetup);
+        if (options.handMadeSetup) this.seedHandMadeSetup(options.handMadeSetup, options.handMadeOwners);
     }
 
     private of(type: string): Map<string, Record<string, unknown>> {
@@ -92,6 +95,12 @@ export class MockTenant implements TenantModel {
                     id: `/servicePrincipals/${GRAPH_SP_OBJECT_ID}`, objectId: GRAPH_SP_OBJECT_ID, clientId: inputs.clientId,
                     displayName: "Microsoft Graph", oauth2PermissionScopeIds: GRAPH_SCOPE_IDS, appRoleIds: GRAPH_ROLE_IDS,
                 };
+            case "azuread:index/getUser:getUser": {
+                const user = this.of(USER.token).get(`/users/${String(inputs.objectId)}`);
+                // user_data_source.go:356-366 looks the user up by object ID and fails when Graph answers 404.
+                if (!user) throw new Error(`User not found with object ID: ${JSON.stringify(String(inputs.objectId))}`);
+                return { id: user.objectId, objectId: user.objectId, userPrincipalName: user.userPrincipalName, displayName: user.displayName };
+            }
             default:
                 throw new Error(`unexpected invoke ${token}: add a handler to the test's mocks`);
         }
@@ -126,7 +135,8 @@ export class MockTenant implements TenantModel {
                 if (!this.list(APPLICATION_REGISTRATION.token).some((a) => a.clientId === inputs.clientId)) {
                     throw refuse(`Graph 400 Request_BadRequest: The appId '${String(inputs.clientId)}' of the service principal does not reference a valid application object.`);
                 }
-                return put(`/servicePrincipals/${String(state.objectId)}`, { ...state, owners: [] });
+                // Exactly the declared owners, none by default (service_principal_resource.go:435-525).
+                return put(`/servicePrincipals/${String(state.objectId)}`, state);
             }
             case APPLICATION_API_ACCESS.token: {
                 this.app(inputs.applicationId);
@@ -200,9 +210,9 @@ export class MockTenant implements TenantModel {
      * What the manual guide leaves behind, as the provider would read it: an app made in the portal (its
      * api.requestedAccessTokenVersion is null, read as 0), Graph declared with User.Read and Presence.Read.All,
      * a service principal, the service user as owner (showInAddressList never set, read as false) and the
-     * tenant-wide grant.
+     * tenant-wide grant; with `owners`, more owners of the service principal and of the app.
      */
-    seedHandMadeSetup(ids: HandMadeIds): void {
+    seedHandMadeSetup(ids: HandMadeIds, owners: TenantMockOptions["handMadeOwners"] = {}): void {
         const appId = `/applications/${ids.applicationObjectId}`;
         const clientId = "c0ffee00-1111-4222-8333-444455556666";
         this.of(APPLICATION_REGISTRATION.token).set(appId, {
@@ -210,7 +220,7 @@ export class MockTenant implements TenantModel {
             requestedAccessTokenVersion: 0, objectId: ids.applicationObjectId, clientId, publisherDomain: "contoso.onmicrosoft.com", disabledByMicrosoft: "",
         });
         this.of(SERVICE_PRINCIPAL.token).set(`/servicePrincipals/${ids.servicePrincipalObjectId}`, {
-            clientId, accountEnabled: true, appRoleAssignmentRequired: false, owners: [], objectId: ids.servicePrincipalObjectId, displayName: "jtel Presence Connector",
+            clientId, accountEnabled: true, appRoleAssignmentRequired: false, owners: [...(owners.servicePrincipal ?? [])], objectId: ids.servicePrincipalObjectId, displayName: "jtel Presence Connector",
         });
         this.of(APPLICATION_API_ACCESS.token).set(`${appId}/apiAccess/${MICROSOFT_GRAPH_CLIENT_ID}`, {
             applicationId: appId, apiClientId: MICROSOFT_GRAPH_CLIENT_ID, scopeIds: [GRAPH_SCOPE_IDS["User.Read"], GRAPH_SCOPE_IDS["Presence.Read.All"]], roleIds: [],
@@ -220,7 +230,9 @@ export class MockTenant implements TenantModel {
             disablePasswordExpiration: true, disableStrongPassword: false, showInAddressList: false, mailNickname: "jtel-presence",
             usageLocation: "", objectId: ids.serviceUserObjectId,
         });
-        this.of(APPLICATION_OWNER.token).set(`${appId}/owners/${ids.serviceUserObjectId}`, { applicationId: appId, ownerObjectId: ids.serviceUserObjectId });
+        for (const owner of [ids.serviceUserObjectId, ...(owners.application ?? [])]) {
+            this.of(APPLICATION_OWNER.token).set(`${appId}/owners/${owner}`, { applicationId: appId, ownerObjectId: owner });
+        }
         this.of(DELEGATED_GRANT.token).set(`/oauth2PermissionGrants/${ids.delegatedGrantId}`, {
             servicePrincipalObjectId: ids.servicePrincipalObjectId, resourceServicePrincipalObjectId: GRAPH_SP_OBJECT_ID,
             userObjectId: "", claimValues: ["User.Read", "Presence.Read.All"],
@@ -248,11 +260,10 @@ export function azureResourceHandlers(tenant: MockTenant = new MockTenant()): Re
 }
 
 export function azureInvokeHandlers(options: TenantMockOptions = {}): Record<string, InvokeHandler> {
-    const tenant = new MockTenant({ signedInTenantId: options.signedInTenantId });
-    return {
-        "azuread:index/getClientConfig:getClientConfig": (inputs) => tenant.invoke("azuread:index/getClientConfig:getClientConfig", inputs),
-        "azuread:index/getServicePrincipal:getServicePrincipal": (inputs) => tenant.invoke("azuread:index/getServicePrincipal:getServicePrincipal", inputs),
-    };
+    const tenant = new MockTenant({ signedInTenantId: options.signedInTenantId, handMadeSetup: options.handMadeSetup });
+    return Object.fromEntries([
+        "azuread:index/getClientConfig:getClientConfig", "azuread:index/getServicePrincipal:getServicePrincipal", "azuread:index/getUser:getUser",
+    ].map((token) => [token, (inputs: Record<string, unknown>) => tenant.invoke(token, inputs)]));
 }
 
 /** Recording mocks over a fresh tenant model: one run of the program, every registration a create or import. */

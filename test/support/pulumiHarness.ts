@@ -124,3 +124,15 @@ export function settled<T>(output: pulumi.Output<T>): Promise<T> {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return (output as any).promise();
 }
+
+/** Runs `run` with pulumi.log.warn captured: the warnings `pulumi up` would print. */
+export async function capturingWarnings<T>(run: () => Promise<T>): Promise<{ result: T; warnings: string[] }> {
+    const warnings: string[] = [];
+    const warn = pulumi.log.warn;
+    pulumi.log.warn = (message: string) => { warnings.push(message); return Promise.resolve(); };
+    try {
+        return { result: await run(), warnings };
+    } finally {
+        pulumi.log.warn = warn;
+    }
+}
