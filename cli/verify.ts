@@ -24,7 +24,7 @@ export const USAGE = `Usage: npm run verify -- (--stack NAME | --handoff FILE|-)
 
   --stack NAME             read the handoff output of a Pulumi stack (needs the pulumi CLI)
   --handoff FILE|-         read the handoff JSON from a file, or from stdin with "-"
-  --cloud NAME             public (default), usgovernment or china
+  --cloud NAME             public (default), usgovernment or usgovernmentdod
   --authority-host URL     override the Entra ID authority host
   --graph-endpoint URL     override the Microsoft Graph endpoint
   --agents LIST            comma-separated agent sign-in names or object IDs

@@ -2,6 +2,7 @@
 // Every message names the key, the bad value (never for a secret key) and what is allowed.
 import { z } from "zod";
 import { DEFAULT_PASSWORD_LENGTH, handMadePasswordProblems, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../components/passwordPolicy";
+import { cloudProblem, type CloudName } from "../verifier/clouds";
 import { endpointProblem, shownEndpoint } from "../verifier/endpoints";
 import { UserError } from "./userError";
 
@@ -129,7 +130,13 @@ const schema = z.object({
     verifyAgents: z.preprocess((v) => (v === undefined ? [] : json(v)), z.array(
         z.string().refine((s) => GUID.test(s) || UPN.test(s), { error: (i) => `verifyAgents entry ${show(i.input)} must be an object ID (GUID) or a sign-in name such as agent@contoso.com` }),
         { error: (i) => `verifyAgents ${show(i.input)} must be a JSON list such as ["agent1@contoso.com","agent2@contoso.com"]` })),
-    cloud: z.preprocess((v) => v ?? "public", z.enum(["public", "usgovernment", "china"], { error: (i) => `cloud ${show(i.input)} must be "public", "usgovernment" or "china"` })),
+    // A cloud without Graph's presence API (china) is refused here, before anything is registered.
+    cloud: z.preprocess((v) => v ?? "public", z.string({ error: (i) => cloudProblem("cloud", i.input) ?? "" })
+        .superRefine((c, ctx) => {
+            const problem = cloudProblem("cloud", c);
+            if (problem) ctx.addIssue({ code: "custom", message: problem });
+        })
+        .transform((c) => c as CloudName)),
     authorityHost: endpointUrl("authorityHost"),
     graphEndpoint: endpointUrl("graphEndpoint"),
     handoffKeyVault: z.preprocess(json, keyVaultSchema.optional()),

@@ -99,7 +99,7 @@ export const REMEDIES: Readonly<Record<DiagnosisCode, string>> = {
     account_locked:
         "Smart lockout has locked the service user; the verifier stopped at once so as not to extend the lockout. Fix the password the connector uses, wait for the lockout duration (Entra admin center > Protection > Authentication methods > Password protection) or reset the password, then verify again.",
     tenant_not_found:
-        "Check directoryTenantId: it must be the Directory (tenant) ID from Entra admin center > Overview, and the cloud must match the tenant (--cloud public|usgovernment|china, or `authorityHost`).",
+        "Check directoryTenantId: it must be the Directory (tenant) ID from Entra admin center > Overview, and the cloud must match the tenant (--cloud public|usgovernment|usgovernmentdod, or `authorityHost`).",
     presence_forbidden:
         "Microsoft Graph refused to read presence: grant the delegated permission Presence.Read.All (add it to `delegatedPermissions`, keep `consent` enabled and run `pulumi up`; or App registrations > the app > API permissions > Grant admin consent), then verify again.",
     throttled:
@@ -111,7 +111,7 @@ export const REMEDIES: Readonly<Record<DiagnosisCode, string>> = {
     network_error:
         "The endpoint could not be reached. Check DNS, proxy and firewall rules for the authority host and Graph endpoint, and that --cloud (or --authority-host/--graph-endpoint) names the tenant's cloud.",
     redirected:
-        "The endpoint answered with a redirect, which the verifier never follows: the client secret, password and access token go only to the configured hosts. A redirect here means a proxy that intercepts the traffic or a wrong authority host or Graph endpoint. Use the cloud's documented hosts (`cloud`, or --cloud public|usgovernment|china, with no override), or point `authorityHost`/`graphEndpoint` (--authority-host/--graph-endpoint) at the host the redirect names only if it is the real Entra ID or Graph host; exempt those hosts from an intercepting proxy.",
+        "The endpoint answered with a redirect, which the verifier never follows: the client secret, password and access token go only to the configured hosts. A redirect here means a proxy that intercepts the traffic or a wrong authority host or Graph endpoint. Use the cloud's documented hosts (`cloud`, or --cloud public|usgovernment|usgovernmentdod, with no override), or point `authorityHost`/`graphEndpoint` (--authority-host/--graph-endpoint) at the host the redirect names only if it is the real Entra ID or Graph host; exempt those hosts from an intercepting proxy.",
     unknown_error:
         "The verifier has no remedy on file for this error. Look the code up at https://login.microsoftonline.com/error and in Entra admin center > Users > the service user > Sign-in logs, then verify again.",
 };

@@ -8,7 +8,7 @@ import type { AgentSummary } from "./roster";
  * an override must be https (http only on loopback), see verifier/endpoints.ts.
  */
 export interface VerifyOptions {
-    /** public (default), usgovernment or china. */
+    /** public (default), usgovernment or usgovernmentdod; china has no presence API and is refused. */
     cloud?: CloudName;
     /** Override of the Entra ID authority host, e.g. https://login.microsoftonline.com. */
     authorityHost?: string;

@@ -128,7 +128,7 @@ describe("the stack configuration", () => {
             assert.throws(() => parseStackConfig({ ...VALID, verifyAgents: "a@contoso.com" }), /a list item by item with `pulumi config set --path 'KEY\[0\]' VALUE` \(or as a YAML list in Pulumi.<stack>.yaml\)/);
         });
         it("a verifyAgents entry that is neither an object ID nor a sign-in name", () => rejects({ verifyAgents: '["agent one"]' }, /^verifyAgents entry "agent one" must be an object ID \(GUID\) or a sign-in name/));
-        it("an unknown cloud", () => rejects({ cloud: "germany" }, /^cloud "germany" must be "public", "usgovernment" or "china"$/));
+        it("an unknown cloud", () => rejects({ cloud: "germany" }, /^cloud "germany" must be one of public, usgovernment, usgovernmentdod$/));
         it("an authorityHost over plain http to a remote host", () => rejects({ authorityHost: "http://login.example.com" }, /^authorityHost "http:\/\/login.example.com" must use https:\/\/, or http:\/\/ only for a loopback host \(127.0.0.0\/8, localhost or \[::1\]\)$/));
         it("an authorityHost over plain http to an address that is not loopback", () => rejects({ authorityHost: "http://192.0.2.2:8080" }, /^authorityHost "http:\/\/192.0.2.2:8080" must use https:\/\//));
         it("a graphEndpoint with a user name and password in it, without showing the password", () => {

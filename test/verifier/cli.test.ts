@@ -225,7 +225,7 @@ describe("npm run verify", () => {
         it("names --cloud and the allowed clouds", async () => {
             const out = await cli(["--handoff", "-", "--cloud", "germany"]);
             assert.equal(out.code, 2);
-            assert.match(out.stderr, /--cloud "germany" must be one of public, usgovernment, china/);
+            assert.match(out.stderr, /--cloud "germany" must be one of public, usgovernment, usgovernmentdod/);
         });
 
         it("names --timeout and what it accepts", async () => {
