@@ -5,6 +5,7 @@ import { HANDOFF_KEYS, HandoffInvalidError, validateHandoff } from "../handoff";
 import { runAsMain } from "./processIo";
 import { readStackOutputs, StackOutputsError } from "./stackOutputs";
 import { describeAgents, EndpointError, redact, resolveEndpoints, verifyPresenceAccess, type CloudName, type Handoff, type VerificationReport, type VerifyOptions } from "../verifier";
+import { passwordAttemptsProblem } from "../verifier/clouds";
 import { parseFlags, UsageError } from "./flags";
 
 export const EXIT = { verified: 0, failed: 1, usage: 2, gaveUp: 3 } as const;
@@ -29,6 +30,8 @@ export const USAGE = `Usage: npm run verify -- (--stack NAME | --handoff FILE|-)
   --graph-endpoint URL     override the Microsoft Graph endpoint
   --agents LIST            comma-separated agent sign-in names or object IDs
   --agents-file FILE       one agent per line; # starts a comment
+  --password-attempts N    password sign-ins to try at most: below the cloud's smart lockout threshold
+                           (default 5 in public, 2 in usgovernment and usgovernmentdod)
   --timeout SECONDS        give up after this long (default 600)
   --json                   print one JSON object instead of text
   --help                   show this help`;
@@ -36,7 +39,7 @@ export const USAGE = `Usage: npm run verify -- (--stack NAME | --handoff FILE|-)
 /** The stack's outputs could not be read (no pulumi CLI, pulumi failed, not JSON): bad input, no usage hint. */
 class StackReadError extends Error {}
 
-const OPTIONS = "--stack NAME, --handoff FILE|-, --cloud NAME, --authority-host URL, --graph-endpoint URL, --agents LIST, --agents-file FILE, --timeout SECONDS, --json, --help";
+const OPTIONS = "--stack NAME, --handoff FILE|-, --cloud NAME, --authority-host URL, --graph-endpoint URL, --agents LIST, --agents-file FILE, --password-attempts N, --timeout SECONDS, --json, --help";
 
 /** Validates the handoff with the rules `npm run handoff` applies; messages name the key and the rule. */
 export function parseHandoff(input: unknown, source: string): Handoff {
@@ -110,6 +113,7 @@ async function parse(argv: readonly string[], io: CliIo): Promise<Parsed | "help
         "graph-endpoint": { type: "string" },
         agents: { type: "string" },
         "agents-file": { type: "string" },
+        "password-attempts": { type: "string" },
         timeout: { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -126,6 +130,14 @@ async function parse(argv: readonly string[], io: CliIo): Promise<Parsed | "help
     } catch (error) {
         if (error instanceof EndpointError) throw new UsageError(error.message);
         throw error;
+    }
+
+    const cloud = (values.cloud ?? "public") as CloudName;
+    let maxPasswordAttempts: number | undefined;
+    if (values["password-attempts"] !== undefined) {
+        const problem = passwordAttemptsProblem("--password-attempts", values["password-attempts"], cloud);
+        if (problem) throw new UsageError(problem);
+        maxPasswordAttempts = Number(values["password-attempts"]);
     }
 
     let timeoutSeconds: number | undefined;
@@ -155,7 +167,9 @@ async function parse(argv: readonly string[], io: CliIo): Promise<Parsed | "help
         handoff,
         json: values.json === true,
         options: {
+            cloud,
             ...endpoints,
+            ...(maxPasswordAttempts !== undefined ? { maxPasswordAttempts } : {}),
             ...(agents.length > 0 ? { agents } : {}),
             ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
             ...io.verifyOverrides,

@@ -80,6 +80,7 @@ export async function main(options: MainOptions = {}) {
         after: tenant.provisioned,
         enabled: config.verify,
         cloud: config.cloud,
+        passwordAttempts: config.verifyPasswordAttempts,
         authorityHost: config.authorityHost,
         graphEndpoint: config.graphEndpoint,
         expectedScopes: config.delegatedPermissions,

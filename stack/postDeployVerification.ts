@@ -16,6 +16,8 @@ export interface PostDeployVerificationArgs {
     /** `verify` config: false exports `{status: "disabled"}` and signs in nowhere. */
     enabled: boolean;
     cloud: CloudName;
+    /** `verifyPasswordAttempts`: the password budget when lower than the cloud's (verifier/clouds.ts). */
+    passwordAttempts?: number;
     authorityHost?: string;
     graphEndpoint?: string;
     /** Delegated permissions the token must carry. */
@@ -91,7 +93,9 @@ export function postDeployVerification(args: PostDeployVerificationArgs): pulumi
         // In preview the secret and user do not exist yet (or are about to change); only `up` can prove them.
         if (pulumi.runtime.isDryRun()) return { status: "skipped", reason: "preview: verification runs during pulumi up" };
         const report = await verify(handoff, {
+            cloud: args.cloud,
             ...endpointsFor(args),
+            ...(args.passwordAttempts !== undefined ? { maxPasswordAttempts: args.passwordAttempts } : {}),
             expectedScopes: args.expectedScopes,
             agents: args.agents,
             timeoutSeconds: args.timeoutSeconds,

@@ -1,5 +1,5 @@
 // The post-deploy verifier: signs in exactly as the jtel connector does and reads presence.
-export { verifyPresenceAccess, describeAgents, PASSWORD_ATTEMPT_LIMIT } from "./verify";
+export { verifyPresenceAccess, describeAgents } from "./verify";
 export type { VerifyOptions, VerificationReport, VerificationAttempts } from "./report";
 export type { AgentSummary } from "./roster";
 export { cloudEndpoints, CLOUD_NAMES, CLOUDS, PRESENCE_CLOUD_NAMES, type Cloud, type CloudName, type CloudEndpoints } from "./clouds";

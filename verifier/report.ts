@@ -22,7 +22,8 @@ export interface VerifyOptions {
     timeoutSeconds?: number;
     /** Cap on any single wait between retries; default 10. */
     maxWaitSeconds?: number;
-    /** Password (ROPC) requests allowed; default 5, never above 5 (smart lockout trips at 10). */
+    /** Password (ROPC) requests allowed: the cloud's budget by default (5 public, 2 US Government), at most one below
+     * smart lockout's default threshold there (verifier/clouds.ts). */
     maxPasswordAttempts?: number;
     /** Milliseconds since the epoch; default Date.now. */
     clock?: () => number;

@@ -48,6 +48,7 @@ describe("the stack configuration", () => {
             verify: true,
             verifyTimeoutSeconds: 600,
             verifyAgents: [],
+            verifyPasswordAttempts: undefined,
             cloud: "public",
             authorityHost: undefined,
             graphEndpoint: undefined,

@@ -213,7 +213,7 @@ describe("npm run verify", () => {
         it("names an unknown flag and lists the options", async () => {
             const out = await cli(["--handof", "x"]);
             assert.equal(out.code, 2);
-            assert.match(out.stderr, /^Unknown option '--handof'; the options are --stack NAME, --handoff FILE\|-, --cloud NAME, --authority-host URL, --graph-endpoint URL, --agents LIST, --agents-file FILE, --timeout SECONDS, --json, --help\n/);
+            assert.match(out.stderr, /^Unknown option '--handof'; the options are --stack NAME, --handoff FILE\|-, --cloud NAME, --authority-host URL, --graph-endpoint URL, --agents LIST, --agents-file FILE, --password-attempts N, --timeout SECONDS, --json, --help\n/);
         });
 
         it("asks for --stack or --handoff when neither is given", async () => {

@@ -79,11 +79,10 @@ describe("verifier against the emulated tenant", () => {
             expectCleanOutput(report, { ...seed.handoff, userPassword: "Wrong-Password-123!" });
         });
 
-        it("never sends more than 5 password requests even when maxPasswordAttempts asks for more", async () => {
+        it("sends no password request at all when maxPasswordAttempts would reach smart lockout's threshold", async () => {
             const seed = tenant.emulator.directory.seedPresenceSetup();
-            const report = await verifyPresenceAccess({ ...seed.handoff, userPassword: "Wrong-Password-123!" }, tenant.options({ maxPasswordAttempts: 50 }));
-            assert.equal(report.attempts.password, 5);
-            assert.equal(passwordRequests(), 5);
+            await assert.rejects(verifyPresenceAccess({ ...seed.handoff, userPassword: "Wrong-Password-123!" }, tenant.options({ maxPasswordAttempts: 50 })), /maxPasswordAttempts 50 must be a whole number from 1 to 9/);
+            assert.equal(passwordRequests(), 0);
         });
 
         it("reports user_not_found for an unknown user", async () => {
