@@ -66,7 +66,9 @@ export const AADSTS_TABLE: Readonly<Record<number, AadstsEntry>> = {
     53003: { code: "blocked_by_conditional_access", transient: false, meaning: "a Conditional Access policy blocked the sign-in" },
     50055: { code: "password_expired", transient: false, meaning: "the service user's password has expired" },
     50057: { code: "user_disabled", transient: false, meaning: "the service user's account is disabled" },
-    50053: { code: "account_locked", transient: false, meaning: "smart lockout has locked the service user after repeated failed sign-ins" },
+    // Two causes (Entra error reference, AADSTS50053; the smart lockout page's "Default protections"): a lockout, or
+    // Entra ID's own block of a sign-in from an IP address with malicious activity, whatever the password.
+    50053: { code: "account_locked", transient: false, meaning: "the sign-in is blocked: either smart lockout locked the service user after too many failed sign-ins, or Entra ID blocked the sign-in because it came from an IP address with malicious activity" },
     90002: { code: "tenant_not_found", transient: false, meaning: "no tenant with this directory ID exists in this cloud" },
     50173: { code: "invalid_credentials", transient: false, meaning: "the grant was revoked, usually because the password changed after the values were handed over" },
 };
@@ -97,7 +99,9 @@ export const REMEDIES: Readonly<Record<DiagnosisCode, string>> = {
     user_disabled:
         "Enable the service user: Entra admin center > Users > the service user > Properties > Account enabled = Yes (or `accountEnabled: true`).",
     account_locked:
-        "Smart lockout has locked the service user; the verifier stopped at once so as not to extend the lockout. Fix the password the connector uses, wait for the lockout duration (Entra admin center > Protection > Authentication methods > Password protection) or reset the password, then verify again.",
+        "AADSTS50053 has two causes; the verifier stopped at once so as not to extend a lockout. Tell them apart in Entra admin center > Entra ID > Monitoring & health > Sign-in logs: open the service user's sign-in with error code 50053 and read its Failure reason. " +
+        "If smart lockout locked the account after too many failed sign-ins: fix the password the connector uses, then wait for the lockout duration (Entra ID > Authentication methods > Password protection; one minute at first, longer after repeated lockouts) or have an administrator reset the password, which unlocks it, and verify again. " +
+        "If the sign-in was blocked because it came from an IP address with malicious activity: that block applies whatever the password, so changing it does not help; note the IP address in that log entry, run the connector and this verification from a network address that is not flagged, or ask Microsoft support with the sign-in's correlation ID.",
     tenant_not_found:
         "Check directoryTenantId: it must be the Directory (tenant) ID from Entra admin center > Overview, and the cloud must match the tenant (--cloud public|usgovernment|usgovernmentdod, or `authorityHost`).",
     presence_forbidden:
