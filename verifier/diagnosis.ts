@@ -28,6 +28,9 @@ export const DIAGNOSIS_CODES = [
 
 export type DiagnosisCode = (typeof DIAGNOSIS_CODES)[number];
 
+/** A new object whose replication can explain an error for a while (verifier/retry.ts, REPLICATION_WINDOW_MS). */
+export type ReplicatedObject = "secret" | "app" | "user";
+
 /** One failed request, classified. `message` may contain remote text and must be redacted before use. */
 export interface Diagnosis {
     code: DiagnosisCode;
@@ -41,6 +44,8 @@ export interface Diagnosis {
     missingScopes?: string[];
     /** The request was cut off at the deadline before any response arrived. */
     noResponse?: boolean;
+    /** Transient only while this object is new enough for Entra ID's replication to explain the error. */
+    replicates?: ReplicatedObject;
 }
 
 interface AadstsEntry {
@@ -48,14 +53,16 @@ interface AadstsEntry {
     /** Transient right after provisioning (see the reference's eventual-consistency notes). */
     transient: boolean;
     meaning: string;
+    /** The new object whose replication explains it; outside that window it is not transient (verifier/retry.ts). */
+    replicates?: ReplicatedObject;
 }
 
 /** AADSTS numbers the verifier knows, from /work/shared/reference/entra-and-graph.md. */
 export const AADSTS_TABLE: Readonly<Record<number, AadstsEntry>> = {
     50126: { code: "invalid_credentials", transient: true, meaning: "the user name or password is wrong (a user or password set in the last minutes may not have replicated yet)" },
-    50034: { code: "user_not_found", transient: true, meaning: "the user does not exist in this directory (a new user may not have replicated yet)" },
-    700016: { code: "app_not_found", transient: true, meaning: "no application with this client ID exists in the tenant (a new registration may not have replicated yet)" },
-    7000215: { code: "invalid_client_secret", transient: true, meaning: "the client secret is invalid (often the secret ID was sent instead of its value; a new secret takes seconds to replicate)" },
+    50034: { code: "user_not_found", transient: true, replicates: "user", meaning: "the user does not exist in this directory (a new user may not have replicated yet)" },
+    700016: { code: "app_not_found", transient: true, replicates: "app", meaning: "no application with this client ID exists in the tenant (a new registration may not have replicated yet)" },
+    7000215: { code: "invalid_client_secret", transient: true, replicates: "secret", meaning: "the client secret is invalid (often the secret ID was sent instead of its value; a new secret takes seconds to replicate)" },
     7000218: { code: "invalid_client_secret", transient: false, meaning: "the request carried no client secret, but the application is a confidential client" },
     700025: { code: "invalid_client_secret", transient: false, meaning: "the application is configured as a public client, which must not send a client secret" },
     7000222: { code: "client_secret_expired", transient: false, meaning: "the client secret has expired" },
@@ -147,7 +154,10 @@ export function diagnoseTokenError(where: string, status: number, body: TokenErr
     if (aadsts !== undefined) {
         const entry = AADSTS_TABLE[aadsts];
         if (entry) {
-            return { code: entry.code, aadsts, transient: entry.transient, retryAfterMs, message: `${where}: AADSTS${aadsts}: ${entry.meaning}${suffix}.` };
+            return {
+                code: entry.code, aadsts, transient: entry.transient, retryAfterMs, message: `${where}: AADSTS${aadsts}: ${entry.meaning}${suffix}.`,
+                ...(entry.replicates ? { replicates: entry.replicates } : {}),
+            };
         }
         // A server error carries its own AADSTS number (e.g. 90033, "a transient error has occurred"); the
         // status already says what to do with it.
@@ -204,6 +214,28 @@ export function diagnoseGraphError(where: string, stage: GraphStage, status: num
         };
     }
     return { code: "unknown_error", transient: false, message: `${where}: Microsoft Graph answered ${detail}, which the verifier does not expect here.` };
+}
+
+const REPLICATED_NAMES: Readonly<Record<ReplicatedObject, string>> = {
+    secret: "newest client secret",
+    app: "app registration",
+    user: "service user",
+};
+
+/**
+ * An error replication could explain (`replicates`), seen when it cannot: terminal, saying why. `changedAt` is when
+ * the object was created or last changed (ms since the epoch), undefined when nothing says.
+ */
+export function notReplication(diagnosis: Diagnosis, changedAt: number | undefined, windowMs: number, tries: number): Diagnosis {
+    const what = REPLICATED_NAMES[diagnosis.replicates ?? "secret"];
+    const minutes = `${Math.round(windowMs / 60_000)} minutes`;
+    const why = changedAt === undefined
+        ? `Nothing says the ${what} was created or changed in the last ${minutes}, when Entra ID's replication could explain this ` +
+          "(npm run verify takes that from the stack's currentSecretCreatedAt output, or from --fresh right after a change)"
+        : `The ${what} was created or last changed at ${new Date(changedAt).toISOString()}, more than ${minutes} before this try: ` +
+          "longer than Entra ID's replication is taken to need, so this is not a replication delay";
+    const { replicates: _replicates, ...rest } = diagnosis;
+    return { ...rest, transient: false, message: `${diagnosis.message} ${why}; the verifier stopped after ${tries} ${tries === 1 ? "try" : "tries"}.` };
 }
 
 export function diagnoseNetworkError(where: string, detail: string): Diagnosis {

@@ -1,5 +1,6 @@
 // The post-deploy verifier: signs in exactly as the jtel connector does and reads presence.
-export { verifyPresenceAccess, describeAgents } from "./verify";
+export { verifyPresenceAccess, describeAgents, JUST_PROVISIONED } from "./verify";
+export { REPLICATION_WINDOW_MS, type ChangedAt } from "./retry";
 export type { VerifyOptions, VerificationReport, VerificationAttempts } from "./report";
 export type { AgentSummary } from "./roster";
 export { cloudEndpoints, CLOUD_NAMES, CLOUDS, PRESENCE_CLOUD_NAMES, type Cloud, type CloudName, type CloudEndpoints } from "./clouds";

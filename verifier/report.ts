@@ -1,5 +1,6 @@
 import type { CloudName } from "./clouds";
 import type { DiagnosisCode } from "./diagnosis";
+import type { ChangedAt } from "./retry";
 import type { ServiceUserPresence } from "./presence";
 import type { AgentSummary } from "./roster";
 
@@ -25,6 +26,13 @@ export interface VerifyOptions {
     /** Password (ROPC) requests allowed: the cloud's budget by default (5 public, 2 US Government), at most one below
      * smart lockout's default threshold there (verifier/clouds.ts). */
     maxPasswordAttempts?: number;
+    /**
+     * When the newest client secret, the app registration and the service user were created or last changed (ms since
+     * the epoch, or "now": provisioned right before this verification). AADSTS7000215, 700016 and 50034 are retried as
+     * replication delay only within REPLICATION_WINDOW_MS (10 minutes) of that; unknown or older, they get two tries
+     * and are reported as terminal. Default: nothing known.
+     */
+    changedAt?: ChangedAt;
     /** Milliseconds since the epoch; default Date.now. */
     clock?: () => number;
     /** Waits between retries; default a real timer. */

@@ -7,7 +7,7 @@ import { pacePresenceRequests } from "./pacing";
 import { noTeamsPresenceNote, readServiceUserPresence } from "./presence";
 import { redact } from "./redact";
 import type { VerificationAttempts, VerificationReport, VerifyOptions } from "./report";
-import { retryUntilSettled, type AttemptOutcome, type GiveUpReason, type RetryRuntime, type Settled } from "./retry";
+import { retryUntilSettled, type AttemptOutcome, type ChangedAt, type GiveUpReason, type RetryRuntime, type Settled } from "./retry";
 import { checkAgents, type AgentSummary } from "./roster";
 import { DEFAULT_EXPECTED_SCOPES, grantedScopes, missingScopes } from "./scopes";
 import { serviceUserObjectId } from "./serviceUser";
@@ -44,8 +44,12 @@ function requestBudget(remainingMs: number): number {
     return Math.min(remainingMs, REQUEST_TIMEOUT_MS);
 }
 
+/** For a verification right after its setup was provisioned (inside `pulumi up`, or npm run verify --fresh). */
+export const JUST_PROVISIONED: Readonly<ChangedAt> = { secret: "now", app: "now", user: "now" };
+
 interface Settings {
     cloud: CloudName;
+    changedAt?: ChangedAt;
     endpoint: TokenEndpoint;
     expectedScopes: readonly string[];
     agents?: readonly string[];
@@ -72,6 +76,7 @@ export function settingsFrom(options: VerifyOptions): Settings {
     if (budgetProblem) throw new RangeError(budgetProblem);
     return {
         cloud,
+        ...(options.changedAt ? { changedAt: { ...options.changedAt } } : {}),
         endpoint,
         expectedScopes: options.expectedScopes ?? DEFAULT_EXPECTED_SCOPES,
         agents: options.agents,
@@ -129,6 +134,8 @@ async function run(
         deadlineMs: started + settings.timeoutMs,
         capMs: settings.capMs,
         progress,
+        startedMs: started,
+        ...(settings.changedAt ? { changedAt: settings.changedAt } : {}),
     };
     const partial: Partial<VerificationReport> = { grantedScopes: [] };
 
