@@ -61,7 +61,7 @@ export function formatTable(results: readonly BenchResult[]): string {
 export function summaryLine(results: readonly BenchResult[]): string {
     const figures: Record<string, number> = Object.assign({}, ...results.map((r) => r.figures ?? {}));
     const show = (key: string, digits: number): string => (Number.isFinite(figures[key]) ? figures[key].toFixed(digits) : "-");
-    return `bench: start=${show("start", 2)}x roster=${show("roster", 1)}x requests=${show("requests", 0)} ttv5=${show("ttv5", 2)}s ttv30=${show("ttv30", 2)}s`;
+    return `bench: start=${show("start", 2)}x roster=${show("roster", 1)}x requests=${show("requests", 0)} ttv5=${show("ttv5", 2)}s ttv30=${show("ttv30", 2)}s wrongSecret=${show("wrongSecret", 2)}s`;
 }
 
 export function formatJson(results: readonly BenchResult[], quick: boolean): string {

@@ -1,10 +1,11 @@
 // `npm run verify -- --stack NAME | --handoff FILE|-`: proves the five handoff values work the way the
 // jtel connector will use them. Exit codes: 0 verified, 1 terminal diagnosis, 2 bad usage or input,
 // 3 gave up on errors that stayed transient (the report carries the last error's code).
-import { HANDOFF_KEYS, HandoffInvalidError, validateHandoff } from "../handoff";
+import { HANDOFF_KEYS, HandoffInvalidError, HandoffOutputsError, secretCreatedAtOf, validateHandoff } from "../handoff";
 import { runAsMain } from "./processIo";
 import { readStackOutputs, StackOutputsError } from "./stackOutputs";
-import { describeAgents, EndpointError, redact, resolveEndpoints, verifyPresenceAccess, type CloudName, type Handoff, type VerificationReport, type VerifyOptions } from "../verifier";
+import { describeAgents, EndpointError, JUST_PROVISIONED, redact, resolveEndpoints, verifyPresenceAccess, type ChangedAt, type CloudName, type Handoff, type VerificationReport, type VerifyOptions } from "../verifier";
+import { passwordAttemptsProblem } from "../verifier/clouds";
 import { parseFlags, UsageError } from "./flags";
 
 export const EXIT = { verified: 0, failed: 1, usage: 2, gaveUp: 3 } as const;
@@ -24,19 +25,23 @@ export const USAGE = `Usage: npm run verify -- (--stack NAME | --handoff FILE|-)
 
   --stack NAME             read the handoff output of a Pulumi stack (needs the pulumi CLI)
   --handoff FILE|-         read the handoff JSON from a file, or from stdin with "-"
-  --cloud NAME             public (default), usgovernment or china
+  --cloud NAME             public (default), usgovernment or usgovernmentdod
   --authority-host URL     override the Entra ID authority host
   --graph-endpoint URL     override the Microsoft Graph endpoint
   --agents LIST            comma-separated agent sign-in names or object IDs
   --agents-file FILE       one agent per line; # starts a comment
+  --password-attempts N    password sign-ins to try at most: below the cloud's smart lockout threshold
+                           (default 5 in public, 2 in usgovernment and usgovernmentdod)
   --timeout SECONDS        give up after this long (default 600)
+  --fresh                  the app, secret or user was created or changed in the last minutes: wait out
+                           Entra ID's replication (with --stack, the outputs say when the secret was created)
   --json                   print one JSON object instead of text
   --help                   show this help`;
 
 /** The stack's outputs could not be read (no pulumi CLI, pulumi failed, not JSON): bad input, no usage hint. */
 class StackReadError extends Error {}
 
-const OPTIONS = "--stack NAME, --handoff FILE|-, --cloud NAME, --authority-host URL, --graph-endpoint URL, --agents LIST, --agents-file FILE, --timeout SECONDS, --json, --help";
+const OPTIONS = "--stack NAME, --handoff FILE|-, --cloud NAME, --authority-host URL, --graph-endpoint URL, --agents LIST, --agents-file FILE, --password-attempts N, --timeout SECONDS, --fresh, --json, --help";
 
 /** Validates the handoff with the rules `npm run handoff` applies; messages name the key and the rule. */
 export function parseHandoff(input: unknown, source: string): Handoff {
@@ -58,7 +63,13 @@ function agentsFromText(text: string): string[] {
         .filter(Boolean);
 }
 
-async function loadHandoff(values: { stack?: string; handoff?: string }, io: CliIo): Promise<Handoff> {
+interface Loaded {
+    handoff: Handoff;
+    /** When the stack's outputs say the newest secret was created (ms since the epoch). */
+    secretCreatedAt?: number;
+}
+
+async function loadHandoff(values: { stack?: string; handoff?: string }, io: CliIo): Promise<Loaded> {
     if (values.stack !== undefined && values.handoff !== undefined) throw new UsageError("Pass either --stack NAME or --handoff FILE|-, not both");
     if (values.stack !== undefined && values.stack.trim() === "") throw new UsageError('--stack "" must name a stack, such as contoso or my-org/jtel-teams-presence/contoso');
     if (values.handoff !== undefined) {
@@ -76,7 +87,7 @@ async function loadHandoff(values: { stack?: string; handoff?: string }, io: Cli
             // The parser's message quotes the input, which may hold the secret or password.
             throw new UsageError(`${source} is not valid JSON; expected an object with the keys ${HANDOFF_KEYS.join(", ")}`);
         }
-        return parseHandoff(json, source);
+        return { handoff: parseHandoff(json, source) };
     }
     if (values.stack !== undefined) {
         const source = `--stack ${values.stack}`;
@@ -90,7 +101,14 @@ async function loadHandoff(values: { stack?: string; handoff?: string }, io: Cli
         }
         const handoff = (outputs as { handoff?: unknown } | null)?.handoff;
         if (handoff === undefined) throw new UsageError(`${source}: the stack has no \`handoff\` output; run \`pulumi up\` first`);
-        return parseHandoff(handoff, `${source} output handoff`);
+        let secretCreatedAt: number | undefined;
+        try {
+            secretCreatedAt = secretCreatedAtOf(outputs, source);
+        } catch (error) {
+            if (error instanceof HandoffOutputsError) throw new UsageError(error.message);
+            throw error;
+        }
+        return { handoff: parseHandoff(handoff, `${source} output handoff`), ...(secretCreatedAt !== undefined ? { secretCreatedAt } : {}) };
     }
     throw new UsageError("Pass --stack NAME or --handoff FILE|- to say which handoff values to verify");
 }
@@ -110,7 +128,9 @@ async function parse(argv: readonly string[], io: CliIo): Promise<Parsed | "help
         "graph-endpoint": { type: "string" },
         agents: { type: "string" },
         "agents-file": { type: "string" },
+        "password-attempts": { type: "string" },
         timeout: { type: "string" },
+        fresh: { type: "boolean" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
     }, `the options are ${OPTIONS}`);
@@ -126,6 +146,14 @@ async function parse(argv: readonly string[], io: CliIo): Promise<Parsed | "help
     } catch (error) {
         if (error instanceof EndpointError) throw new UsageError(error.message);
         throw error;
+    }
+
+    const cloud = (values.cloud ?? "public") as CloudName;
+    let maxPasswordAttempts: number | undefined;
+    if (values["password-attempts"] !== undefined) {
+        const problem = passwordAttemptsProblem("--password-attempts", values["password-attempts"], cloud);
+        if (problem) throw new UsageError(problem);
+        maxPasswordAttempts = Number(values["password-attempts"]);
     }
 
     let timeoutSeconds: number | undefined;
@@ -150,12 +178,20 @@ async function parse(argv: readonly string[], io: CliIo): Promise<Parsed | "help
         }
     }
 
-    const handoff = await loadHandoff(values, io);
+    const { handoff, secretCreatedAt } = await loadHandoff(values, io);
+    // Replication explains a missing app, secret or user only right after it was created (verifier/retry.ts): a
+    // stack's first secret is created with its app and user, so the outputs' time stands for all three.
+    const changedAt: ChangedAt | undefined = values.fresh
+        ? JUST_PROVISIONED
+        : secretCreatedAt !== undefined ? { secret: secretCreatedAt, app: secretCreatedAt, user: secretCreatedAt } : undefined;
     return {
         handoff,
         json: values.json === true,
         options: {
+            cloud,
             ...endpoints,
+            ...(maxPasswordAttempts !== undefined ? { maxPasswordAttempts } : {}),
+            ...(changedAt ? { changedAt } : {}),
             ...(agents.length > 0 ? { agents } : {}),
             ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
             ...io.verifyOverrides,

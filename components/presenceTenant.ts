@@ -82,6 +82,8 @@ export class PresenceTenant extends pulumi.ComponentResource {
     readonly currentSecretKeyId: pulumi.Output<string>;
     /** The previous client secret's key ID, or null when there is none. */
     readonly previousSecretKeyId: pulumi.Output<string | null>;
+    /** When the newest client secret was created (its start date as Graph returned it), or null if unknown. */
+    readonly currentSecretCreatedAt: pulumi.Output<string | null>;
     /** The next rotation boundary (ISO 8601). */
     readonly nextRotationAt: pulumi.Output<string>;
     /** The five values for the jtel contact (secret). */
@@ -148,6 +150,7 @@ export class PresenceTenant extends pulumi.ComponentResource {
         this.previousSecretExpiresAt = secret.previousExpiresAt;
         this.currentSecretKeyId = secret.keyId;
         this.previousSecretKeyId = secret.previousKeyId;
+        this.currentSecretCreatedAt = secret.createdAt;
         this.nextRotationAt = secret.nextRotationAt;
         this.handoff = pulumi.secret(pulumi.all([app.clientId, args.tenantId, secret.value, user.userPrincipalName, user.password])
             .apply(([applicationClientId, directoryTenantId, secretValue, userEmail, userPassword]) =>
@@ -174,6 +177,7 @@ export class PresenceTenant extends pulumi.ComponentResource {
             previousSecretExpiresAt: this.previousSecretExpiresAt,
             currentSecretKeyId: this.currentSecretKeyId,
             previousSecretKeyId: this.previousSecretKeyId,
+            currentSecretCreatedAt: this.currentSecretCreatedAt,
             nextRotationAt: this.nextRotationAt,
             handoff: this.handoff,
             provisioned: this.provisioned,

@@ -23,6 +23,11 @@ export class RotatingSecret extends pulumi.ComponentResource {
     readonly value: pulumi.Output<string>;
     /** The newest secret's key ID (not its value). */
     readonly keyId: pulumi.Output<string>;
+    /**
+     * When the newest secret was created: its start date as the provider read it back from Graph (startDateTime,
+     * which defaults to the creation time since the program sends none), or null when the provider gave none.
+     */
+    readonly createdAt: pulumi.Output<string | null>;
     /** The previous secret's key ID, or null when it is gone: the credential activity report names secrets by key ID. */
     readonly previousKeyId: pulumi.Output<string | null>;
     /** The newest secret's slot, "a" or "b". */
@@ -51,6 +56,7 @@ export class RotatingSecret extends pulumi.ComponentResource {
 
         this.value = pulumi.secret(current.value);
         this.keyId = current.keyId;
+        this.createdAt = current.startDate.apply((startDate) => startDate || null);
         this.previousKeyId = previous ? previous.keyId : pulumi.output(null);
         this.slot = pulumi.output(plan.current.slot);
         this.expiresAt = pulumi.output(providerDateTime(plan.current.endDate));
@@ -59,6 +65,7 @@ export class RotatingSecret extends pulumi.ComponentResource {
         this.registerOutputs({
             value: this.value,
             keyId: this.keyId,
+            createdAt: this.createdAt,
             previousKeyId: this.previousKeyId,
             slot: this.slot,
             expiresAt: this.expiresAt,

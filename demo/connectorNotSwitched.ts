@@ -40,7 +40,7 @@ export interface WalkthroughContext {
     advance(ms: number): void;
     now(): Date;
     /** Runs `pulumi up` again at this date against the state of the first one; returns its non-secret outputs and handoff. */
-    redeploy(at: Date): Promise<{ outputs: UsageOutputs & { secretExpiresAt: string }; handoff: Handoff }>;
+    redeploy(at: Date): Promise<{ outputs: UsageOutputs & { secretExpiresAt: string; currentSecretCreatedAt?: string | null }; handoff: Handoff }>;
 }
 
 /** The connector's sign-in (ROPC with the Secret Value it has); true when Entra ID issued a token. */
@@ -76,7 +76,7 @@ export async function walkThroughConnectorNotSwitched(ctx: WalkthroughContext): 
     ctx.advance(second.getTime() - ctx.now().getTime());
     stdout(`[rotation 2/4] The daily pulumi up at ${stamp(ctx.now())}, after the rotation boundary: a new client secret, the previous one valid for the overlap:`);
     const { outputs, handoff } = await ctx.redeploy(ctx.now());
-    stdout(`      newest secret key ID ${outputs.currentSecretKeyId} (expires ${outputs.secretExpiresAt.slice(0, 10)}); previous ${outputs.previousSecretKeyId} (valid until ${outputs.previousSecretExpiresAt?.slice(0, 10)})`);
+    stdout(`      newest secret key ID ${outputs.currentSecretKeyId} (created ${outputs.currentSecretCreatedAt ? stamp(new Date(outputs.currentSecretCreatedAt)) : "at an unknown time"}, expires ${outputs.secretExpiresAt.slice(0, 10)}); previous ${outputs.previousSecretKeyId} (valid until ${outputs.previousSecretExpiresAt?.slice(0, 10)})`);
     stdout("      the new Secret Value is handed over (npm run handoff, or the Key Vault) ... but the connector is not updated:");
     for (let i = 0; i < 3; i++) {
         ctx.advance(4 * HOUR_MS);

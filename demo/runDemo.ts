@@ -139,8 +139,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
             "jtel-teams-presence:verifyTimeoutSeconds": "60",
         };
         const verifyLines: string[] = [];
+        // The verification runs on the tenant's clock, as on a real machine: the new secret's age (its start date, set
+        // by the tenant) is what decides whether replication can explain an invalid secret.
         const { result, outputs } = await deployToEmulator({
-            emulator, deployer, config, now: programNow, log: (line) => verifyLines.push(line),
+            emulator, deployer, config, now: programNow, log: (line) => verifyLines.push(line), clock: () => tenantNow().getTime(),
             tenant: {
                 onStep: (step) => stdout(`      + ${step.summary}`),
                 afterCreate: (type, state) => scenario?.afterCreate?.(ctx, type, state),
@@ -188,15 +190,15 @@ export async function runDemo(options: DemoOptions): Promise<number> {
                     emulator, deployer: fresh, config, now: at, previous: result.state, log: (line) => stdout(`      ${line}`), clock: () => tenantNow().getTime(),
                 });
                 const o = again.outputs;
-                const [newHandoff, directoryTenantId, applicationClientId, currentSecretKeyId, previousSecretKeyId, secretExpiresAt, previousExpiresAt, verified] = await Promise.all([
+                const [newHandoff, directoryTenantId, applicationClientId, currentSecretKeyId, previousSecretKeyId, secretExpiresAt, previousExpiresAt, currentSecretCreatedAt, verified] = await Promise.all([
                     plain(o.handoff), plain(o.directoryTenantId), plain(o.applicationClientId), plain(o.currentSecretKeyId), plain(o.previousSecretKeyId),
-                    plain(o.secretExpiresAt), plain(o.previousSecretExpiresAt), plain(o.verification),
+                    plain(o.secretExpiresAt), plain(o.previousSecretExpiresAt), plain(o.currentSecretCreatedAt), plain(o.verification),
                 ]);
                 options.onHandoff?.(newHandoff);
                 return {
                     handoff: newHandoff,
                     outputs: {
-                        directoryTenantId, applicationClientId, currentSecretKeyId, previousSecretKeyId, secretExpiresAt, previousSecretExpiresAt: previousExpiresAt, cloud: o.cloud,
+                        directoryTenantId, applicationClientId, currentSecretKeyId, previousSecretKeyId, secretExpiresAt, previousSecretExpiresAt: previousExpiresAt, currentSecretCreatedAt, cloud: o.cloud,
                         ...(verified.verifiedAt ? { verification: { verifiedAt: verified.verifiedAt, ...(verified.elapsedMs !== undefined ? { elapsedMs: verified.elapsedMs } : {}) } } : {}),
                     },
                 };

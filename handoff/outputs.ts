@@ -15,6 +15,8 @@ export interface HandoffOutputs {
     nextRotationAt: string;
     /** Key Vault secret name per handoff value; null (or absent) when the handoff is not delivered through Key Vault. */
     keyVaultSecretNames?: Record<HandoffKey, string> | null;
+    /** When the newest client secret was created (its start date as Graph returned it); absent on older stacks. */
+    currentSecretCreatedAt?: string | null;
 }
 
 /** The outputs cannot be handed over as they are; the message says what is missing and the next step. */
@@ -35,6 +37,7 @@ const outputsSchema = z.object({
     // Absent on stacks deployed before the output existed; both mean "none".
     previousSecretExpiresAt: isoDateTime.nullable().optional().transform((v) => v ?? null),
     keyVaultSecretNames: vaultNamesSchema.nullable().optional().transform((v) => v ?? null),
+    currentSecretCreatedAt: isoDateTime.nullable().optional(),
 });
 
 const RULES: Record<string, string> = {
@@ -42,7 +45,23 @@ const RULES: Record<string, string> = {
     nextRotationAt: `must be the next rotation date as an ISO 8601 date-time such as ${ISO_EXAMPLE}`,
     previousSecretExpiresAt: `must be null or the previous secret's expiry as an ISO 8601 date-time such as ${ISO_EXAMPLE}`,
     keyVaultSecretNames: `must be null or an object with a Key Vault secret name for each of ${HANDOFF_KEYS.join(", ")}`,
+    currentSecretCreatedAt: `must be null or the newest client secret's creation time as an ISO 8601 date-time such as ${ISO_EXAMPLE}`,
 };
+
+/**
+ * The newest client secret's creation time (ms since the epoch) from the stack outputs, or undefined when they hold
+ * none (deployed before the output existed). `npm run verify` takes replication delay into account only within
+ * minutes of it. Throws HandoffOutputsError naming the output for a value that is not a date-time.
+ */
+export function secretCreatedAtOf(outputs: unknown, source: string): number | undefined {
+    const value = (outputs as { currentSecretCreatedAt?: unknown } | null)?.currentSecretCreatedAt;
+    if (value === undefined || value === null) return undefined;
+    if (!isoDateTime.safeParse(value).success) {
+        const shown = typeof value === "string" ? ` "${value.slice(0, 80)}"` : "";
+        throw new HandoffOutputsError(`${source} output currentSecretCreatedAt${shown} ${RULES.currentSecretCreatedAt}`);
+    }
+    return Date.parse(value as string);
+}
 
 /**
  * Validates the outputs printed by `pulumi stack output --json --show-secrets`. `source` names where they came

@@ -2,6 +2,7 @@
 // Every message names the key, the bad value (never for a secret key) and what is allowed.
 import { z } from "zod";
 import { DEFAULT_PASSWORD_LENGTH, handMadePasswordProblems, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../components/passwordPolicy";
+import { cloudProblem, passwordAttemptsProblem, type CloudName } from "../verifier/clouds";
 import { endpointProblem, shownEndpoint } from "../verifier/endpoints";
 import { UserError } from "./userError";
 
@@ -13,7 +14,7 @@ export const PROJECT_KEYS = [
     "serviceUserPrincipalName", "appDisplayName", "serviceUserDisplayName", "delegatedPermissions",
     "applicationPermissions", "consent", "passwordNeverExpires", "passwordLength", "secretRotationDays",
     "secretOverlapDays", "secretMaxLifetimeDays", "protect", "verify", "verifyTimeoutSeconds", "verifyAgents",
-    "cloud", "authorityHost", "graphEndpoint", "handoffKeyVault", "adopt", "existingUserPassword",
+    "verifyPasswordAttempts", "cloud", "authorityHost", "graphEndpoint", "handoffKeyVault", "adopt", "existingUserPassword",
     "servicePrincipalOwners",
 ] as const;
 
@@ -140,7 +141,16 @@ const schema = z.object({
     verifyAgents: z.preprocess((v) => (v === undefined ? [] : json(v)), z.array(
         z.string().refine((s) => GUID.test(s) || UPN.test(s), { error: (i) => `verifyAgents entry ${show(i.input)} must be an object ID (GUID) or a sign-in name such as agent@contoso.com` }),
         { error: (i) => `verifyAgents ${show(i.input)} must be a JSON list such as ["agent1@contoso.com","agent2@contoso.com"]` })),
-    cloud: z.preprocess((v) => v ?? "public", z.enum(["public", "usgovernment", "china"], { error: (i) => `cloud ${show(i.input)} must be "public", "usgovernment" or "china"` })),
+    // Checked with the cloud in parseStackConfig (passwordAttemptsProblem): its range depends on the cloud.
+    verifyPasswordAttempts: z.preprocess((v) => (typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : v), z.unknown())
+        .transform((v) => v as number | undefined),
+    // A cloud without Graph's presence API (china) is refused here, before anything is registered.
+    cloud: z.preprocess((v) => v ?? "public", z.string({ error: (i) => cloudProblem("cloud", i.input) ?? "" })
+        .superRefine((c, ctx) => {
+            const problem = cloudProblem("cloud", c);
+            if (problem) ctx.addIssue({ code: "custom", message: problem });
+        })
+        .transform((c) => c as CloudName)),
     authorityHost: endpointUrl("authorityHost"),
     graphEndpoint: endpointUrl("graphEndpoint"),
     handoffKeyVault: z.preprocess(json, keyVaultSchema.optional()),
@@ -191,6 +201,13 @@ export class ConfigError extends UserError {
     }
 }
 
+/** verifyPasswordAttempts must stay below smart lockout's default threshold in the stack's cloud (verifier/clouds.ts). */
+function verifyPasswordAttemptsProblem(raw: RawConfig): string | undefined {
+    const cloud = raw.cloud ?? "public";
+    if (raw.verifyPasswordAttempts === undefined || cloudProblem("cloud", cloud)) return undefined;
+    return passwordAttemptsProblem("verifyPasswordAttempts", raw.verifyPasswordAttempts, cloud as CloudName);
+}
+
 /**
  * Validates raw config; throws ConfigError listing every problem. `raw` uses the config keys as names;
  * `secretKeys` names the keys Pulumi holds encrypted (a key of SECRET_CONFIG_KEYS outside it is refused).
@@ -208,6 +225,8 @@ export function parseStackConfig(raw: RawConfig, secretKeys: ReadonlySet<string>
         }
     }
     if (!result.success) problems.push(...result.error.issues.map((i) => i.message));
+    const attempts = verifyPasswordAttemptsProblem(raw);
+    if (attempts) problems.push(attempts);
     if (problems.length > 0 || !result.success) throw new ConfigError(problems);
     return result.data;
 }

@@ -86,8 +86,10 @@ export async function main(options: MainOptions = {}) {
     const verification = postDeployVerification({
         handoff: tenant.handoff,
         after: tenant.provisioned,
+        secretCreatedAt: tenant.currentSecretCreatedAt,
         enabled: config.verify,
         cloud: config.cloud,
+        passwordAttempts: config.verifyPasswordAttempts,
         authorityHost: config.authorityHost,
         graphEndpoint: config.graphEndpoint,
         expectedScopes: config.delegatedPermissions,
@@ -110,6 +112,8 @@ export async function main(options: MainOptions = {}) {
         // Key IDs, never values: npm run status and handoff find the secrets in Graph's credential activity report by them.
         currentSecretKeyId: tenant.currentSecretKeyId,
         previousSecretKeyId: tenant.previousSecretKeyId,
+        // When the newest secret was created: npm run verify --stack waits out replication only within minutes of it.
+        currentSecretCreatedAt: tenant.currentSecretCreatedAt,
         nextRotationAt: tenant.nextRotationAt,
         delegatedPermissions: delegated.map((p) => p.name),
         applicationPermissions: application.map((p) => p.name),

@@ -2,7 +2,7 @@
 // presence. Runs inside `pulumi up` only (never in preview); a failure fails the update with the diagnosis.
 import * as pulumi from "@pulumi/pulumi";
 import type { Handoff } from "../handoff/types";
-import type { VerificationReport, VerifyOptions } from "../verifier";
+import type { ChangedAt, VerificationReport, VerifyOptions } from "../verifier";
 import { cloudEndpoints, type CloudName } from "../verifier/clouds";
 import { UserError } from "./userError";
 
@@ -13,9 +13,13 @@ export interface PostDeployVerificationArgs {
     handoff: pulumi.Output<Handoff>;
     /** Resolves once everything the sign-in depends on exists (owner link, consent, secret). */
     after: pulumi.Input<unknown>;
+    /** When the newest client secret was created (its start date as Graph returned it), or null when unknown. */
+    secretCreatedAt?: pulumi.Input<string | null>;
     /** `verify` config: false exports `{status: "disabled"}` and signs in nowhere. */
     enabled: boolean;
     cloud: CloudName;
+    /** `verifyPasswordAttempts`: the password budget when lower than the cloud's (verifier/clouds.ts). */
+    passwordAttempts?: number;
     authorityHost?: string;
     graphEndpoint?: string;
     /** Delegated permissions the token must carry. */
@@ -88,6 +92,17 @@ export function summarize(report: VerificationReport): VerificationSummary {
     };
 }
 
+/**
+ * What replication can explain during `pulumi up`: errors about the secret for minutes after its start date (read
+ * back from Graph); errors about the app or user for minutes after this verification starts, since whatever this
+ * run created or changed was provisioned just before it, and neither resource reads back a creation time
+ * (terraform-provider-azuread v3.8.0 application_registration_resource.go, user_resource.go).
+ */
+export function changedAtFor(secretCreatedAt: string | null | undefined): ChangedAt {
+    const secret = secretCreatedAt ? Date.parse(secretCreatedAt) : Number.NaN;
+    return { ...(Number.isNaN(secret) ? {} : { secret }), app: "now", user: "now" };
+}
+
 // The verifier (Graph client, token decoding) loads only when a verification runs: every preview and the
 // start of every `up` would otherwise pay for it (bench/README.md, program start).
 const loadVerifier: VerifyFunction = async (handoff, options) => (await import("../verifier/verify")).verifyPresenceAccess(handoff, options);
@@ -96,11 +111,15 @@ export function postDeployVerification(args: PostDeployVerificationArgs): pulumi
     if (!args.enabled) return pulumi.output<VerificationSummary>({ status: "disabled", reason: "verify is false" });
     const verify = args.verify ?? loadVerifier;
     const log = args.log ?? ((line: string) => pulumi.log.info(line));
-    const result = pulumi.all([args.handoff, args.after]).apply(async ([handoff]): Promise<VerificationSummary> => {
-        // In preview the secret and user do not exist yet (or are about to change); only `up` can prove them.
-        if (pulumi.runtime.isDryRun()) return { status: "skipped", reason: "preview: verification runs during pulumi up" };
+    // In preview the secret and user do not exist yet (or are about to change); only `up` can prove them. Decided
+    // before waiting on any output: a new secret's start date is unknown in preview.
+    if (pulumi.runtime.isDryRun()) return pulumi.output<VerificationSummary>({ status: "skipped", reason: "preview: verification runs during pulumi up" });
+    const result = pulumi.all([args.handoff, args.after, args.secretCreatedAt ?? null]).apply(async ([handoff, , secretCreatedAt]): Promise<VerificationSummary> => {
         const report = await verify(handoff, {
+            cloud: args.cloud,
+            changedAt: changedAtFor(secretCreatedAt),
             ...endpointsFor(args),
+            ...(args.passwordAttempts !== undefined ? { maxPasswordAttempts: args.passwordAttempts } : {}),
             expectedScopes: args.expectedScopes,
             agents: args.agents,
             timeoutSeconds: args.timeoutSeconds,

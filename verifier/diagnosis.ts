@@ -28,6 +28,9 @@ export const DIAGNOSIS_CODES = [
 
 export type DiagnosisCode = (typeof DIAGNOSIS_CODES)[number];
 
+/** A new object whose replication can explain an error for a while (verifier/retry.ts, REPLICATION_WINDOW_MS). */
+export type ReplicatedObject = "secret" | "app" | "user";
+
 /** One failed request, classified. `message` may contain remote text and must be redacted before use. */
 export interface Diagnosis {
     code: DiagnosisCode;
@@ -41,6 +44,8 @@ export interface Diagnosis {
     missingScopes?: string[];
     /** The request was cut off at the deadline before any response arrived. */
     noResponse?: boolean;
+    /** Transient only while this object is new enough for Entra ID's replication to explain the error. */
+    replicates?: ReplicatedObject;
 }
 
 interface AadstsEntry {
@@ -48,14 +53,16 @@ interface AadstsEntry {
     /** Transient right after provisioning (see the reference's eventual-consistency notes). */
     transient: boolean;
     meaning: string;
+    /** The new object whose replication explains it; outside that window it is not transient (verifier/retry.ts). */
+    replicates?: ReplicatedObject;
 }
 
 /** AADSTS numbers the verifier knows, from /work/shared/reference/entra-and-graph.md. */
 export const AADSTS_TABLE: Readonly<Record<number, AadstsEntry>> = {
     50126: { code: "invalid_credentials", transient: true, meaning: "the user name or password is wrong (a user or password set in the last minutes may not have replicated yet)" },
-    50034: { code: "user_not_found", transient: true, meaning: "the user does not exist in this directory (a new user may not have replicated yet)" },
-    700016: { code: "app_not_found", transient: true, meaning: "no application with this client ID exists in the tenant (a new registration may not have replicated yet)" },
-    7000215: { code: "invalid_client_secret", transient: true, meaning: "the client secret is invalid (often the secret ID was sent instead of its value; a new secret takes seconds to replicate)" },
+    50034: { code: "user_not_found", transient: true, replicates: "user", meaning: "the user does not exist in this directory (a new user may not have replicated yet)" },
+    700016: { code: "app_not_found", transient: true, replicates: "app", meaning: "no application with this client ID exists in the tenant (a new registration may not have replicated yet)" },
+    7000215: { code: "invalid_client_secret", transient: true, replicates: "secret", meaning: "the client secret is invalid (often the secret ID was sent instead of its value; a new secret takes seconds to replicate)" },
     7000218: { code: "invalid_client_secret", transient: false, meaning: "the request carried no client secret, but the application is a confidential client" },
     700025: { code: "invalid_client_secret", transient: false, meaning: "the application is configured as a public client, which must not send a client secret" },
     7000222: { code: "client_secret_expired", transient: false, meaning: "the client secret has expired" },
@@ -66,7 +73,9 @@ export const AADSTS_TABLE: Readonly<Record<number, AadstsEntry>> = {
     53003: { code: "blocked_by_conditional_access", transient: false, meaning: "a Conditional Access policy blocked the sign-in" },
     50055: { code: "password_expired", transient: false, meaning: "the service user's password has expired" },
     50057: { code: "user_disabled", transient: false, meaning: "the service user's account is disabled" },
-    50053: { code: "account_locked", transient: false, meaning: "smart lockout has locked the service user after repeated failed sign-ins" },
+    // Two causes (Entra error reference, AADSTS50053; the smart lockout page's "Default protections"): a lockout, or
+    // Entra ID's own block of a sign-in from an IP address with malicious activity, whatever the password.
+    50053: { code: "account_locked", transient: false, meaning: "the sign-in is blocked: either smart lockout locked the service user after too many failed sign-ins, or Entra ID blocked the sign-in because it came from an IP address with malicious activity" },
     90002: { code: "tenant_not_found", transient: false, meaning: "no tenant with this directory ID exists in this cloud" },
     50173: { code: "invalid_credentials", transient: false, meaning: "the grant was revoked, usually because the password changed after the values were handed over" },
 };
@@ -97,9 +106,11 @@ export const REMEDIES: Readonly<Record<DiagnosisCode, string>> = {
     user_disabled:
         "Enable the service user: Entra admin center > Users > the service user > Properties > Account enabled = Yes (or `accountEnabled: true`).",
     account_locked:
-        "Smart lockout has locked the service user; the verifier stopped at once so as not to extend the lockout. Fix the password the connector uses, wait for the lockout duration (Entra admin center > Protection > Authentication methods > Password protection) or reset the password, then verify again.",
+        "AADSTS50053 has two causes; the verifier stopped at once so as not to extend a lockout. Tell them apart in Entra admin center > Entra ID > Monitoring & health > Sign-in logs: open the service user's sign-in with error code 50053 and read its Failure reason. " +
+        "If smart lockout locked the account after too many failed sign-ins: fix the password the connector uses, then wait for the lockout duration (Entra ID > Authentication methods > Password protection; one minute at first, longer after repeated lockouts) or have an administrator reset the password, which unlocks it, and verify again. " +
+        "If the sign-in was blocked because it came from an IP address with malicious activity: that block applies whatever the password, so changing it does not help; note the IP address in that log entry, run the connector and this verification from a network address that is not flagged, or ask Microsoft support with the sign-in's correlation ID.",
     tenant_not_found:
-        "Check directoryTenantId: it must be the Directory (tenant) ID from Entra admin center > Overview, and the cloud must match the tenant (--cloud public|usgovernment|china, or `authorityHost`).",
+        "Check directoryTenantId: it must be the Directory (tenant) ID from Entra admin center > Overview, and the cloud must match the tenant (--cloud public|usgovernment|usgovernmentdod, or `authorityHost`).",
     presence_forbidden:
         "Microsoft Graph refused to read presence: grant the delegated permission Presence.Read.All (add it to `delegatedPermissions`, keep `consent` enabled and run `pulumi up`; or App registrations > the app > API permissions > Grant admin consent), then verify again.",
     throttled:
@@ -111,7 +122,7 @@ export const REMEDIES: Readonly<Record<DiagnosisCode, string>> = {
     network_error:
         "The endpoint could not be reached. Check DNS, proxy and firewall rules for the authority host and Graph endpoint, and that --cloud (or --authority-host/--graph-endpoint) names the tenant's cloud.",
     redirected:
-        "The endpoint answered with a redirect, which the verifier never follows: the client secret, password and access token go only to the configured hosts. A redirect here means a proxy that intercepts the traffic or a wrong authority host or Graph endpoint. Use the cloud's documented hosts (`cloud`, or --cloud public|usgovernment|china, with no override), or point `authorityHost`/`graphEndpoint` (--authority-host/--graph-endpoint) at the host the redirect names only if it is the real Entra ID or Graph host; exempt those hosts from an intercepting proxy.",
+        "The endpoint answered with a redirect, which the verifier never follows: the client secret, password and access token go only to the configured hosts. A redirect here means a proxy that intercepts the traffic or a wrong authority host or Graph endpoint. Use the cloud's documented hosts (`cloud`, or --cloud public|usgovernment|usgovernmentdod, with no override), or point `authorityHost`/`graphEndpoint` (--authority-host/--graph-endpoint) at the host the redirect names only if it is the real Entra ID or Graph host; exempt those hosts from an intercepting proxy.",
     unknown_error:
         "The verifier has no remedy on file for this error. Look the code up at https://login.microsoftonline.com/error and in Entra admin center > Users > the service user > Sign-in logs, then verify again.",
 };
@@ -143,7 +154,10 @@ export function diagnoseTokenError(where: string, status: number, body: TokenErr
     if (aadsts !== undefined) {
         const entry = AADSTS_TABLE[aadsts];
         if (entry) {
-            return { code: entry.code, aadsts, transient: entry.transient, retryAfterMs, message: `${where}: AADSTS${aadsts}: ${entry.meaning}${suffix}.` };
+            return {
+                code: entry.code, aadsts, transient: entry.transient, retryAfterMs, message: `${where}: AADSTS${aadsts}: ${entry.meaning}${suffix}.`,
+                ...(entry.replicates ? { replicates: entry.replicates } : {}),
+            };
         }
         // A server error carries its own AADSTS number (e.g. 90033, "a transient error has occurred"); the
         // status already says what to do with it.
@@ -200,6 +214,28 @@ export function diagnoseGraphError(where: string, stage: GraphStage, status: num
         };
     }
     return { code: "unknown_error", transient: false, message: `${where}: Microsoft Graph answered ${detail}, which the verifier does not expect here.` };
+}
+
+const REPLICATED_NAMES: Readonly<Record<ReplicatedObject, string>> = {
+    secret: "newest client secret",
+    app: "app registration",
+    user: "service user",
+};
+
+/**
+ * An error replication could explain (`replicates`), seen when it cannot: terminal, saying why. `changedAt` is when
+ * the object was created or last changed (ms since the epoch), undefined when nothing says.
+ */
+export function notReplication(diagnosis: Diagnosis, changedAt: number | undefined, windowMs: number, tries: number): Diagnosis {
+    const what = REPLICATED_NAMES[diagnosis.replicates ?? "secret"];
+    const minutes = `${Math.round(windowMs / 60_000)} minutes`;
+    const why = changedAt === undefined
+        ? `Nothing says the ${what} was created or changed in the last ${minutes}, when Entra ID's replication could explain this ` +
+          "(npm run verify takes that from the stack's currentSecretCreatedAt output, or from --fresh right after a change)"
+        : `The ${what} was created or last changed at ${new Date(changedAt).toISOString()}, more than ${minutes} before this try: ` +
+          "longer than Entra ID's replication is taken to need, so this is not a replication delay";
+    const { replicates: _replicates, ...rest } = diagnosis;
+    return { ...rest, transient: false, message: `${diagnosis.message} ${why}; the verifier stopped after ${tries} ${tries === 1 ? "try" : "tries"}.` };
 }
 
 export function diagnoseNetworkError(where: string, detail: string): Diagnosis {

@@ -1,7 +1,7 @@
 // The one rule for every URL the connector's credentials (client secret, password, access token) are sent to.
 // The stack config, `npm run verify`, the demo and verifyPresenceAccess itself all go through it, so a plain-http
 // endpoint on another machine or a URL carrying its own credentials is refused before anything is sent.
-import { CLOUD_NAMES, cloudEndpoints, type CloudEndpoints, type CloudName } from "./clouds";
+import { cloudEndpoints, cloudProblem, type CloudEndpoints, type CloudName } from "./clouds";
 
 /** The rule in words, for messages and the README. */
 export const ENDPOINT_RULE = "https://, or http:// only for a loopback host (127.0.0.0/8, localhost or [::1])";
@@ -63,7 +63,7 @@ export function checkEndpoint(name: string, value: unknown): string {
 
 /** Where to sign in and read presence: a cloud, and optional overrides of either host. */
 export interface EndpointChoice {
-    /** public (default), usgovernment or china. */
+    /** public (default), usgovernment or usgovernmentdod (china has no presence API and is refused). */
     cloud?: CloudName;
     authorityHost?: string;
     graphEndpoint?: string;
@@ -84,9 +84,8 @@ const OPTION_NAMES: EndpointNames = { cloud: "cloud", authorityHost: "authorityH
  */
 export function resolveEndpoints(choice: EndpointChoice, names: EndpointNames = OPTION_NAMES): CloudEndpoints {
     const cloud = choice.cloud ?? "public";
-    if (!(CLOUD_NAMES as readonly string[]).includes(cloud)) {
-        throw new EndpointError(`${names.cloud} "${String(cloud)}" must be one of ${CLOUD_NAMES.join(", ")}`);
-    }
+    const problem = cloudProblem(names.cloud, cloud);
+    if (problem) throw new EndpointError(problem);
     const documented = cloudEndpoints(cloud);
     return {
         authorityHost: choice.authorityHost === undefined ? documented.authorityHost : checkEndpoint(names.authorityHost, choice.authorityHost),

@@ -1,5 +1,6 @@
 import type { CloudName } from "./clouds";
 import type { DiagnosisCode } from "./diagnosis";
+import type { ChangedAt } from "./retry";
 import type { ServiceUserPresence } from "./presence";
 import type { AgentSummary } from "./roster";
 
@@ -8,7 +9,7 @@ import type { AgentSummary } from "./roster";
  * an override must be https (http only on loopback), see verifier/endpoints.ts.
  */
 export interface VerifyOptions {
-    /** public (default), usgovernment or china. */
+    /** public (default), usgovernment or usgovernmentdod; china has no presence API and is refused. */
     cloud?: CloudName;
     /** Override of the Entra ID authority host, e.g. https://login.microsoftonline.com. */
     authorityHost?: string;
@@ -22,8 +23,16 @@ export interface VerifyOptions {
     timeoutSeconds?: number;
     /** Cap on any single wait between retries; default 10. */
     maxWaitSeconds?: number;
-    /** Password (ROPC) requests allowed; default 5, never above 5 (smart lockout trips at 10). */
+    /** Password (ROPC) requests allowed: the cloud's budget by default (5 public, 2 US Government), at most one below
+     * smart lockout's default threshold there (verifier/clouds.ts). */
     maxPasswordAttempts?: number;
+    /**
+     * When the newest client secret, the app registration and the service user were created or last changed (ms since
+     * the epoch, or "now": provisioned right before this verification). AADSTS7000215, 700016 and 50034 are retried as
+     * replication delay only within REPLICATION_WINDOW_MS (10 minutes) of that; unknown or older, they get two tries
+     * and are reported as terminal. Default: nothing known.
+     */
+    changedAt?: ChangedAt;
     /** Milliseconds since the epoch; default Date.now. */
     clock?: () => number;
     /** Waits between retries; default a real timer. */

@@ -1,4 +1,4 @@
-import type { Diagnosis } from "./diagnosis";
+import { notReplication, type Diagnosis, type ReplicatedObject } from "./diagnosis";
 
 // Retry decisions are pure so the backoff schedule can be property-tested; `retryUntilSettled` is the
 // only place that waits, through the injected clock and sleep.
@@ -56,6 +56,30 @@ export function parseRetryAfter(header: string | null | undefined, nowMs: number
     return Math.max(0, at - nowMs);
 }
 
+// How long Entra ID's replication can explain an error about a new object (AADSTS7000215 secret, 700016 app, 50034
+// user). Entra ID is eventually consistent with no replication SLA; reports show new objects visible after 15-30 s,
+// new secrets usable after 4-18 s, consent after ~30 s, and service principals unusable for app-role assignment for
+// more than 5 minutes (/work/shared/reference/entra-and-graph.md, "Eventual consistency": devblogs.microsoft.com/
+// identity/designing-for-eventual-consistency-for-microsoft-entra, microsoftgraph/msgraph-bicep-types#193,
+// microsoftgraph/microsoft-graph-docs#17966). Ten minutes is twice the longest of those, and the default
+// verifyTimeoutSeconds, so a fresh deployment waits as long as it always did.
+export const REPLICATION_WINDOW_MS = 10 * 60_000;
+/** Tries an error gets when replication cannot explain it: the second rules out a blip. */
+export const UNEXPLAINED_TRIES = 2;
+
+/**
+ * When each object a sign-in depends on was created or last changed: milliseconds since the epoch, or "now" for
+ * objects provisioned right before this verification (inside `pulumi up`), i.e. at its start by its own clock.
+ */
+export type ChangedAt = Partial<Record<ReplicatedObject, number | "now">>;
+
+/** Whether Entra ID's replication can still explain an error about `object` at `nowMs`. */
+export function replicationCanExplain(object: ReplicatedObject, changedAt: ChangedAt | undefined, startedMs: number, nowMs: number): boolean {
+    const at = changedAt?.[object];
+    if (at === undefined) return false;
+    return nowMs - (at === "now" ? startedMs : at) < REPLICATION_WINDOW_MS;
+}
+
 /** account_locked is never retried: every further password attempt extends the lockout. */
 export function shouldRetry(diagnosis: Diagnosis): boolean {
     return diagnosis.transient && diagnosis.code !== "account_locked";
@@ -74,6 +98,10 @@ export interface RetryRuntime {
     deadlineMs: number;
     capMs: number;
     progress(line: string): void;
+    /** When the objects were created or changed; unknown ones make their errors terminal after UNEXPLAINED_TRIES. */
+    changedAt?: ChangedAt;
+    /** The verification's start ("now" in changedAt); the step's own start when absent. */
+    startedMs?: number;
 }
 
 export interface RetryPolicy {
@@ -104,8 +132,10 @@ export async function retryUntilSettled<T>(
 ): Promise<Settled<T>> {
     const maxAttempts = policy.maxAttempts ?? Number.POSITIVE_INFINITY;
     const stepStarted = runtime.now();
+    const startedMs = runtime.startedMs ?? stepStarted;
     let lastAnswered: Diagnosis | undefined;
     let last: Diagnosis | undefined;
+    let unexplained = 0;
     for (let count = 0; ; count++) {
         const remainingMs = runtime.deadlineMs - runtime.now();
         if (remainingMs <= 0 || count >= maxAttempts) {
@@ -117,6 +147,15 @@ export async function retryUntilSettled<T>(
         last = outcome.diagnosis;
         if (!last.noResponse) lastAnswered = last;
         if (!shouldRetry(last)) return { ok: false, diagnosis: last, gaveUp: false, attempts: count + 1 };
+        // Replication explains a missing secret, app or user only while it is new; otherwise the value is wrong.
+        if (last.replicates && !replicationCanExplain(last.replicates, runtime.changedAt, startedMs, runtime.now())) {
+            unexplained += 1;
+            if (unexplained >= UNEXPLAINED_TRIES || count + 1 >= maxAttempts) {
+                const at = runtime.changedAt?.[last.replicates];
+                const diagnosis = notReplication(last, at === "now" ? startedMs : at, REPLICATION_WINDOW_MS, unexplained);
+                return { ok: false, diagnosis, gaveUp: false, attempts: count + 1 };
+            }
+        }
         if (count + 1 >= maxAttempts) return giveUp(lastAnswered ?? last, "attempt_budget", count + 1);
         const decision = backoffDelay({
             retry: count,

@@ -26,7 +26,7 @@
 import type { TokenCredential } from "@azure/identity";
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { z } from "zod";
-import { cloudEndpoints, type CloudName } from "./clouds";
+import { cloudEndpoints, cloudProfile, type CloudName } from "./clouds";
 import { checkEndpoint } from "./endpoints";
 import { createGraphClient, graphAttempt } from "./graph";
 import { redact } from "./redact";
@@ -47,7 +47,7 @@ export interface ReadActivityOptions {
     tenantId: string;
     /** The app registration's Application (client) ID. */
     appId: string;
-    /** The tenant's cloud; the report exists in `public` only. */
+    /** The tenant's cloud; the report exists only where verifier/clouds.ts says so (the global service). */
     cloud: CloudName;
     /** Override of the Graph endpoint (the local emulator); https, or http on loopback only. */
     graphEndpoint?: string;
@@ -169,7 +169,7 @@ function credentialFailure(error: unknown): string {
  * the endpoint rule, which callers check first.
  */
 export async function readCredentialActivity(options: ReadActivityOptions): Promise<ActivityReport> {
-    if (options.cloud !== "public") return unavailable("sovereign-cloud", `cloud ${options.cloud}`);
+    if (!cloudProfile(options.cloud).credentialReport) return unavailable("sovereign-cloud", `cloud ${options.cloud}`);
     const graphEndpoint = options.graphEndpoint === undefined ? cloudEndpoints("public").graphEndpoint : checkEndpoint("graphEndpoint", options.graphEndpoint);
     // Interpolated into $filter: only a GUID may go there.
     if (!GUID.test(options.appId)) return unavailable("malformed", "the Application (client) ID is not a GUID");

@@ -1,24 +1,33 @@
 import type { Handoff } from "../handoff/types";
 import { remedyFor, diagnoseMissingScopes, type Diagnosis } from "./diagnosis";
+import { cloudProfile, passwordAttemptRange, passwordAttemptsProblem, type CloudName } from "./clouds";
 import { resolveEndpoints } from "./endpoints";
 import { createGraphClient, graphAttempt, SignedInUserTokenProvider, type GraphSession } from "./graph";
 import { pacePresenceRequests } from "./pacing";
 import { noTeamsPresenceNote, readServiceUserPresence } from "./presence";
 import { redact } from "./redact";
 import type { VerificationAttempts, VerificationReport, VerifyOptions } from "./report";
-import { retryUntilSettled, type AttemptOutcome, type GiveUpReason, type RetryRuntime, type Settled } from "./retry";
+import { retryUntilSettled, type AttemptOutcome, type ChangedAt, type GiveUpReason, type RetryRuntime, type Settled } from "./retry";
 import { checkAgents, type AgentSummary } from "./roster";
 import { DEFAULT_EXPECTED_SCOPES, grantedScopes, missingScopes } from "./scopes";
 import { serviceUserObjectId } from "./serviceUser";
 import { GRANT_LABELS, requestToken, type TokenEndpoint } from "./signIn";
 
-/** Smart lockout locks after 10 failed passwords; the verifier spends at most half of that. */
-export const PASSWORD_ATTEMPT_LIMIT = 5;
+// The password budget. Smart lockout locks an account after 10 failed sign-ins in the global service and 21Vianet
+// and after 3 in US Government tenants, and a tenant with Entra ID P1 may set fewer (Entra docs, "Protect user
+// accounts from attacks with Microsoft Entra smart lockout"). Each cloud's default budget stays below its threshold
+// (verifier/clouds.ts: 5 of 10, 2 of 3); a stricter tenant lowers it with `verifyPasswordAttempts` (npm run verify:
+// --password-attempts), never to the threshold. Smart lockout does not count a repeat of the same wrong password (it
+// remembers the last three bad password hashes), and the verifier always sends the same one, so a wrong password
+// usually counts once however often it is sent. The budget does not rely on that: hash tracking is off with
+// pass-through authentication, the count allowed varies slightly between datacenters, and the connector's own
+// failures with an older password count towards the same threshold.
 const DEFAULT_TIMEOUT_SECONDS = 600;
 const DEFAULT_MAX_WAIT_SECONDS = 10;
 // The client-credentials check is free, so it may retry quickly. Password attempts are scarce: they wait
-// close to the cap every time (no herd to spread, so little jitter), so the five of them span the ~30 s
-// that new consent or a new user takes to replicate instead of being spent in the first few seconds.
+// close to the cap every time (no herd to spread, so little jitter), so the global service's five span the
+// ~30 s that new consent or a new user takes to replicate instead of being spent in the first few seconds.
+// US Government's two span one wait: consent that lags the app and secret by more ends with the budget.
 const CLIENT_CREDENTIALS_BASE_MS = 500;
 const PASSWORD_BASE_MS = 10_000;
 const PASSWORD_MIN_FRACTION = 0.75;
@@ -35,7 +44,12 @@ function requestBudget(remainingMs: number): number {
     return Math.min(remainingMs, REQUEST_TIMEOUT_MS);
 }
 
+/** For a verification right after its setup was provisioned (inside `pulumi up`, or npm run verify --fresh). */
+export const JUST_PROVISIONED: Readonly<ChangedAt> = { secret: "now", app: "now", user: "now" };
+
 interface Settings {
+    cloud: CloudName;
+    changedAt?: ChangedAt;
     endpoint: TokenEndpoint;
     expectedScopes: readonly string[];
     agents?: readonly string[];
@@ -55,35 +69,40 @@ function positive(name: string, value: number | undefined, fallback: number, all
 
 /** Option mistakes are programming errors and throw; nothing tenant-side does. */
 export function settingsFrom(options: VerifyOptions): Settings {
-    const requested = options.maxPasswordAttempts ?? PASSWORD_ATTEMPT_LIMIT;
-    if (!Number.isInteger(requested) || requested < 1) throw new RangeError(`maxPasswordAttempts must be an integer from 1 to ${PASSWORD_ATTEMPT_LIMIT}, got ${requested}`);
+    const endpoint = resolveEndpoints(options);
+    const cloud = options.cloud ?? "public";
+    const maxPasswordAttempts = options.maxPasswordAttempts ?? passwordAttemptRange(cloud).default;
+    const budgetProblem = passwordAttemptsProblem("maxPasswordAttempts", maxPasswordAttempts, cloud);
+    if (budgetProblem) throw new RangeError(budgetProblem);
     return {
-        endpoint: resolveEndpoints(options),
+        cloud,
+        ...(options.changedAt ? { changedAt: { ...options.changedAt } } : {}),
+        endpoint,
         expectedScopes: options.expectedScopes ?? DEFAULT_EXPECTED_SCOPES,
         agents: options.agents,
         timeoutMs: positive("timeoutSeconds", options.timeoutSeconds, DEFAULT_TIMEOUT_SECONDS) * 1000,
         capMs: positive("maxWaitSeconds", options.maxWaitSeconds, DEFAULT_MAX_WAIT_SECONDS, true) * 1000,
-        maxPasswordAttempts: Math.min(requested, PASSWORD_ATTEMPT_LIMIT),
+        maxPasswordAttempts,
         clock: options.clock ?? Date.now,
         sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
         random: options.random ?? Math.random,
     };
 }
 
-function giveUpText(reason: GiveUpReason, passwordAttempts: number): string {
+function giveUpText(reason: GiveUpReason, passwordAttempts: number, cloud: CloudName): string {
     switch (reason) {
         case "deadline":
             return "The error stayed transient until the timeout, so the verifier gave up.";
         case "retry_after_beyond_cap":
             return "The server asked to wait longer than maxWaitSeconds, so the verifier gave up.";
         case "attempt_budget":
-            return `The verifier stopped after ${passwordAttempts} password attempts to stay well clear of smart lockout, which locks the account at 10.`;
+            return `The verifier stopped after ${passwordAttempts} password attempts, the budget in cloud ${cloud} (smart lockout locks an account there after ${cloudProfile(cloud).lockoutThreshold} failed sign-ins by default).`;
     }
 }
 
 /**
  * Proves the five handoff values work: checks the app and secret with client credentials (free to retry),
- * signs in with the password like the jtel connector (at most 5 attempts), checks the consented scopes
+ * signs in with the password like the jtel connector (within the cloud's password budget), checks the consented scopes
  * and reads presence through Microsoft Graph. Tenant-side failures end up in the report, never thrown.
  */
 export async function verifyPresenceAccess(handoff: Handoff, options: VerifyOptions): Promise<VerificationReport> {
@@ -115,6 +134,8 @@ async function run(
         deadlineMs: started + settings.timeoutMs,
         capMs: settings.capMs,
         progress,
+        startedMs: started,
+        ...(settings.changedAt ? { changedAt: settings.changedAt } : {}),
     };
     const partial: Partial<VerificationReport> = { grantedScopes: [] };
 
@@ -126,7 +147,7 @@ async function run(
             ok: diagnosis === undefined,
             code,
             ...(diagnosis?.aadsts !== undefined ? { aadsts: diagnosis.aadsts } : {}),
-            message: redact(gaveUp ? `${text} ${giveUpText(gaveUp, attempts.password)}` : text, secrets),
+            message: redact(gaveUp ? `${text} ${giveUpText(gaveUp, attempts.password, settings.cloud)}` : text, secrets),
             remedy: remedyFor(code),
             transient: diagnosis?.transient ?? false,
             gaveUp: gaveUp !== undefined,

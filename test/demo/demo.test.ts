@@ -90,6 +90,8 @@ describe("npm run demo", function () {
         // it, 10 before the old secret expires on 2026-08-18.
         assert.match(text, /pulumi up: the stack program .* at 2026-06-17T00:00:00\.000Z/);
         assert.match(text, /\[rotation 2\/4\] The daily pulumi up at 2026-08-08 00:00 UTC/);
+        // The rotation's new secret, created by that up (its start date, the stack output currentSecretCreatedAt).
+        assert.match(text, /newest secret key ID [0-9a-f-]{36} \(created 2026-08-08 00:00 UTC, expires 2027-02-14\)/);
         assert.match(text, /connector sign-in with the OLD secret: ok \(still valid\)/);
         assert.match(text, /connector secret: not-switched \(9 days left\)/);
         assert.match(text, /still signs in with the previous client secret .*before 2026-08-18 \(9 days left\)/);

@@ -86,7 +86,7 @@ describe("the component tree as pulumi up records it", function () {
         });
         assert.deepEqual(registered.get("jtel-presence-consent"), { delegatedGrantId: grant.id, appRoleAssignmentIds: [role.id] });
         assert.deepEqual(registered.get("jtel-presence-secret"), {
-            value: { ...SECRET_SIG, value: secret.state.value }, keyId: secret.state.keyId, previousKeyId: null, slot: "b",
+            value: { ...SECRET_SIG, value: secret.state.value }, keyId: secret.state.keyId, createdAt: secret.state.startDate, previousKeyId: null, slot: "b",
             expiresAt: "2027-02-14T00:00:00Z", previousExpiresAt: null, nextRotationAt: "2026-12-16T00:00:00Z",
         });
         assert.deepEqual(registered.get("jtel-presence-vault"), {
@@ -97,7 +97,7 @@ describe("the component tree as pulumi up records it", function () {
         });
         const top = registered.get("jtel-presence") ?? {};
         assert.deepEqual(Object.keys(top).sort(), [
-            "applicationClientId", "applicationObjectId", "currentSecretKeyId", "directoryTenantId", "handoff", "keyVaultSecretNames",
+            "applicationClientId", "applicationObjectId", "currentSecretCreatedAt", "currentSecretKeyId", "directoryTenantId", "handoff", "keyVaultSecretNames",
             "nextRotationAt", "previousSecretExpiresAt", "previousSecretKeyId", "provisioned", "secretExpiresAt", "secretValue",
             "servicePrincipalObjectId", "serviceUserObjectId", "userEmail", "userPassword",
         ]);

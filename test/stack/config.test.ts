@@ -48,6 +48,7 @@ describe("the stack configuration", () => {
             verify: true,
             verifyTimeoutSeconds: 600,
             verifyAgents: [],
+            verifyPasswordAttempts: undefined,
             cloud: "public",
             authorityHost: undefined,
             graphEndpoint: undefined,
@@ -136,7 +137,7 @@ describe("the stack configuration", () => {
         it("servicePrincipalOwners that are not a JSON list", () => rejects({ servicePrincipalOwners: "0f1e2d3c-4b5a-4697-8877-665544332211" }, /^servicePrincipalOwners "0f1e2d3c-4b5a-4697-8877-665544332211" must be a JSON list of object IDs \(GUIDs\) of users or service principals/));
         it("a servicePrincipalOwners entry that is not an object ID", () => rejects({ servicePrincipalOwners: '["admin@contoso.com"]' }, /^servicePrincipalOwners entry "admin@contoso.com" must be an object ID \(a GUID\) of a user or service principal$/));
         it("servicePrincipalOwners listing an owner twice, in any case", () => rejects({ servicePrincipalOwners: '["0f1e2d3c-4b5a-4697-8877-665544332211","0F1E2D3C-4B5A-4697-8877-665544332211"]' }, /^servicePrincipalOwners \[.*\] lists an owner twice$/));
-        it("an unknown cloud", () => rejects({ cloud: "germany" }, /^cloud "germany" must be "public", "usgovernment" or "china"$/));
+        it("an unknown cloud", () => rejects({ cloud: "germany" }, /^cloud "germany" must be one of public, usgovernment, usgovernmentdod$/));
         it("an authorityHost over plain http to a remote host", () => rejects({ authorityHost: "http://login.example.com" }, /^authorityHost "http:\/\/login.example.com" must use https:\/\/, or http:\/\/ only for a loopback host \(127.0.0.0\/8, localhost or \[::1\]\)$/));
         it("an authorityHost over plain http to an address that is not loopback", () => rejects({ authorityHost: "http://192.0.2.2:8080" }, /^authorityHost "http:\/\/192.0.2.2:8080" must use https:\/\//));
         it("a graphEndpoint with a user name and password in it, without showing the password", () => {

@@ -104,7 +104,7 @@ describe("npm run verify", () => {
     it("exits 3 when it gave up on an error that stayed transient, and reports that error's code", async () => {
         tenant.emulator.faults.replicationDelayMs = 3_600_000;
         const seed = tenant.emulator.directory.seedPresenceSetup();
-        const out = await cli(["--handoff", await handoffFile(seed.handoff), ...local(), "--timeout", "30", "--json"]);
+        const out = await cli(["--handoff", await handoffFile(seed.handoff), ...local(), "--timeout", "30", "--fresh", "--json"]);
         assert.equal(out.code, 3);
         const json = JSON.parse(out.stdout);
         assert.equal(json.code, "app_not_found");
@@ -213,7 +213,7 @@ describe("npm run verify", () => {
         it("names an unknown flag and lists the options", async () => {
             const out = await cli(["--handof", "x"]);
             assert.equal(out.code, 2);
-            assert.match(out.stderr, /^Unknown option '--handof'; the options are --stack NAME, --handoff FILE\|-, --cloud NAME, --authority-host URL, --graph-endpoint URL, --agents LIST, --agents-file FILE, --timeout SECONDS, --json, --help\n/);
+            assert.match(out.stderr, /^Unknown option '--handof'; the options are --stack NAME, --handoff FILE\|-, --cloud NAME, --authority-host URL, --graph-endpoint URL, --agents LIST, --agents-file FILE, --password-attempts N, --timeout SECONDS, --fresh, --json, --help\n/);
         });
 
         it("asks for --stack or --handoff when neither is given", async () => {
@@ -225,7 +225,7 @@ describe("npm run verify", () => {
         it("names --cloud and the allowed clouds", async () => {
             const out = await cli(["--handoff", "-", "--cloud", "germany"]);
             assert.equal(out.code, 2);
-            assert.match(out.stderr, /--cloud "germany" must be one of public, usgovernment, china/);
+            assert.match(out.stderr, /--cloud "germany" must be one of public, usgovernment, usgovernmentdod/);
         });
 
         it("names --timeout and what it accepts", async () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { verifyPresenceAccess, type VerificationReport } from "../../verifier";
+import { JUST_PROVISIONED, verifyPresenceAccess, type VerificationReport } from "../../verifier";
 import { assertNoSecrets, closedPortUrl, silentServer, startTenant, type Tenant } from "./support";
 
 describe("verifier against the emulated tenant", () => {
@@ -79,11 +79,10 @@ describe("verifier against the emulated tenant", () => {
             expectCleanOutput(report, { ...seed.handoff, userPassword: "Wrong-Password-123!" });
         });
 
-        it("never sends more than 5 password requests even when maxPasswordAttempts asks for more", async () => {
+        it("sends no password request at all when maxPasswordAttempts would reach smart lockout's threshold", async () => {
             const seed = tenant.emulator.directory.seedPresenceSetup();
-            const report = await verifyPresenceAccess({ ...seed.handoff, userPassword: "Wrong-Password-123!" }, tenant.options({ maxPasswordAttempts: 50 }));
-            assert.equal(report.attempts.password, 5);
-            assert.equal(passwordRequests(), 5);
+            await assert.rejects(verifyPresenceAccess({ ...seed.handoff, userPassword: "Wrong-Password-123!" }, tenant.options({ maxPasswordAttempts: 50 })), /maxPasswordAttempts 50 must be a whole number from 1 to 9/);
+            assert.equal(passwordRequests(), 0);
         });
 
         it("reports user_not_found for an unknown user", async () => {
@@ -94,26 +93,36 @@ describe("verifier against the emulated tenant", () => {
             assert.ok(report.attempts.password <= 5);
         });
 
-        it("reports app_not_found for an unknown client ID without spending a password attempt", async () => {
+        it("reports app_not_found for an unknown client ID without spending a password attempt, retrying it freely while the app is new", async () => {
             const seed = tenant.emulator.directory.seedPresenceSetup();
-            const report = await verifyPresenceAccess({ ...seed.handoff, applicationClientId: "11111111-2222-3333-4444-555555555555" }, tenant.options({ timeoutSeconds: 60 }));
+            const report = await verifyPresenceAccess({ ...seed.handoff, applicationClientId: "11111111-2222-3333-4444-555555555555" }, tenant.options({ timeoutSeconds: 60, changedAt: JUST_PROVISIONED }));
             assert.equal(report.code, "app_not_found");
             assert.equal(report.aadsts, 700016);
             assert.equal(report.gaveUp, true);
             assert.equal(report.transient, true);
             assert.equal(report.attempts.password, 0);
-            assert.ok(report.attempts.clientCredentials > 1, "client credentials are retried freely");
+            assert.ok(report.attempts.clientCredentials > 2, "client credentials are retried freely");
             assert.ok(report.elapsedMs <= 60_000);
         });
 
-        it("reports invalid_client_secret for a wrong secret value and retries it as a replication delay", async () => {
+        it("reports app_not_found as terminal after two tries when nothing says the app is new", async () => {
+            const seed = tenant.emulator.directory.seedPresenceSetup();
+            const report = await verifyPresenceAccess({ ...seed.handoff, applicationClientId: "11111111-2222-3333-4444-555555555555" }, tenant.options());
+            assert.equal(report.code, "app_not_found");
+            assert.equal(report.gaveUp, false);
+            assert.equal(report.transient, false);
+            assert.deepEqual(report.attempts, { clientCredentials: 2, password: 0, graph: 0 });
+        });
+
+        it("reports invalid_client_secret for a wrong secret value and retries it as a replication delay while the secret is new", async () => {
             const seed = tenant.emulator.directory.seedPresenceSetup();
             const wrong = { ...seed.handoff, secretValue: "Xyz8Q~not-the-right-secret-value-at-all00" };
-            const report = await verifyPresenceAccess(wrong, tenant.options({ timeoutSeconds: 30 }));
+            const report = await verifyPresenceAccess(wrong, tenant.options({ timeoutSeconds: 30, changedAt: { secret: tenant.time.ms - 60_000 } }));
             assert.equal(report.code, "invalid_client_secret");
             assert.equal(report.aadsts, 7000215);
             assert.equal(report.gaveUp, true);
             assert.equal(report.attempts.password, 0);
+            assert.ok(report.attempts.clientCredentials > 2);
             assert.match(report.remedy, /Secret ID/);
             expectCleanOutput(report, wrong);
         });
@@ -288,7 +297,7 @@ describe("verifier against the emulated tenant", () => {
         it("succeeds once a replication delay has passed, retrying client credentials for free and spending one password attempt", async () => {
             tenant.emulator.faults.replicationDelayMs = 30_000;
             const seed = tenant.emulator.directory.seedPresenceSetup();
-            const report = await verifyPresenceAccess(seed.handoff, tenant.options());
+            const report = await verifyPresenceAccess(seed.handoff, tenant.options({ changedAt: JUST_PROVISIONED }));
             assert.equal(report.ok, true, report.message);
             assert.ok(report.attempts.clientCredentials > 1);
             assert.equal(report.attempts.password, 1);
@@ -300,7 +309,7 @@ describe("verifier against the emulated tenant", () => {
         it("gives up at the timeout on an error that stayed transient and reports that error, not timeout", async () => {
             tenant.emulator.faults.replicationDelayMs = 3_600_000;
             const seed = tenant.emulator.directory.seedPresenceSetup();
-            const report = await verifyPresenceAccess(seed.handoff, tenant.options({ timeoutSeconds: 45 }));
+            const report = await verifyPresenceAccess(seed.handoff, tenant.options({ timeoutSeconds: 45, changedAt: JUST_PROVISIONED }));
             assert.equal(report.code, "app_not_found");
             assert.equal(report.transient, true);
             assert.equal(report.gaveUp, true);
@@ -311,7 +320,7 @@ describe("verifier against the emulated tenant", () => {
         it("never waits longer than maxWaitSeconds between retries", async () => {
             tenant.emulator.faults.replicationDelayMs = 3_600_000;
             const seed = tenant.emulator.directory.seedPresenceSetup();
-            await verifyPresenceAccess(seed.handoff, tenant.options({ timeoutSeconds: 120, maxWaitSeconds: 3, random: () => 0.999 }));
+            await verifyPresenceAccess(seed.handoff, tenant.options({ timeoutSeconds: 120, maxWaitSeconds: 3, random: () => 0.999, changedAt: JUST_PROVISIONED }));
             assert.ok(tenant.time.sleeps.length > 10);
             assert.ok(tenant.time.sleeps.every((ms) => ms <= 3000));
         });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { UnsecuredJWT } from "jose";
-import { CLOUD_NAMES, cloudEndpoints, verifyPresenceAccess, type CloudName, type Handoff } from "../../verifier";
+import { cloudEndpoints, PRESENCE_CLOUD_NAMES, verifyPresenceAccess, type CloudName, type Handoff } from "../../verifier";
 import { checkEndpoint, ENDPOINT_RULE, endpointProblem, isLoopbackHost, resolveEndpoints } from "../../verifier/endpoints";
 import { FakeTime } from "./support";
 
@@ -79,13 +79,13 @@ describe("the endpoint rule", () => {
     });
 
     it("uses a cloud's documented hosts when nothing overrides them, and checks an override", () => {
-        for (const cloud of CLOUD_NAMES) assert.deepEqual(resolveEndpoints({ cloud }), cloudEndpoints(cloud));
+        for (const cloud of PRESENCE_CLOUD_NAMES) assert.deepEqual(resolveEndpoints({ cloud }), cloudEndpoints(cloud));
         assert.deepEqual(resolveEndpoints({}), cloudEndpoints("public"));
-        assert.deepEqual(resolveEndpoints({ cloud: "china", graphEndpoint: "http://127.0.0.1:9/" }), {
-            authorityHost: "https://login.chinacloudapi.cn", graphEndpoint: "http://127.0.0.1:9",
+        assert.deepEqual(resolveEndpoints({ cloud: "usgovernmentdod", graphEndpoint: "http://127.0.0.1:9/" }), {
+            authorityHost: "https://login.microsoftonline.us", graphEndpoint: "http://127.0.0.1:9",
         });
         assert.throws(() => resolveEndpoints({ authorityHost: "http://192.0.2.2" }, { cloud: "--cloud", authorityHost: "--authority-host", graphEndpoint: "--graph-endpoint" }), /^EndpointError: --authority-host "http:\/\/192\.0\.2\.2" must use https/);
-        assert.throws(() => resolveEndpoints({ cloud: "germany" as CloudName }), /cloud "germany" must be one of public, usgovernment, china/);
+        assert.throws(() => resolveEndpoints({ cloud: "germany" as CloudName }), /cloud "germany" must be one of public, usgovernment, usgovernmentdod/);
     });
 });
 
@@ -95,7 +95,7 @@ describe("a verification with a cloud chosen and no override", () => {
         globalThis.fetch = realFetch;
     });
 
-    for (const cloud of CLOUD_NAMES) {
+    for (const cloud of PRESENCE_CLOUD_NAMES) {
         it(`talks only to the ${cloud} cloud's documented hosts and asks for its Graph scope`, async () => {
             const seen: { url: string; body?: string; authorization?: string }[] = [];
             // Stands in for the network: records each request and answers like Entra ID and Graph.

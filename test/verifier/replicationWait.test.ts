@@ -2,7 +2,7 @@
 // waits at most a fifth of the time spent so far, so a replication delay D is verified by 1.2 x D plus one
 // base wait (on the fake clock requests take no time; `npm run bench` measures it with real requests).
 import assert from "node:assert/strict";
-import { verifyPresenceAccess } from "../../verifier";
+import { JUST_PROVISIONED, verifyPresenceAccess } from "../../verifier";
 import { startTenant, type Tenant } from "./support";
 
 describe("time to verified after a replication delay", () => {
@@ -19,7 +19,7 @@ describe("time to verified after a replication delay", () => {
             it(`verifies a setup that replicates after ${delayMs / 1000} s by 1.2 x that + 0.5 s, with one password attempt (jitter draw ${random})`, async () => {
                 tenant.emulator.faults.replicationDelayMs = delayMs;
                 const seed = tenant.emulator.directory.seedPresenceSetup();
-                const report = await verifyPresenceAccess(seed.handoff, tenant.options({ random: () => random }));
+                const report = await verifyPresenceAccess(seed.handoff, tenant.options({ random: () => random, changedAt: JUST_PROVISIONED }));
                 assert.equal(report.ok, true, report.message);
                 assert.ok(report.elapsedMs >= delayMs, "nothing could succeed before the delay");
                 assert.ok(report.elapsedMs <= 1.2 * delayMs + 500, `verified after ${report.elapsedMs} ms`);

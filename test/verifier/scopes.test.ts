@@ -32,10 +32,11 @@ describe("sovereign clouds", () => {
     it("maps each cloud to its authority host and Graph endpoint", () => {
         assert.deepEqual(cloudEndpoints("public"), { authorityHost: "https://login.microsoftonline.com", graphEndpoint: "https://graph.microsoft.com" });
         assert.deepEqual(cloudEndpoints("usgovernment"), { authorityHost: "https://login.microsoftonline.us", graphEndpoint: "https://graph.microsoft.us" });
+        assert.deepEqual(cloudEndpoints("usgovernmentdod"), { authorityHost: "https://login.microsoftonline.us", graphEndpoint: "https://dod-graph.microsoft.us" });
         assert.deepEqual(cloudEndpoints("china"), { authorityHost: "https://login.chinacloudapi.cn", graphEndpoint: "https://microsoftgraph.chinacloudapi.cn" });
     });
 
     it("rejects an unknown cloud, naming the allowed ones", () => {
-        assert.throws(() => cloudEndpoints("germany" as never), /public, usgovernment, china/);
+        assert.throws(() => cloudEndpoints("germany" as never), /public, usgovernment, usgovernmentdod, china/);
     });
 });

@@ -21,7 +21,7 @@ describe("verifier options", () => {
 
     it("allows a single password attempt, and no fewer", () => {
         assert.equal(settingsFrom({ maxPasswordAttempts: 1 }).maxPasswordAttempts, 1);
-        assert.throws(() => settingsFrom({ maxPasswordAttempts: 0 }), { name: "RangeError", message: "maxPasswordAttempts must be an integer from 1 to 5, got 0" });
+        assert.throws(() => settingsFrom({ maxPasswordAttempts: 0 }), { name: "RangeError", message: "maxPasswordAttempts 0 must be a whole number from 1 to 9 in cloud public: smart lockout locks an account there after 10 failed sign-ins by default (a tenant with Entra ID P1 may set fewer; then choose fewer attempts still)" });
     });
 });
 

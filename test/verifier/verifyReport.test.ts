@@ -1,6 +1,6 @@
 // What a tenant admin reads from a verification run: the progress lines and the report, whole.
 import assert from "node:assert/strict";
-import { verifyPresenceAccess } from "../../verifier";
+import { JUST_PROVISIONED, verifyPresenceAccess } from "../../verifier";
 import { startTenant, type Tenant } from "./support";
 
 describe("verification report and progress lines", () => {
@@ -31,7 +31,7 @@ describe("verification report and progress lines", () => {
     it("when a secret stays invalid until the timeout, says so, grants nothing and reports no presence fields", async () => {
         const seed = tenant.emulator.directory.seedPresenceSetup();
         const handoff = { ...seed.handoff, secretValue: "not-the-secret-value~1234567890abcdefghij" };
-        const report = await verifyPresenceAccess(handoff, tenant.options({ timeoutSeconds: 30 }));
+        const report = await verifyPresenceAccess(handoff, tenant.options({ timeoutSeconds: 30, changedAt: JUST_PROVISIONED }));
         assert.equal(report.ok, false);
         assert.equal(report.code, "invalid_client_secret");
         assert.equal(report.gaveUp, true);

@@ -40,7 +40,7 @@ describe("verification messages against the emulated tenant", () => {
             assert.equal(report.attempts.graph, 1);
         });
 
-        it("stops after five wrong-password answers and names smart lockout, which locks the account at 10", async () => {
+        it("stops after five wrong-password answers and names the budget and smart lockout's threshold in the cloud", async () => {
             const seed = tenant.emulator.directory.seedPresenceSetup();
             const report = await verifyPresenceAccess({ ...seed.handoff, userPassword: "Not-The-Password-1!" }, tenant.options());
             assert.equal(report.code, "invalid_credentials");
@@ -48,7 +48,7 @@ describe("verification messages against the emulated tenant", () => {
             assert.equal(report.attempts.password, 5);
             assert.match(
                 report.message,
-                /^Password sign-in \(ROPC\): AADSTS50126: the user name or password is wrong \(a user or password set in the last minutes may not have replicated yet\) \(trace ID [0-9a-f-]{36}, correlation ID [0-9a-f-]{36}\)\. The verifier stopped after 5 password attempts to stay well clear of smart lockout, which locks the account at 10\.$/,
+                /^Password sign-in \(ROPC\): AADSTS50126: the user name or password is wrong \(a user or password set in the last minutes may not have replicated yet\) \(trace ID [0-9a-f-]{36}, correlation ID [0-9a-f-]{36}\)\. The verifier stopped after 5 password attempts, the budget in cloud public \(smart lockout locks an account there after 10 failed sign-ins by default\)\.$/,
             );
         });
     });
