@@ -4,7 +4,7 @@
 // repository folder, so its Pulumi.<stack>.yaml and `cd` to the repository root stay there.
 // Used by bootstrap.test.ts (the isolation proof and the onboarding scenarios) and bootstrapAz.test.ts (every
 // recorded az call through the Azure CLI's own parser).
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -54,6 +54,9 @@ function baseRules(tenant: string): Rule[] {
 }
 
 export class BootstrapBench {
+    /** Every az and pulumi call of every bench in this process (bootstrapAz.test.ts parses them with az). */
+    static readonly recorded: Call[] = [];
+
     private constructor(readonly github: FakeGitHub, readonly cli: FakeCli, readonly dir: string, readonly script: string) {}
 
     /** Every az and pulumi call of every run, in order. */
@@ -63,6 +66,8 @@ export class BootstrapBench {
 
     /** A fake GitHub for the scenario and a repository folder holding the script (or a mutant of it). */
     static async create(fake: FakeScenario, scriptText = readFileSync(SCRIPT, "utf8")): Promise<BootstrapBench> {
+        // These tests drive the real gh; .ci/run installs Debian's, so a missing gh fails them (never a skip).
+        if (spawnSync("gh", ["--version"]).status !== 0) throw new Error("gh is missing: .ci/run installs it (apt-get install gh); the bootstrap's tests drive the real gh");
         const github = await FakeGitHub.start(fake);
         const cli = await FakeCli.start();
         const dir = mkdtempSync(join(tmpdir(), "bootstrap-"));
@@ -119,7 +124,9 @@ export class BootstrapBench {
         child.stdout.on("data", (c: Buffer) => { stdout += c.toString(); });
         child.stderr.on("data", (c: Buffer) => { stderr += c.toString(); });
         const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
-        return { calls: this.cli.calls.slice(first), stdout, stderr, status };
+        const calls = this.cli.calls.slice(first);
+        BootstrapBench.recorded.push(...calls);
+        return { calls, stdout, stderr, status };
     }
 
     /**
