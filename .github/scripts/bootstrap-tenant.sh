@@ -229,8 +229,11 @@ read_subject_settings() {
     fi
     fail "gh could not read the OIDC subject settings of ${repo} ($(tr '\n' ' ' <"$work/oidc-error")): sign gh in as an admin of ${repo} with the repo scope (gh auth refresh -s repo), or pass --subject-prefix PREFIX (run .github/workflows/oidc-subject.yml to see the subject GitHub sends)"
   fi
-  # One field per line: empty fields survive (read with a tab IFS would merge them).
-  { read -r use_default; read -r keys; read -r immutable; read -r reported; } <<<"$settings"
+  # One field per line: empty fields survive (read with a tab IFS would merge them; trailing empty ones are cut
+  # by $(...), so a missing line reads as empty).
+  local -a fields
+  mapfile -t fields <<<"$settings"
+  use_default="${fields[0]:-}" keys="${fields[1]:-}" immutable="${fields[2]:-}" reported="${fields[3]:-}"
   if [[ -z "$immutable" && "$owner_type" == Organization ]]; then
     immutable=$(github_get "orgs/${owner}/actions/oidc/customization/sub" 'if has("use_immutable_subject") then (.use_immutable_subject | tostring) else "" end' 2>/dev/null) || immutable=""
   fi

@@ -492,6 +492,27 @@ describe("onboarding against GitHub as partners have it today", function () {
         assert.deepEqual(isolationViolations(modelOf(bench)), []);
     });
 
+    const prefixes: [string, Partial<FakeScenario>, string, RegExp | undefined][] = [
+        ["builds the immutable prefix from the repository's IDs where GitHub reports use_immutable_subject but no prefix",
+            { reports: { subClaimPrefix: false }, oidc: { use_default: false, include_claim_keys: ["repo", "context", "event_name"], use_immutable_subject: true } }, "repo:jtel@5510001/jtel-teams-presence@912345678", undefined],
+        ["takes the organization's use_immutable_subject where the repository reports none",
+            { reports: { subClaimPrefix: false }, orgOidc: { include_claim_keys: ["repo", "context"], use_immutable_subject: true } }, "repo:jtel@5510001/jtel-teams-presence@912345678", undefined],
+        ["trusts the reported prefix over a use_immutable_subject false next to it, and says so",
+            { oidc: { use_default: false, include_claim_keys: ["repo", "context", "event_name"], use_immutable_subject: false } }, "repo:jtel@5510001/jtel-teams-presence@912345678", /reports use_immutable_subject false but the prefix repo:jtel@5510001\/jtel-teams-presence@912345678; the prefix is what tokens carry/],
+        ["uses the classic prefix where GitHub reports no subject format (GitHub Enterprise Server), naming --subject-prefix",
+            { immutableSubjects: false, reports: { subClaimPrefix: false, useImmutableSubject: false } }, "repo:jtel/jtel-teams-presence", /GitHub reported no subject format .* pass --subject-prefix/],
+    ];
+    for (const [what, fake, prefix, note] of prefixes) {
+        it(what, async () => {
+            bench = await BootstrapBench.create(scenario(fake));
+            const { jtel: run } = await bench.bootstrap("contoso", { through: "jtel" });
+            assert.match(run.stdout, new RegExp(`^Subjects: ${prefix}:environment:<environment>:event_name:<event>$`, "m"));
+            assert.equal(github(bench).subjectPrefix(), prefix, "the fake sends that prefix");
+            if (note) assert.match(run.stderr, note);
+            assert.deepEqual(isolationViolations(modelOf(bench)), []);
+        });
+    }
+
     it("stops while main is unprotected", async () => {
         await expectStopBeforeAnything({ protectedBranches: [] }, /main is not protected/);
     });
