@@ -44,12 +44,19 @@ function serialNumber(): string {
     return bytes.toString("hex");
 }
 
+/** Host names and IP addresses a server certificate covers. */
+export interface CertificateNames {
+    readonly dns: readonly string[];
+    readonly ip: readonly string[];
+}
+
 /**
  * Makes a CA and a server certificate valid from a day before `now` (clock skew between the emulator's
  * clock and the client's) to `validDays` after it. Uses the real clock by default because TLS clients
- * check validity against theirs.
+ * check validity against theirs. `names` defaults to the loopback names; a test that stands in for a public
+ * host behind a loopback proxy (test/support/fakeGitHub.ts: api.github.com) names that host instead.
  */
-export async function makeLoopbackTls(now: Date = new Date(), validDays = 30): Promise<LoopbackTls> {
+export async function makeLoopbackTls(now: Date = new Date(), validDays = 30, names: CertificateNames = LOOPBACK_NAMES): Promise<LoopbackTls> {
     const [caKeys, serverKeys] = await Promise.all([rsaKeyPair(), rsaKeyPair()]);
     const notBefore = new Date(now.getTime() - DAY_MS);
     const notAfter = new Date(now.getTime() + validDays * DAY_MS);
@@ -76,7 +83,7 @@ export async function makeLoopbackTls(now: Date = new Date(), validDays = 30): P
     server.publicKey = serverKeys.publicKey;
     server.validity.notBefore = notBefore;
     server.validity.notAfter = notAfter;
-    server.setSubject([{ name: "commonName", value: "127.0.0.1" }]);
+    server.setSubject([{ name: "commonName", value: names.ip[0] ?? names.dns[0] }]);
     server.setIssuer(caName);
     server.setExtensions([
         { name: "basicConstraints", cA: false, critical: true },
@@ -86,8 +93,8 @@ export async function makeLoopbackTls(now: Date = new Date(), validDays = 30): P
         {
             name: "subjectAltName",
             altNames: [
-                ...LOOPBACK_NAMES.dns.map((value) => ({ type: 2, value })),
-                ...LOOPBACK_NAMES.ip.map((ip) => ({ type: 7, ip })),
+                ...names.dns.map((value) => ({ type: 2, value })),
+                ...names.ip.map((ip) => ({ type: 7, ip })),
             ],
         },
         { name: "subjectKeyIdentifier" },

@@ -102,12 +102,18 @@ export function tenantIdOf(stackFile: string): string | undefined {
     return /^\s*azuread:tenantId:\s*["']?([0-9a-fA-F-]{36})["']?\s*$/m.exec(stackFile)?.[1].toLowerCase();
 }
 
-/** What to run next: the three bootstrap phases and what the script cannot do itself. */
+/**
+ * What to run next: the three bootstrap phases and what the script cannot do itself. The subject prefix and the
+ * preview mode come from GitHub (the jtel phase reads them and prints the customer's command with both), never
+ * from the repository's name; the customer's tenant needs no Azure subscription unless handoffKeyVault is set.
+ */
 export function bootstrapInstructions(tenant: ValidTenant, repo: string | undefined): string {
     const { stack } = tenant;
     const { tenantId, applicationPermissions, handoffKeyVault, serviceUserPrincipalName } = tenant.config;
     const names = tenantResourceNames(stack);
     const appRoles = applicationPermissions.length > 0 ? " --application-permissions" : "";
+    const repoArg = repo ?? "<ORG/REPO>";
+    const subscription = handoffKeyVault === undefined ? "" : ` --subscription-id ${handoffKeyVault.subscriptionId ?? "<the vault's subscription>"}`;
     const lines = [
         `Wrote Pulumi.${stack}.yaml. Next, the one-time bootstrap of ${stack} (docs/gitops.md, "Onboarding a tenant"); every phase can be run again:`,
         "",
@@ -115,14 +121,19 @@ export function bootstrapInstructions(tenant: ValidTenant, repo: string | undefi
         "   settings exported (STATE_SUBSCRIPTION_ID, STATE_TENANT_ID, STATE_RESOURCE_GROUP, STATE_STORAGE_ACCOUNT,",
         "   STATE_KEY_VAULT, STATE_LOCATION, PREVIEW_REVIEWERS_TEAM; docs/gitops.md, \"Once per repository\"):",
         `     bash .github/scripts/bootstrap-tenant.sh jtel --stack ${stack} --tenant-id ${tenantId}${appRoles}`,
-        `   It protects the environments ${names.deployEnvironment} (main only), ${names.previewEnvironment} (a reviewer approves every run)`,
-        `   and ${names.driftEnvironment} (main only), creates the state container and Key Vault key ${names.stateContainer}, a deploy and a`,
+        "   It reads from GitHub the subject prefix this repository's tokens carry (GET repos/<ORG/REPO>/actions/oidc/customization/sub:",
+        "   repo:OWNER@OWNER_ID/REPO@REPO_ID for repositories created or renamed since July 2026) and what the plan allows: the",
+        `   preview mode, reviewed (public or GitHub Enterprise: ${names.previewEnvironment}, a reviewer approves every run) or`,
+        "   offline-plan (no identity trusts a pull request). It says which before it creates anything, then protects",
+        `   ${names.deployEnvironment} and ${names.driftEnvironment} (main only), creates the state container and Key Vault key ${names.stateContainer}, a deploy and a`,
         `   preview managed identity reaching only those, and runs pulumi stack init (adding the key to Pulumi.${stack}.yaml).`,
-        `2. The customer's Privileged Role Administrator, az signed in to ${tenantId}, with .github/scripts/bootstrap-tenant.sh:`,
-        `     bash bootstrap-tenant.sh customer --stack ${stack} --tenant-id ${tenantId} --repo ${repo ?? "<ORG/REPO>"}${appRoles}`,
-        "   It creates the deployer and reader apps, trusting only those environments, and prints their client IDs.",
+        `2. The customer's Privileged Role Administrator (no Azure subscription needed), with .github/scripts/bootstrap-tenant.sh:`,
+        `     az login --tenant ${tenantId} --allow-no-subscriptions`,
+        `     bash bootstrap-tenant.sh customer --stack ${stack} --tenant-id ${tenantId} --repo ${repoArg} --subject-prefix <PREFIX> --preview-mode <MODE>${appRoles}`,
+        "   Phase 1 prints this line with the prefix and the mode GitHub reported. It creates the deployer and reader apps,",
+        "   trusting only those environments, and prints their client IDs.",
         "3. jtel operator, with those two client IDs:",
-        `     bash .github/scripts/bootstrap-tenant.sh link --stack ${stack} --deployer-client-id <deployer> --reader-client-id <reader>`,
+        `     bash .github/scripts/bootstrap-tenant.sh link --stack ${stack} --deployer-client-id <deployer> --reader-client-id <reader>${subscription}`,
         "",
         "What the script cannot do:",
         `  - The customer excludes ${serviceUserPrincipalName} from MFA with a Conditional Access policy (the connector's`,
@@ -131,17 +142,18 @@ export function bootstrapInstructions(tenant: ValidTenant, repo: string | undefi
     if (handoffKeyVault !== undefined) {
         const scope = `/subscriptions/${handoffKeyVault.subscriptionId ?? "<subscription>"}/resourceGroups/${handoffKeyVault.resourceGroupName}/providers/Microsoft.KeyVault/vaults/${handoffKeyVault.vaultName}`;
         lines.push(
-            "  - handoffKeyVault: the vault's owner lets the deployer write its secrets and the reader see them (drift):",
+            "  - handoffKeyVault: the only part of this stack that needs an Azure subscription in the customer's tenant. The",
+            "    vault's owner lets the deployer write its secrets and the reader see them (drift):",
             `      az role assignment create --assignee <deployer> --role "Key Vault Contributor" --scope ${scope}`,
             `      az role assignment create --assignee <reader> --role Reader --scope ${scope}`,
-            `    and jtel sets the vault's subscription on ${names.deployEnvironment} and ${names.driftEnvironment}:`,
-            `      gh variable set AZURE_SUBSCRIPTION_ID --env ${names.deployEnvironment} --body ${handoffKeyVault.subscriptionId ?? "<subscription>"}`,
-            `      gh variable set AZURE_SUBSCRIPTION_ID --env ${names.driftEnvironment} --body ${handoffKeyVault.subscriptionId ?? "<subscription>"}`,
+            `    and the link phase's --subscription-id stores the vault's subscription as AZURE_SUBSCRIPTION_ID in ${names.deployEnvironment},`,
+            `    ${names.driftEnvironment} and, in reviewed mode, ${names.previewEnvironment}.`,
         );
     }
     lines.push(
-        `  - Commit Pulumi.${stack}.yaml (with the key stack init added) in a pull request; a reviewer approves its preview`,
-        `    in ${names.previewEnvironment}; merging runs the first pulumi up. Then hand over: npm run handoff -- --stack ${stack}.`,
+        `  - Commit Pulumi.${stack}.yaml (with the key stack init added) in a pull request: in reviewed mode a reviewer approves`,
+        `    its preview in ${names.previewEnvironment}, in offline-plan mode it shows the offline plan; merging runs the first pulumi up.`,
+        `    Then hand over: npm run handoff -- --stack ${stack}. To see the subjects GitHub sends, run .github/workflows/oidc-subject.yml.`,
     );
     return `${lines.join("\n")}\n`;
 }

@@ -63,10 +63,13 @@ describe("npm run new-tenant", () => {
     it("prints the three bootstrap phases with this stack and tenant, and what the script cannot do", async () => {
         const run = await newTenant([...REQUIRED, "--repo", "jtel/jtel-teams-presence"]);
         assert.match(run.stdout, /^ {5}bash \.github\/scripts\/bootstrap-tenant\.sh jtel --stack contoso --tenant-id 0f1e2d3c-4b5a-4697-8a9b-acbdcedff001$/m);
-        assert.match(run.stdout, /^ {5}bash bootstrap-tenant\.sh customer --stack contoso --tenant-id 0f1e2d3c-4b5a-4697-8a9b-acbdcedff001 --repo jtel\/jtel-teams-presence$/m);
+        assert.match(run.stdout, /^ {5}az login --tenant 0f1e2d3c-4b5a-4697-8a9b-acbdcedff001 --allow-no-subscriptions$/m);
+        assert.match(run.stdout, /^ {5}bash bootstrap-tenant\.sh customer --stack contoso --tenant-id 0f1e2d3c-4b5a-4697-8a9b-acbdcedff001 --repo jtel\/jtel-teams-presence --subject-prefix <PREFIX> --preview-mode <MODE>$/m);
+        assert.match(run.stdout, /Phase 1 prints this line with the prefix and the mode GitHub reported/);
         assert.match(run.stdout, /^ {5}bash \.github\/scripts\/bootstrap-tenant\.sh link --stack contoso --deployer-client-id <deployer> --reader-client-id <reader>$/m);
         assert.match(run.stdout, /excludes jtel-presence@contoso\.com from MFA with a Conditional Access policy/);
-        assert.match(run.stdout, /tenant-contoso-preview \(a reviewer approves every run\)/);
+        assert.match(run.stdout, /reviewed \(public or GitHub Enterprise: tenant-contoso-preview, a reviewer approves every run\) or\s+offline-plan \(no identity trusts a pull request\)/);
+        assert.doesNotMatch(run.stdout, /gh variable|--subscription-id/, "gh api only; no subscription without handoffKeyVault");
         assert.doesNotMatch(run.stdout, /handoffKeyVault|--application-permissions/);
     });
 
@@ -74,9 +77,11 @@ describe("npm run new-tenant", () => {
         const run = await newTenant([...REQUIRED, "--application-permissions", '["Presence.Read.All"]', "--handoff-key-vault", '{"resourceGroupName":"rg-jtel","vaultName":"kv-contoso","subscriptionId":"aaaaaaaa-0000-4000-8000-000000000009"}']);
         assert.equal(run.code, 0, run.stderr);
         assert.match(run.stdout, /bootstrap-tenant\.sh jtel --stack contoso --tenant-id \S+ --application-permissions$/m);
-        assert.match(run.stdout, /bootstrap-tenant\.sh customer .* --repo <ORG\/REPO> --application-permissions$/m);
+        assert.match(run.stdout, /bootstrap-tenant\.sh customer .* --repo <ORG\/REPO> --subject-prefix <PREFIX> --preview-mode <MODE> --application-permissions$/m);
         assert.match(run.stdout, /--role "Key Vault Contributor" --scope \/subscriptions\/aaaaaaaa-0000-4000-8000-000000000009\/resourceGroups\/rg-jtel\/providers\/Microsoft\.KeyVault\/vaults\/kv-contoso/);
-        assert.match(run.stdout, /gh variable set AZURE_SUBSCRIPTION_ID --env tenant-contoso-drift --body aaaaaaaa-0000-4000-8000-000000000009/);
+        assert.match(run.stdout, /bootstrap-tenant\.sh link --stack contoso --deployer-client-id <deployer> --reader-client-id <reader> --subscription-id aaaaaaaa-0000-4000-8000-000000000009$/m);
+        assert.match(run.stdout, /handoffKeyVault: the only part of this stack that needs an Azure subscription in the customer's tenant/);
+        assert.doesNotMatch(run.stdout, /gh variable/);
     });
 
     const refusals: [string, string[], RegExp][] = [

@@ -86,11 +86,26 @@ export function permissionsOf(job: Job): Record<string, string> {
     return typeof job.permissions === "object" ? job.permissions : {};
 }
 
-/** deploy: tenant-<stack> (main only); preview: -preview (reviewed); drift: -drift (main only). */
+/** deploy: tenant-<stack> (main only); preview: -preview (reviewed); drift: -drift (main only). The stack comes
+ * from the matrix (tenants.yml, drift.yml) or from a dispatch input (oidc-subject.yml). */
 export function environmentKind(env: string): "deploy" | "preview" | "drift" | undefined {
-    const match = /^tenant-\$\{\{ matrix\.stack \}\}(-preview|-drift)?$/.exec(env);
+    const match = /^tenant-\$\{\{ (?:matrix|inputs)\.stack \}\}(-preview|-drift)?$/.exec(env);
     if (!match) return undefined;
     return match[1] === "-preview" ? "preview" : match[1] === "-drift" ? "drift" : "deploy";
+}
+
+/** The audience .github/scripts/oidc-subject.sh asks GitHub for: no federated credential accepts it (api://AzureADTokenExchange). */
+export const SUBJECT_PROBE_AUDIENCE = "jtel-presence-oidc-subject";
+export const SUBJECT_PROBE_RUN = "bash .github/scripts/oidc-subject.sh";
+
+/**
+ * A job of oidc-subject.yml: it requests an OIDC token only to print its `sub`, for an audience no identity
+ * accepts, and runs nothing else (a checkout and the probe script), so its token opens nothing.
+ */
+export function printsSubjectOnly(job: Job): boolean {
+    const steps = job.steps ?? [];
+    const probe = (s: Step) => s.run?.trim() === SUBJECT_PROBE_RUN;
+    return steps.some(probe) && steps.every((s) => probe(s) || (s.uses?.startsWith("actions/checkout@") ?? false));
 }
 
 export function concurrencyGroup(job: Job): string | undefined {
@@ -106,20 +121,28 @@ export function strings(value: unknown): string[] {
 }
 
 // GitHub expressions in job `if:` conditions, evaluated for a simulated event. Only comparisons, && and ||
-// on github/needs/inputs and always() are supported; anything else throws, so a new construct is noticed.
+// on github/needs/inputs/vars and always() are supported; anything else throws, so a new construct is noticed.
 export interface EventContext {
     github: { event_name: string; ref: string; repository: string; event: Record<string, unknown> };
     needs: Record<string, { outputs: Record<string, string>; result: string }>;
     inputs: Record<string, string>;
+    /** Repository variables, e.g. PREVIEW_MODE (set by the bootstrap); an unset variable reads as ''. */
+    vars?: Record<string, string>;
+}
+
+/** The same event in a repository whose variables are `vars`. */
+export function withVars(ctx: EventContext, vars: Record<string, string>): EventContext {
+    return { ...ctx, vars };
 }
 
 export function evaluate(expression: string | undefined, ctx: EventContext): boolean {
     if (expression === undefined) return true;
     const js = expression.replace(/^\s*\$\{\{|\}\}\s*$/g, "").replace(/\s+/g, " ").replace(/ == /g, " === ").replace(/ != /g, " !== ");
-    if (!/^[\w\s.'/[\]=!&|()-]+$/.test(js) || /\b(?!github|needs|inputs|always)[a-zA-Z_]+\(/.test(js)) {
+    if (!/^[\w\s.'/[\]=!&|()-]+$/.test(js) || /\b(?!github|needs|inputs|vars|always)[a-zA-Z_]+\(/.test(js)) {
         throw new Error(`unsupported job condition: ${expression}`);
     }
-    return Boolean(new Function("github", "needs", "inputs", "always", `return (${js});`)(ctx.github, ctx.needs, ctx.inputs, () => true));
+    const vars = new Proxy(ctx.vars ?? {}, { get: (target, name) => (typeof name === "string" ? target[name] ?? "" : undefined) });
+    return Boolean(new Function("github", "needs", "inputs", "vars", "always", `return (${js});`)(ctx.github, ctx.needs, ctx.inputs, vars, () => true));
 }
 
 export const REPO = "jtel/jtel-teams-presence";

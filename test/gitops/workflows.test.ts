@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
     ALL_CONTEXTS, commandsFor, concurrencyGroup, DISPATCH_BRANCH, DISPATCH_MAIN, eachJob, environmentKind, environmentName, evaluate, FORK_PR,
-    isPulumiAction, jobsFor, loadWorkflows, LOCKING_COMMANDS, permissionsOf, PUSH_BRANCH, PUSH_MAIN, pulumiCommand, root,
+    isPulumiAction, jobsFor, loadWorkflows, LOCKING_COMMANDS, permissionsOf, printsSubjectOnly, PUSH_BRANCH, PUSH_MAIN, pulumiCommand, root,
     runsProgram, SAME_REPO_PR, SCHEDULE, scriptDir, strings, upJobs, workflowDir, workflowFiles,
     type Step, type Workflows,
 } from "./workflowModel";
@@ -292,7 +292,8 @@ const rules = {
             if (JSON.stringify(wf.permissions) !== JSON.stringify({ contents: "read" })) out.push(`${file}: workflow permissions must be { contents: read }`);
             for (const { id, job } of eachJob({ [file]: wf })) {
                 const usesAzure = (job.steps ?? []).some((s) => s.uses?.startsWith("azure/login@") || runsProgram(s));
-                if (permissionsOf(job)["id-token"] === "write" && !usesAzure) out.push(`${file} ${id}: id-token: write but no Azure sign-in`);
+                // oidc-subject.yml's jobs request a token only to print its subject, for an audience no identity accepts.
+                if (permissionsOf(job)["id-token"] === "write" && !usesAzure && !printsSubjectOnly(job)) out.push(`${file} ${id}: id-token: write but no Azure sign-in`);
             }
         }
         return out;
@@ -385,7 +386,7 @@ function step(wfs: Workflows, file: string, job: string, match: (s: Step) => boo
 
 describe("the GitOps workflows", () => {
     it("has the CI, tenant and drift workflows", () => {
-        assert.deepEqual(Object.keys(workflows), ["ci.yml", "drift.yml", "tenants.yml"]);
+        assert.deepEqual(Object.keys(workflows), ["ci.yml", "drift.yml", "oidc-subject.yml", "tenants.yml"]);
     });
 
     it("pins every action to the commit of a reviewed release", () => assertRule("pinnedByCommit"));
@@ -614,6 +615,7 @@ describe("each rule can fail", () => {
         ["pullRequestsOnlyPreview", "the deploy environment on pull requests", (w) => { w["tenants.yml"].jobs.preview.environment = "tenant-${{ matrix.stack }}"; }],
         ["pullRequestsOnlyPreview", "an up dispatched from a branch", (w) => { w["tenants.yml"].jobs.up.if = "github.event_name != 'pull_request'"; }],
         ["leastPrivilegeToken", "write-all", (w) => { w["ci.yml"].permissions = "write-all"; }],
+        ["leastPrivilegeToken", "a subject probe that also runs something else", (w) => { w["oidc-subject.yml"].jobs.deploy.steps?.push({ run: "npm ci" }); }],
         ["untrustedValuesViaEnv", "interpolating the matrix", (w) => { step(w, "tenants.yml", "up", (s) => s.name === "Record this stack's status").run = "echo ${{ matrix.stack }}"; }],
         ["secretsStayOutOfInstalls", "a secret in job env", (w) => { w["tenants.yml"].jobs.up.env = { ...w["tenants.yml"].jobs.up.env, TOKEN: "${{ secrets.SOME_TOKEN }}" }; }],
         ["trustedTriggersOnly", "pull_request_target", (w) => { w["tenants.yml"].on.pull_request_target = null; }],

@@ -1,0 +1,468 @@
+// A fake of GitHub's REST API on loopback, answering as api.github.com does today, for the REAL `gh` CLI.
+//
+// How gh reaches it: gh talks to https://api.github.com exactly as on github.com, through a loopback HTTPS
+// proxy (HTTPS_PROXY=http://127.0.0.1:PORT). The proxy accepts CONNECT to api.github.com:443 only, terminates
+// TLS itself with a certificate for api.github.com signed by a throw-away CA (emulator/certificate.ts), which gh
+// trusts through SSL_CERT_FILE (Go's crypto/x509 reads it on Linux), and answers from memory. It forwards nothing:
+// any other CONNECT or plain proxy request is refused with 403 and recorded in `refused`, so a test can assert
+// that nothing tried to leave loopback. gh gets a fake token (GH_TOKEN) and an empty GH_CONFIG_DIR.
+//
+// What it models (GitHub's REST reference, github/rest-api-description as published in @octokit/openapi-types
+// 29.0.1, and docs.github.com pages cited next to each rule):
+//   - repositories (GET /repos/{owner}/{repo}: id, name, owner.id/login/type, visibility);
+//   - organizations (GET /orgs/{org}: `plan` only for an owner's token, "orgs/get": "To see the full details
+//     about an organization, the authenticated user must be an organization owner"), teams by slug;
+//   - the OIDC subject settings of a repository and of its organization (GET/PUT
+//     /repos/{owner}/{repo}/actions/oidc/customization/sub: use_default, include_claim_keys,
+//     use_immutable_subject, sub_claim_prefix; GET /orgs/{org}/actions/oidc/customization/sub), and the `sub`
+//     GitHub puts into a job's token (subjectFor(): docs.github.com/en/actions/reference/security/oidc);
+//   - branch protection (GET /repos/{owner}/{repo}/branches/{branch}: `protected`);
+//   - environments with their protection rules (GET/PUT/DELETE .../environments/{name}, GET .../environments),
+//     including GitHub's 422 for required reviewers or a wait timer on a plan without them ("Deployments and
+//     environments": on Free, Pro and Team only public repositories have them) with GitHub's error body, and
+//     the environment "shell" GitHub leaves behind when it refuses the rule (observed on github.com);
+//   - deployment branch policies (GET/POST/DELETE; 303 for a pattern that exists, 404 while the environment
+//     does not restrict to custom policies);
+//   - environment and repository variables (GET/POST/PATCH/DELETE, POST 201, PATCH 204);
+//   - pagination with per_page/page and a Link header on every list, as GitHub does.
+// Errors carry GitHub's body shape {"message", "documentation_url", "status"}. Anything else answers 404.
+//
+// API for tests (the bootstrap's and a later preflight's):
+//   const gh = await FakeGitHub.start(scenario)   scenario: FakeScenario (below)
+//   gh.env({ repo: "owner/name" })                the environment for a gh child process (PATH not included)
+//   gh.subjectFor(environment, event)             the `sub` GitHub would put into that job's token
+//   gh.state                                       the live repository and organization, to assert on or change
+//   gh.requests / gh.refused                       every request (with a process.hrtime.bigint() time) / refusals
+//   gh.route(method, /^\/path$/, handler)          add an endpoint (e.g. Actions runs and logs)
+//   await gh.stop()
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import type { AddressInfo, Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createSecureContext, TLSSocket } from "node:tls";
+import { makeLoopbackTls } from "../../emulator/certificate";
+
+export const API_HOST = "api.github.com";
+const API = `https://${API_HOST}`;
+
+export type Plan = "free" | "pro" | "team" | "enterprise";
+
+export interface OidcTemplate {
+    use_default: boolean;
+    include_claim_keys?: string[];
+    /** Omitted: the repository reports nothing and the organization's setting applies. */
+    use_immutable_subject?: boolean;
+}
+
+export interface FakeScenario {
+    owner: { login: string; id: number; type: "Organization" | "User" };
+    repo: { name: string; id: number; visibility: "public" | "private" | "internal" };
+    /** The owner's GitHub plan. */
+    plan: Plan;
+    /** Whether the token may see the organization's plan (an owner's token with admin:org). */
+    planVisible?: boolean;
+    /** Whether GitHub sends immutable subjects for this repository (created or renamed after July 15, 2026, or opted in). */
+    immutableSubjects: boolean;
+    /** The repository's subject settings as stored. */
+    oidc: OidcTemplate;
+    /** What the GET reports besides use_default and include_claim_keys; default: both, as github.com does today. */
+    reports?: { useImmutableSubject?: boolean; subClaimPrefix?: boolean };
+    /** The organization's subject template (GitHub's default when omitted). */
+    orgOidc?: { include_claim_keys: string[]; use_immutable_subject?: boolean };
+    protectedBranches?: string[];
+    teams?: Record<string, number>;
+    /** Paths (regular expressions over "METHOD /path") answered 403, as for a token without the needed scope. */
+    forbidden?: RegExp[];
+    /** Whether a refused reviewers rule still leaves the environment created (github.com does); default true. */
+    shellOnRefusedRule?: boolean;
+}
+
+export interface FakeEnvironment {
+    name: string;
+    id: number;
+    createdAt: string;
+    waitTimer: number;
+    reviewers: { type: "User" | "Team"; id: number }[];
+    preventSelfReview: boolean;
+    /** null: every branch may deploy. */
+    branchPolicy: { protected_branches: boolean; custom_branch_policies: boolean } | null;
+    branchPolicies: { id: number; name: string; type: "branch" | "tag" }[];
+    variables: Map<string, string>;
+}
+
+export interface FakeState {
+    scenario: FakeScenario;
+    oidc: OidcTemplate;
+    environments: Map<string, FakeEnvironment>;
+    variables: Map<string, string>;
+}
+
+export interface RecordedRequest {
+    at: bigint;
+    method: string;
+    path: string;
+    query: Record<string, string>;
+    body: unknown;
+    status: number;
+}
+
+type Handler = (req: { method: string; path: string; query: URLSearchParams; body: unknown; match: RegExpExecArray }) => { status: number; body?: unknown; headers?: Record<string, string> };
+
+const DOCS = "https://docs.github.com/rest";
+/** GitHub's answer to required reviewers where the plan has none (observed on github.com; see the header). */
+export const REVIEWERS_REFUSED = "Failed to create the environment protection rule. Please ensure the billing plan supports the required reviewers protection rule.";
+export const WAIT_TIMER_REFUSED = "Failed to create the environment protection rule. Please ensure the billing plan supports the wait timer protection rule.";
+const FAKE_TOKEN = "ghp_fakeTokenForTheLoopbackFakeOnly0000000000";
+
+function error(status: number, message: string, docs = DOCS): { status: number; body: unknown } {
+    return { status, body: { message, documentation_url: docs, status: String(status) } };
+}
+
+export class FakeGitHub {
+    readonly requests: RecordedRequest[] = [];
+    readonly refused: string[] = [];
+    readonly state: FakeState;
+    private readonly routes: { method: string; pattern: RegExp; handler: Handler }[] = [];
+    private nextId = 1000;
+
+    private constructor(scenario: FakeScenario, private readonly proxy: Server, private readonly dir: string) {
+        this.state = {
+            scenario,
+            oidc: structuredClone(scenario.oidc),
+            environments: new Map(),
+            variables: new Map(),
+        };
+        this.defineRoutes();
+    }
+
+    static async start(scenario: FakeScenario): Promise<FakeGitHub> {
+        const tls = await makeLoopbackTls(new Date(), 2, { dns: [API_HOST], ip: [] });
+        const dir = mkdtempSync(join(tmpdir(), "fake-github-"));
+        writeFileSync(join(dir, "ca.pem"), tls.caCertificate);
+        const context = createSecureContext({ key: tls.privateKey, cert: tls.certificate });
+        const proxy = createServer();
+        const fake = new FakeGitHub(scenario, proxy, dir);
+        const api = createServer((req, res) => fake.serve(req, res));
+        proxy.on("request", (req: IncomingMessage, res: ServerResponse) => {
+            fake.refused.push(`${req.method} ${req.url}`);
+            res.writeHead(403).end();
+        });
+        proxy.on("connect", (req: IncomingMessage, socket: Socket) => {
+            if (req.url !== `${API_HOST}:443`) {
+                fake.refused.push(`CONNECT ${req.url}`);
+                socket.end("HTTP/1.1 403 Forbidden\r\n\r\n");
+                return;
+            }
+            socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+            const secure = new TLSSocket(socket, { isServer: true, secureContext: context, ALPNProtocols: ["http/1.1"] });
+            secure.on("error", () => socket.destroy());
+            api.emit("connection", secure);
+        });
+        await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+        return fake;
+    }
+
+    get port(): number {
+        return (this.proxy.address() as AddressInfo).port;
+    }
+
+    /** Environment variables that point a gh child process at this fake and nothing else. */
+    env(options: { repo?: string } = {}): Record<string, string> {
+        const proxy = `http://127.0.0.1:${this.port}`;
+        return {
+            HTTPS_PROXY: proxy, https_proxy: proxy, HTTP_PROXY: proxy, http_proxy: proxy, NO_PROXY: "", no_proxy: "",
+            SSL_CERT_FILE: join(this.dir, "ca.pem"),
+            GH_TOKEN: FAKE_TOKEN,
+            GH_CONFIG_DIR: join(this.dir, "gh-config"),
+            GH_NO_UPDATE_NOTIFIER: "1",
+            GH_PROMPT_DISABLED: "1",
+            NO_COLOR: "1",
+            ...(options.repo ? { GH_REPO: options.repo } : {}),
+        };
+    }
+
+    async stop(): Promise<void> {
+        this.proxy.closeAllConnections();
+        await new Promise<void>((resolve) => this.proxy.close(() => resolve()));
+        rmSync(this.dir, { recursive: true, force: true });
+    }
+
+    route(method: string, pattern: RegExp, handler: Handler): void {
+        this.routes.unshift({ method, pattern, handler });
+    }
+
+    get fullName(): string {
+        return `${this.state.scenario.owner.login}/${this.state.scenario.repo.name}`;
+    }
+
+    /** The repo part of the subject: repo:OWNER/REPO, or with immutable subjects repo:OWNER@OWNER_ID/REPO@REPO_ID. */
+    subjectPrefix(): string {
+        const { owner, repo, immutableSubjects } = this.state.scenario;
+        return immutableSubjects ? `repo:${owner.login}@${owner.id}/${repo.name}@${repo.id}` : `repo:${owner.login}/${repo.name}`;
+    }
+
+    /** The template in force: the repository's keys, the organization's when it opted in without keys, else the default. */
+    claimKeys(): string[] {
+        const { oidc } = this.state;
+        if (oidc.use_default) return ["repo", "context"];
+        return oidc.include_claim_keys ?? this.state.scenario.orgOidc?.include_claim_keys ?? ["repo", "context"];
+    }
+
+    /**
+     * The `sub` of a job that names `environment` for `event`: the template's claims joined by ':' (GitHub's OIDC
+     * reference, "Customizing the subject claims"; `context` is environment:NAME for a job with an environment, and
+     * the repo claim keeps the IDs under immutable subjects).
+     */
+    subjectFor(environment: string, event: string): string {
+        const claims: Record<string, string> = {
+            repo: this.subjectPrefix().slice("repo:".length),
+            context: `environment:${environment}`,
+            event_name: event,
+            environment,
+            repository_owner: this.state.scenario.owner.login,
+            repository_owner_id: String(this.state.scenario.owner.id),
+            repository_id: String(this.state.scenario.repo.id),
+        };
+        return this.claimKeys().map((key) => (key === "context" ? claims.context : `${key}:${claims[key]}`)).join(":");
+    }
+
+    private planAllowsRules(): boolean {
+        const { repo, plan } = this.state.scenario;
+        return repo.visibility === "public" || plan === "enterprise";
+    }
+
+    private environmentJson(env: FakeEnvironment): unknown {
+        const repo = this.fullName;
+        const rules: unknown[] = [];
+        if (env.waitTimer > 0) rules.push({ id: env.id + 1, node_id: `GA_wait${env.id}`, type: "wait_timer", wait_timer: env.waitTimer });
+        if (env.reviewers.length > 0) {
+            rules.push({
+                id: env.id + 2, node_id: `GA_rev${env.id}`, type: "required_reviewers", prevent_self_review: env.preventSelfReview,
+                reviewers: env.reviewers.map((r) => ({ type: r.type, reviewer: r.type === "Team" ? { id: r.id, slug: this.teamSlug(r.id) } : { id: r.id, type: "User" } })),
+            });
+        }
+        if (env.branchPolicy !== null) rules.push({ id: env.id + 3, node_id: `GA_bp${env.id}`, type: "branch_policy" });
+        return {
+            id: env.id, node_id: `EN_${env.id}`, name: env.name, url: `${API}/repos/${repo}/environments/${env.name}`,
+            html_url: `https://github.com/${repo}/deployments/activity_log?environments_filter=${env.name}`,
+            created_at: env.createdAt, updated_at: env.createdAt, protection_rules: rules, deployment_branch_policy: env.branchPolicy,
+        };
+    }
+
+    private teamSlug(id: number): string | undefined {
+        return Object.entries(this.state.scenario.teams ?? {}).find(([, teamId]) => teamId === id)?.[0];
+    }
+
+    private newEnvironment(name: string): FakeEnvironment {
+        const env: FakeEnvironment = {
+            name, id: this.nextId += 10, createdAt: new Date().toISOString(), waitTimer: 0, reviewers: [], preventSelfReview: false,
+            branchPolicy: null, branchPolicies: [], variables: new Map(),
+        };
+        this.state.environments.set(name, env);
+        return env;
+    }
+
+    /** A page of a list, with GitHub's Link header (per_page default 30, at most 100). */
+    private page(path: string, query: URLSearchParams, key: string, items: unknown[], extra: Record<string, unknown> = {}): { status: number; body: unknown; headers: Record<string, string> } {
+        const perPage = Math.min(Math.max(Number(query.get("per_page") ?? 30) || 30, 1), 100);
+        const pageNo = Math.max(Number(query.get("page") ?? 1) || 1, 1);
+        const last = Math.max(Math.ceil(items.length / perPage), 1);
+        const link = (n: number) => `<${API}${path}?per_page=${perPage}&page=${n}>`;
+        const links: string[] = [];
+        if (pageNo > 1) links.push(`${link(pageNo - 1)}; rel="prev"`);
+        if (pageNo < last) links.push(`${link(pageNo + 1)}; rel="next"`, `${link(last)}; rel="last"`);
+        if (pageNo > 1) links.push(`${link(1)}; rel="first"`);
+        return {
+            status: 200,
+            body: { total_count: items.length, ...extra, [key]: items.slice((pageNo - 1) * perPage, pageNo * perPage) },
+            headers: links.length > 0 ? { link: links.join(", ") } : {},
+        };
+    }
+
+    private defineRoutes(): void {
+        const s = () => this.state.scenario;
+        const repoPath = "/repos/([^/]+)/([^/]+)";
+        const env = (name: string) => this.state.environments.get(decodeURIComponent(name));
+        const add = (method: string, pattern: string, handler: Handler) => this.routes.push({ method, pattern: new RegExp(`^${pattern}$`), handler });
+
+        add("GET", repoPath, () => {
+            const { owner, repo } = s();
+            return {
+                status: 200, body: {
+                    id: repo.id, node_id: `R_${repo.id}`, name: repo.name, full_name: this.fullName, private: repo.visibility !== "public", visibility: repo.visibility,
+                    owner: { login: owner.login, id: owner.id, node_id: `O_${owner.id}`, type: owner.type, site_admin: false },
+                    html_url: `https://github.com/${this.fullName}`, default_branch: "main", archived: false, disabled: false,
+                },
+            };
+        });
+        add("GET", "/orgs/([^/]+)", () => {
+            const { owner, plan, planVisible } = s();
+            if (owner.type !== "Organization") return error(404, "Not Found", `${DOCS}/orgs/orgs#get-an-organization`);
+            return { status: 200, body: { login: owner.login, id: owner.id, node_id: `O_${owner.id}`, type: "Organization", ...(planVisible ? { plan: { name: plan, space: 976562499, private_repos: 999999, filled_seats: 4, seats: 5 } } : {}) } };
+        });
+        add("GET", "/orgs/([^/]+)/teams/([^/]+)", ({ match }) => {
+            const id = s().teams?.[decodeURIComponent(match[2])];
+            return id === undefined ? error(404, "Not Found", `${DOCS}/teams/teams#get-a-team-by-name`) : { status: 200, body: { id, node_id: `T_${id}`, slug: match[2], name: match[2], privacy: "closed" } };
+        });
+        add("GET", `${repoPath}/actions/oidc/customization/sub`, () => {
+            const { oidc } = this.state;
+            const reports = { useImmutableSubject: true, subClaimPrefix: true, ...s().reports };
+            const body: Record<string, unknown> = { use_default: oidc.use_default };
+            if (!oidc.use_default && oidc.include_claim_keys) body.include_claim_keys = oidc.include_claim_keys;
+            if (reports.useImmutableSubject && oidc.use_immutable_subject !== undefined) body.use_immutable_subject = oidc.use_immutable_subject;
+            if (reports.subClaimPrefix) body.sub_claim_prefix = this.subjectPrefix();
+            return { status: 200, body };
+        });
+        add("PUT", `${repoPath}/actions/oidc/customization/sub`, ({ body }) => {
+            const b = (body ?? {}) as Partial<OidcTemplate>;
+            if (typeof b.use_default !== "boolean") return error(422, "Invalid request.\n\n\"use_default\" wasn't supplied.", `${DOCS}/actions/oidc#set-the-customization-template-for-an-oidc-subject-claim-for-a-repository`);
+            this.state.oidc = { use_default: b.use_default, ...(b.include_claim_keys ? { include_claim_keys: b.include_claim_keys } : {}), ...(b.use_immutable_subject !== undefined ? { use_immutable_subject: b.use_immutable_subject } : { use_immutable_subject: this.state.oidc.use_immutable_subject }) };
+            if (b.use_immutable_subject === true) this.state.scenario.immutableSubjects = true;
+            return { status: 201, body: {} };
+        });
+        add("GET", "/orgs/([^/]+)/actions/oidc/customization/sub", () => {
+            if (s().owner.type !== "Organization") return error(404, "Not Found");
+            const org = s().orgOidc ?? { include_claim_keys: ["repo", "context"] };
+            return { status: 200, body: org };
+        });
+        add("GET", `${repoPath}/branches/([^/]+)`, ({ match }) => {
+            const branch = decodeURIComponent(match[3]);
+            return { status: 200, body: { name: branch, protected: (s().protectedBranches ?? []).includes(branch), commit: { sha: "0".repeat(40) } } };
+        });
+
+        add("GET", `${repoPath}/environments`, ({ path, query }) => this.page(path, query, "environments", [...this.state.environments.values()].map((e) => this.environmentJson(e))));
+        add("GET", `${repoPath}/environments/([^/]+)`, ({ match }) => {
+            const found = env(match[3]);
+            return found ? { status: 200, body: this.environmentJson(found) } : error(404, "Not Found", `${DOCS}/deployments/environments#get-an-environment`);
+        });
+        add("PUT", `${repoPath}/environments/([^/]+)`, ({ match, body }) => {
+            const name = decodeURIComponent(match[3]);
+            const b = (body ?? {}) as { wait_timer?: number; reviewers?: { type: "User" | "Team"; id: number }[] | null; prevent_self_review?: boolean; deployment_branch_policy?: FakeEnvironment["branchPolicy"] };
+            const docs = `${DOCS}/deployments/environments#create-or-update-an-environment`;
+            const policy = b.deployment_branch_policy;
+            if (policy && policy.protected_branches === policy.custom_branch_policies) return error(422, "Invalid request.\n\nprotected_branches and custom_branch_policies cannot have the same value.", docs);
+            const refusal = !this.planAllowsRules() && ((b.reviewers?.length ?? 0) > 0 ? REVIEWERS_REFUSED : (b.wait_timer ?? 0) > 0 ? WAIT_TIMER_REFUSED : undefined);
+            if (refusal) {
+                if (!env(match[3]) && s().shellOnRefusedRule !== false) this.newEnvironment(name);
+                return error(422, refusal, docs);
+            }
+            for (const reviewer of b.reviewers ?? []) {
+                if (reviewer.type === "Team" && this.teamSlug(reviewer.id) === undefined) return error(422, "Validation Failed", docs);
+            }
+            const target = env(match[3]) ?? this.newEnvironment(name);
+            if (b.wait_timer !== undefined) target.waitTimer = b.wait_timer;
+            if (b.reviewers !== undefined) target.reviewers = b.reviewers ?? [];
+            if (b.prevent_self_review !== undefined) target.preventSelfReview = b.prevent_self_review;
+            if (b.deployment_branch_policy !== undefined) {
+                target.branchPolicy = b.deployment_branch_policy;
+                if (b.deployment_branch_policy === null || !b.deployment_branch_policy.custom_branch_policies) target.branchPolicies = [];
+            }
+            return { status: 200, body: this.environmentJson(target) };
+        });
+        add("DELETE", `${repoPath}/environments/([^/]+)`, ({ match }) => {
+            this.state.environments.delete(decodeURIComponent(match[3]));
+            return { status: 204 };
+        });
+        add("GET", `${repoPath}/environments/([^/]+)/deployment-branch-policies`, ({ match, path, query }) => {
+            const found = env(match[3]);
+            if (!found) return error(404, "Not Found");
+            return this.page(path, query, "branch_policies", found.branchPolicies.map((p) => ({ id: p.id, node_id: `MDE2OkdhdGVCcmFuY2hQb2xpY3k${p.id}`, name: p.name, type: p.type })));
+        });
+        add("POST", `${repoPath}/environments/([^/]+)/deployment-branch-policies`, ({ match, body }) => {
+            const found = env(match[3]);
+            const b = (body ?? {}) as { name?: string; type?: "branch" | "tag" };
+            if (!found || !found.branchPolicy?.custom_branch_policies) return error(404, "Not Found", `${DOCS}/deployments/branch-policies#create-a-deployment-branch-policy`);
+            const type = b.type ?? "branch";
+            const existing = found.branchPolicies.find((p) => p.name === b.name && p.type === type);
+            if (existing) return { status: 303, headers: { location: `${API}${match[0]}/${existing.id}` } };
+            const created = { id: this.nextId += 1, name: String(b.name), type };
+            found.branchPolicies.push(created);
+            return { status: 200, body: { id: created.id, node_id: `MDE2OkdhdGVCcmFuY2hQb2xpY3k${created.id}`, name: created.name, type } };
+        });
+        add("GET", `${repoPath}/environments/([^/]+)/deployment-branch-policies/(\\d+)`, ({ match }) => {
+            const policy = env(match[3])?.branchPolicies.find((p) => p.id === Number(match[4]));
+            return policy ? { status: 200, body: { id: policy.id, name: policy.name, type: policy.type } } : error(404, "Not Found");
+        });
+        add("DELETE", `${repoPath}/environments/([^/]+)/deployment-branch-policies/(\\d+)`, ({ match }) => {
+            const found = env(match[3]);
+            if (found) found.branchPolicies = found.branchPolicies.filter((p) => p.id !== Number(match[4]));
+            return { status: 204 };
+        });
+
+        const variables = (collection: (match: RegExpExecArray) => Map<string, string> | undefined, base: string) => {
+            const docs = `${DOCS}/actions/variables`;
+            const json = (name: string, value: string) => ({ name, value, created_at: "2026-12-01T00:00:00Z", updated_at: "2026-12-01T00:00:00Z" });
+            add("GET", base, ({ path, query, match }) => {
+                const vars = collection(match);
+                if (!vars) return error(404, "Not Found", docs);
+                const items = [...vars].map(([n, v]) => json(n, v));
+                // Variables list 10 per page by default and at most 30 (GitHub's REST reference, "List ... variables").
+                const perPage = Math.min(Number(query.get("per_page") ?? 10) || 10, 30);
+                const q = new URLSearchParams(query);
+                q.set("per_page", String(perPage));
+                return this.page(path, q, "variables", items);
+            });
+            add("POST", base, ({ body, match }) => {
+                const vars = collection(match);
+                const b = (body ?? {}) as { name?: string; value?: string };
+                if (!vars) return error(404, "Not Found", docs);
+                if (typeof b.name !== "string" || typeof b.value !== "string") return error(422, "Invalid request.\n\n\"name\", \"value\" weren't supplied.", docs);
+                // Not documented: the fake answers a duplicate like GitHub's other create endpoints, 409.
+                if (vars.has(b.name.toUpperCase())) return error(409, "Already exists - Variable already exists", docs);
+                vars.set(b.name.toUpperCase(), b.value);
+                return { status: 201, body: {} };
+            });
+            add("GET", `${base}/([^/]+)`, ({ match }) => {
+                const name = decodeURIComponent(match[match.length - 1]).toUpperCase();
+                const value = collection(match)?.get(name);
+                return value === undefined ? error(404, "Not Found", docs) : { status: 200, body: json(name, value) };
+            });
+            add("PATCH", `${base}/([^/]+)`, ({ match, body }) => {
+                const name = decodeURIComponent(match[match.length - 1]).toUpperCase();
+                const vars = collection(match);
+                const b = (body ?? {}) as { value?: string };
+                if (!vars?.has(name)) return error(404, "Not Found", docs);
+                if (typeof b.value === "string") vars.set(name, b.value);
+                return { status: 204 };
+            });
+            add("DELETE", `${base}/([^/]+)`, ({ match }) => {
+                collection(match)?.delete(decodeURIComponent(match[match.length - 1]).toUpperCase());
+                return { status: 204 };
+            });
+        };
+        variables(() => this.state.variables, `${repoPath}/actions/variables`);
+        variables((match) => env(match[3])?.variables, `${repoPath}/environments/([^/]+)/variables`);
+    }
+
+    private serve(req: IncomingMessage, res: ServerResponse): void {
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+            const url = new URL(req.url ?? "/", API);
+            const method = req.method ?? "GET";
+            const text = Buffer.concat(chunks).toString("utf8");
+            let body: unknown;
+            try { body = text ? JSON.parse(text) : undefined; } catch { body = text; }
+            let answer: { status: number; body?: unknown; headers?: Record<string, string> };
+            const repoOf = /^\/repos\/([^/]+)\/([^/]+)/.exec(url.pathname);
+            const auth = req.headers.authorization ?? "";
+            if (auth !== `token ${FAKE_TOKEN}` && auth !== `Bearer ${FAKE_TOKEN}`) {
+                answer = error(401, "Bad credentials");
+            } else if (repoOf && `${repoOf[1]}/${repoOf[2]}`.toLowerCase() !== this.fullName.toLowerCase()) {
+                answer = error(404, "Not Found");
+            } else if ((this.state.scenario.forbidden ?? []).some((p) => p.test(`${method} ${url.pathname}`))) {
+                answer = error(403, "Resource not accessible by personal access token");
+            } else {
+                const route = this.routes.find((r) => r.method === method && r.pattern.test(url.pathname));
+                const match = route?.pattern.exec(url.pathname);
+                answer = route && match ? route.handler({ method, path: url.pathname, query: url.searchParams, body, match }) : error(404, "Not Found");
+            }
+            this.requests.push({ at: process.hrtime.bigint(), method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, status: answer.status });
+            const headers: Record<string, string> = { "x-github-media-type": "github.v3; format=json", "x-oauth-scopes": "repo, read:org", ...answer.headers };
+            if (answer.body !== undefined) headers["content-type"] = "application/json; charset=utf-8";
+            res.writeHead(answer.status, headers);
+            res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+        });
+    }
+}
