@@ -4,8 +4,8 @@
 // skipped: they advance a clock that the emulator and the verifier share, while every request still takes
 // its real time (with 20 ms latency injected), so a figure is what the wall clock would show without
 // making the benchmark sleep through 30 s per trial.
-import { startEmulator, type Emulator } from "../emulator";
-import { PASSWORD_ATTEMPT_LIMIT, verifyPresenceAccess } from "../verifier";
+import { startEmulator, type Emulator } from "../emulator/index";
+import { PASSWORD_ATTEMPT_LIMIT, verifyPresenceAccess } from "../verifier/index";
 import { BenchmarkSetupError, check, measured, type Benchmark, type Check } from "./harness";
 import { INJECTED_LATENCY_MS } from "./rosterScale";
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { GRAPH_DELEGATED_SCOPES, startEmulator, type Availability, type EmulatorOptions, type Faults } from "../emulator";
+import { GRAPH_DELEGATED_SCOPES, startEmulator, type Availability, type EmulatorOptions, type Faults } from "../emulator/index";
 
 export const USAGE = `Usage: npm run emulator -- [options]
 

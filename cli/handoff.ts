@@ -4,7 +4,7 @@
 // credential activity report read as the deployer; that line never changes the exit code.
 // Exit codes: 0 printed, 1 internal error, 2 bad usage or input (including outputs that cannot be read or that
 // hold values the connector cannot use), the same as `npm run verify` for --stack.
-import { formatHandoff, HANDOFF_FORMATS, HandoffOutputsError, parseHandoffOutputs, type HandoffFormat, type HandoffOutputs } from "../handoff";
+import { formatHandoff, HANDOFF_FORMATS, HandoffOutputsError, parseHandoffOutputs, type HandoffFormat, type HandoffOutputs } from "../handoff/index";
 import { checkEndpoint, EndpointError } from "../verifier/endpoints";
 import { redact } from "../verifier/redact";
 import { classifySecretUsage, DEFAULT_IDLE_HOURS, describeUsage } from "../verifier/secretUsage";

@@ -1,10 +1,10 @@
 // `npm run verify -- --stack NAME | --handoff FILE|-`: proves the five handoff values work the way the
 // jtel connector will use them. Exit codes: 0 verified, 1 terminal diagnosis, 2 bad usage or input,
 // 3 gave up on errors that stayed transient (the report carries the last error's code).
-import { HANDOFF_KEYS, HandoffInvalidError, validateHandoff } from "../handoff";
+import { HANDOFF_KEYS, HandoffInvalidError, validateHandoff } from "../handoff/index";
 import { runAsMain } from "./processIo";
 import { readStackOutputs, StackOutputsError } from "./stackOutputs";
-import { describeAgents, EndpointError, redact, resolveEndpoints, verifyPresenceAccess, type CloudName, type Handoff, type VerificationReport, type VerifyOptions } from "../verifier";
+import { describeAgents, EndpointError, redact, resolveEndpoints, verifyPresenceAccess, type CloudName, type Handoff, type VerificationReport, type VerifyOptions } from "../verifier/index";
 import { parseFlags, UsageError } from "./flags";
 
 export const EXIT = { verified: 0, failed: 1, usage: 2, gaveUp: 3 } as const;

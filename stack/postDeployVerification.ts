@@ -2,7 +2,7 @@
 // presence. Runs inside `pulumi up` only (never in preview); a failure fails the update with the diagnosis.
 import * as pulumi from "@pulumi/pulumi";
 import type { Handoff } from "../handoff/types";
-import type { VerificationReport, VerifyOptions } from "../verifier";
+import type { VerificationReport, VerifyOptions } from "../verifier/index";
 import { cloudEndpoints, type CloudName } from "../verifier/clouds";
 import { UserError } from "./userError";
 

@@ -5,7 +5,7 @@ import { request } from "node:https";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseEmulatorArgs, UsageError } from "../../cli/emulator";
-import { GRAPH_DELEGATED_SCOPES, type Emulator, type Handoff } from "../../emulator";
+import { GRAPH_DELEGATED_SCOPES, type Emulator, type Handoff } from "../../emulator/index";
 import { postToken, ropcForm } from "./support";
 
 describe("npm run emulator: arguments", () => {

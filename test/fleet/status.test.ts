@@ -14,7 +14,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import type { TokenCredential } from "@azure/identity";
 import { runStatusCli, statusOutputArgs, type ExecWithEnv, type StatusCliIo } from "../../cli/status";
-import { addReportReader, startEmulator, type Emulator, type Handoff } from "../../emulator";
+import { addReportReader, startEmulator, type Emulator, type Handoff } from "../../emulator/index";
 import { postToken, ropcForm, TestClock } from "../emulator/support";
 import {
     COLUMNS, DEFAULT_THRESHOLDS, fleetStatus, formatJson, formatTable, parseStatusOutputs, pickStatusOutputs, problemsOf,

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import type { TokenCredential } from "@azure/identity";
 import { runHandoffCli, type HandoffCliIo } from "../../cli/handoff";
-import { addReportReader, startEmulator, type Emulator, type Handoff } from "../../emulator";
+import { addReportReader, startEmulator, type Emulator, type Handoff } from "../../emulator/index";
 import { postToken, ropcForm, TestClock } from "../emulator/support";
 
 describe("npm run handoff: which client secret the connector last used", () => {

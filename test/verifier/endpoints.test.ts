@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { UnsecuredJWT } from "jose";
-import { CLOUD_NAMES, cloudEndpoints, verifyPresenceAccess, type CloudName, type Handoff } from "../../verifier";
+import { CLOUD_NAMES, cloudEndpoints, verifyPresenceAccess, type CloudName, type Handoff } from "../../verifier/index";
 import { checkEndpoint, ENDPOINT_RULE, endpointProblem, isLoopbackHost, resolveEndpoints } from "../../verifier/endpoints";
 import { FakeTime } from "./support";
 
