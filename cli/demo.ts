@@ -68,10 +68,14 @@ export async function runDemoCli(argv: readonly string[], io: DemoIo): Promise<n
 
 if (require.main === module) {
     // A failed verification rejects the stack output and the outputs derived from it; runDemo reports it once.
+    // Any other failure rejects every output that depends on it too: say it once.
+    let reported = false;
     process.on("unhandledRejection", (error: unknown) => {
         if (error instanceof Error && error.name === "VerificationFailedError") return;
-        console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
         process.exitCode = 1;
+        if (reported) return;
+        reported = true;
+        console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
     });
     runDemoCli(process.argv.slice(2), { stdout: (l) => console.log(l), stderr: (l) => console.error(l) })
         .then((code) => { process.exitCode = code; })
