@@ -12,7 +12,7 @@ export const USAGE = `Usage: npm run emulator -- [options]
 
   --port N                    port on 127.0.0.1 (default: a free one)
   --http                      serve plain http instead of https (no CA file)
-  --json                      print one JSON line {"url","caFile","tenantId","handoffFile"} and nothing else
+  --json                      print one JSON line {"url","caFile","tenantId","handoffFile","verifyCommand"} and nothing else
   --tenant-id GUID            directory (tenant) ID to play
   --domain NAME               verified domain for sign-in names (default contoso.example)
   --scopes LIST               delegated Graph scopes to consent (default User.Read,Presence.Read.All)
@@ -32,6 +32,11 @@ export const USAGE = `Usage: npm run emulator -- [options]
   --help                      show this help
 
 Exit codes: 0 stopped by Ctrl+C or SIGTERM (or --help), 1 could not start, 2 bad usage.`;
+
+/** A path as one shell word: as it is when it needs no quoting, single-quoted otherwise. */
+function shellWord(path: string): string {
+    return /^[\w./:@%+=,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
 
 const AGENTS: { userPrincipalName: string; availability: Availability; activity: string }[] = [
     { userPrincipalName: "anna", availability: "Available", activity: "Available" },
@@ -180,17 +185,22 @@ async function main(): Promise<void> {
     }
     for (const fault of config.serviceUserFaults) emulator.faults[fault].add(seed.serviceUserObjectId);
 
-    // mkdtemp makes a 0700 directory; the file itself is 0600 because it holds the secret and password.
+    // mkdtemp makes a 0700 directory; the file itself is 0600 because it holds the secret and password. Beside
+    // the five values it says where they work (this emulator) and which CA to trust, so `npm run verify --handoff`
+    // needs no more flags and never reaches for Microsoft's hosts.
     const dir = mkdtempSync(join(tmpdir(), "jtel-emulator-"));
     const handoffFile = join(dir, "handoff.json");
-    writeFileSync(handoffFile, `${JSON.stringify(seed.handoff, null, 2)}\n`, { mode: 0o600 });
+    const endpoints = { authorityHost: emulator.url, graphEndpoint: emulator.url, ...(emulator.caFile ? { caFile: emulator.caFile } : {}) };
+    writeFileSync(handoffFile, `${JSON.stringify({ ...seed.handoff, ...endpoints }, null, 2)}\n`, { mode: 0o600 });
 
     const agentUpns = AGENTS.map((a) => `${a.userPrincipalName}@${domain}`);
     const active = Object.entries(config.options.faults).map(([k, v]) => `${k}=${v}`).concat(config.serviceUserFaults);
-    const trust = emulator.caFile ? `NODE_EXTRA_CA_CERTS=${emulator.caFile} ` : "";
+    // The CA is set up front so verify need not restart itself to trust it.
+    const trust = emulator.caFile ? `NODE_EXTRA_CA_CERTS=${shellWord(emulator.caFile)} ` : "";
+    const verifyCommand = `${trust}npm run verify -- --handoff ${shellWord(handoffFile)} --agents ${seed.agentObjectIds.join(",")}`;
     if (config.json) {
         // Scripts read this one line to find the emulator: paths and IDs, never the secret or password.
-        process.stdout.write(`${JSON.stringify({ url: emulator.url, caFile: emulator.caFile ?? null, tenantId: emulator.tenantId, handoffFile })}\n`);
+        process.stdout.write(`${JSON.stringify({ url: emulator.url, caFile: emulator.caFile ?? null, tenantId: emulator.tenantId, handoffFile, verifyCommand })}\n`);
     } else process.stdout.write([
         `Entra ID + Microsoft Graph emulator listening on ${emulator.url}`,
         `  tenant ID:     ${emulator.tenantId}`,
@@ -205,8 +215,8 @@ async function main(): Promise<void> {
             `  authority:     ${emulator.url}/${emulator.tenantId} (MSAL: knownAuthorities ["${new URL(emulator.url).host}"])`,
         ] : []),
         "",
-        "Verify against it:",
-        `  ${trust}npm run verify -- --handoff ${handoffFile} --authority-host ${emulator.url} --graph-endpoint ${emulator.url} --agents ${seed.agentObjectIds.join(",")}`,
+        "Verify against it (the handoff file names this emulator's endpoints and CA):",
+        `  ${verifyCommand}`,
         // Object IDs work with the default consent; sign-in names need User.ReadBasic.All to be resolved.
         "  (agents by sign-in name need --scopes User.Read,Presence.Read.All,User.ReadBasic.All)",
         "",

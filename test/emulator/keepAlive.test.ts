@@ -24,7 +24,7 @@ describe("the emulator's idle connections", function () {
         return new Promise((resolve, reject) => {
             const req = request(`${emulator.url}/${emulator.tenantId}/v2.0/.well-known/openid-configuration`, { agent }, (res) => {
                 res.resume();
-                res.on("end", () => resolve({ socket: req.socket!, keepAlive: res.headers["keep-alive"] }));
+                res.on("end", () => resolve({ socket: req.socket!, keepAlive: res.headers["keep-alive"] as string | undefined }));
             });
             req.on("error", reject);
             req.end();
