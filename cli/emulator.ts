@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { parseFlags, UsageError } from "./flags";
 import { GRAPH_DELEGATED_SCOPES, startEmulator, type Availability, type EmulatorOptions, type Faults } from "../emulator/index";
 
 export const USAGE = `Usage: npm run emulator -- [options]
@@ -44,7 +44,7 @@ const AGENTS: { userPrincipalName: string; availability: Availability; activity:
     { userPrincipalName: "carla", availability: "Away", activity: "BeRightBack" },
 ];
 
-export class UsageError extends Error {}
+export { UsageError };
 
 const WITHOUT_TEAMS_ANSWERS: Readonly<Record<string, Faults["withoutTeamsPresence"]>> = {
     "presence-unknown": "PresenceUnknown",
@@ -68,37 +68,29 @@ function whole(flag: string, value: string | undefined, max = Number.MAX_SAFE_IN
     return Number(value);
 }
 
+const OPTIONS = {
+    port: { type: "string" },
+    http: { type: "boolean" },
+    json: { type: "boolean" },
+    "tenant-id": { type: "string" },
+    domain: { type: "string" },
+    scopes: { type: "string" },
+    "replication-delay-ms": { type: "string" },
+    mfa: { type: "boolean" },
+    "mfa-registration": { type: "boolean" },
+    "ca-block": { type: "boolean" },
+    "password-expired": { type: "boolean" },
+    "service-user-without-teams": { type: "string" },
+    "lockout-threshold": { type: "string" },
+    "throttle-every": { type: "string" },
+    "retry-after-seconds": { type: "string" },
+    "server-error-every": { type: "string" },
+    "latency-ms": { type: "string" },
+    help: { type: "boolean", short: "h" },
+} as const;
+
 export function parseEmulatorArgs(argv: string[]): EmulatorCliConfig {
-    let values;
-    try {
-        ({ values } = parseArgs({
-            args: argv,
-            strict: true,
-            allowPositionals: false,
-            options: {
-                port: { type: "string" },
-                http: { type: "boolean" },
-                json: { type: "boolean" },
-                "tenant-id": { type: "string" },
-                domain: { type: "string" },
-                scopes: { type: "string" },
-                "replication-delay-ms": { type: "string" },
-                mfa: { type: "boolean" },
-                "mfa-registration": { type: "boolean" },
-                "ca-block": { type: "boolean" },
-                "password-expired": { type: "boolean" },
-                "service-user-without-teams": { type: "string" },
-                "lockout-threshold": { type: "string" },
-                "throttle-every": { type: "string" },
-                "retry-after-seconds": { type: "string" },
-                "server-error-every": { type: "string" },
-                "latency-ms": { type: "string" },
-                help: { type: "boolean" },
-            },
-        }));
-    } catch (e) {
-        throw new UsageError((e as Error).message);
-    }
+    const values = parseFlags(argv, OPTIONS, `the options are ${Object.keys(OPTIONS).map((flag) => `--${flag}`).join(", ")}`);
     const tenantId = values["tenant-id"];
     if (tenantId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tenantId)) {
         throw new UsageError(`--tenant-id "${tenantId}" must be a GUID such as 11111111-2222-3333-4444-555555555555`);
@@ -160,7 +152,7 @@ async function main(): Promise<void> {
         config = parseEmulatorArgs(process.argv.slice(2));
     } catch (e) {
         if (!(e instanceof UsageError)) throw e;
-        process.stderr.write(`${e.message}\n\n${USAGE}\n`);
+        process.stderr.write(`${e.message}\nRun with --help for usage.\n`);
         process.exitCode = 2;
         return;
     }
@@ -179,7 +171,7 @@ async function main(): Promise<void> {
         });
     } catch (e) {
         await emulator.close();
-        process.stderr.write(`${(e as Error).message}\n`);
+        process.stderr.write(`${(e as Error).message}\nRun with --help for usage.\n`);
         process.exitCode = 2;
         return;
     }
