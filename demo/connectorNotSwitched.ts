@@ -7,7 +7,7 @@
 import { addReportReader, type Emulator, type Handoff } from "../emulator/index";
 import { DEFAULT_THRESHOLDS, usageProblems } from "../fleet/status";
 import { periodIndex, periodStart } from "../components/rotationSchedule";
-import { readUsageRecord, type UsageOutputs } from "../cli/secretUsage";
+import { readUsageRecord, type UsageOutputs } from "../verifier/usageRecord";
 import { classifySecretUsage, describeUsage, usageCell } from "../verifier/secretUsage";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
