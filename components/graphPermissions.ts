@@ -1,7 +1,7 @@
 // Microsoft Graph permission names -> IDs, resolved from the tenant's Graph service principal at deploy
 // time (never from copied GUIDs), with the closest valid names when a name is wrong.
 import { distance } from "fastest-levenshtein";
-import { UserError } from "../stack/userError";
+import { UserError } from "./userError";
 
 /** Microsoft Graph's application (client) ID, the same in every tenant and cloud. */
 export const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Handoff } from "../handoff/types";
 import type { VerificationReport, VerifyOptions } from "../verifier/index";
 import { cloudEndpoints, type CloudName } from "../verifier/clouds";
-import { UserError } from "./userError";
+import { UserError } from "../components/userError";
 
 export type VerifyFunction = (handoff: Handoff, options: VerifyOptions) => Promise<VerificationReport>;
 
