@@ -34,8 +34,8 @@ function layerOf(path: string): string | undefined {
 
 interface Import { file: string; specifier: string; target: string }
 
-function projectImports(): Import[] {
-    return LAYERS.flatMap((layer) => sourceFiles(join(ROOT, layer))).flatMap((file) =>
+function projectImports(folders: readonly string[] = LAYERS): Import[] {
+    return folders.flatMap((layer) => sourceFiles(join(ROOT, layer))).flatMap((file) =>
         specifiers(readFileSync(file, "utf8")).filter((s) => s.startsWith(".")).map((specifier) => ({ file, specifier, target: resolve(dirname(file), specifier) })));
 }
 
@@ -56,8 +56,8 @@ describe("the source folders' layers", () => {
         assert.deepEqual(against, [], `layers from the bottom: ${LAYERS.join(" < ")}`);
     });
 
-    it("name a folder's index instead of the folder, which a .json or .js file beside it would shadow", () => {
-        const folders = imports.filter(({ target }) => existsSync(target) && statSync(target).isDirectory())
+    it("name a folder's index instead of the folder, which a .json or .js file beside it would shadow (the tests too)", () => {
+        const folders = [...imports, ...projectImports(["test"])].filter(({ target }) => existsSync(target) && statSync(target).isDirectory())
             .map(({ file, specifier }) => `${relative(ROOT, file)} imports ${specifier}: write ${specifier}/index`);
         assert.deepEqual(folders, []);
     });
