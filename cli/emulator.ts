@@ -185,6 +185,27 @@ async function main(): Promise<void> {
     const endpoints = { authorityHost: emulator.url, graphEndpoint: emulator.url, ...(emulator.caFile ? { caFile: emulator.caFile } : {}) };
     writeFileSync(handoffFile, `${JSON.stringify({ ...seed.handoff, ...endpoints }, null, 2)}\n`, { mode: 0o600 });
 
+    // Ready to clean up before anything is printed: a script may stop the emulator as soon as it reads the line.
+    let stopping = false;
+    const stop = (): void => {
+        if (stopping) return;
+        stopping = true;
+        rmSync(dir, { recursive: true, force: true });
+        emulator.close().then(
+            () => process.exit(0),
+            () => process.exit(1),
+        );
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    // `npm run` starts this under `sh -c`, and npm forwards SIGTERM to that shell only
+    // (@npmcli/run-script lib/signal-manager.js), which dies without passing it on. Noticing the lost
+    // parent is what lets `kill <npm's pid>` still clean up the handoff and CA files.
+    const parent = process.ppid;
+    setInterval(() => {
+        if (process.ppid !== parent) stop();
+    }, 250).unref();
+
     const agentUpns = AGENTS.map((a) => `${a.userPrincipalName}@${domain}`);
     const active = Object.entries(config.options.faults).map(([k, v]) => `${k}=${v}`).concat(config.serviceUserFaults);
     // The CA is set up front so verify need not restart itself to trust it.
@@ -215,26 +236,6 @@ async function main(): Promise<void> {
         "Ctrl+C stops the emulator.",
         "",
     ].join("\n"));
-
-    let stopping = false;
-    const stop = (): void => {
-        if (stopping) return;
-        stopping = true;
-        rmSync(dir, { recursive: true, force: true });
-        emulator.close().then(
-            () => process.exit(0),
-            () => process.exit(1),
-        );
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-    // `npm run` starts this under `sh -c`, and npm forwards SIGTERM to that shell only
-    // (@npmcli/run-script lib/signal-manager.js), which dies without passing it on. Noticing the lost
-    // parent is what lets `kill <npm's pid>` still clean up the handoff and CA files.
-    const parent = process.ppid;
-    setInterval(() => {
-        if (process.ppid !== parent) stop();
-    }, 250).unref();
 }
 
 if (require.main === module) {
