@@ -33,21 +33,29 @@ function run(cwd: string, args: string[], until?: (stdout: string) => boolean): 
 }
 
 describe("files written at the repository root", function () {
-    // Two ts-node start-ups and one offline deployment.
+    // Two ts-node start-ups, side by side, and one offline deployment.
     this.timeout(120_000);
     let scratch: string;
+    let emulator: Promise<Run>;
+    let demo: Promise<Run>;
 
     before(() => {
         scratch = mkdtempSync(join(tmpdir(), "root-files-"));
         cpSync(ROOT, scratch, { recursive: true, filter: (source) => !LEFT_OUT.has(relative(ROOT, source).split(sep)[0]) });
         symlinkSync(realpathSync(join(ROOT, "node_modules")), join(scratch, "node_modules"));
         for (const name of ROOT_FILES) writeFileSync(join(scratch, name), "");
+        // Both at once; each test awaits its own.
+        emulator = run(scratch, ["cli/emulator.ts", "--http", "--json"], (stdout) => stdout.includes("\n"));
+        demo = run(scratch, ["cli/demo.ts"]);
     });
 
-    after(() => rmSync(scratch, { recursive: true, force: true }));
+    after(async () => {
+        await Promise.allSettled([emulator, demo]);
+        rmSync(scratch, { recursive: true, force: true });
+    });
 
     it("do not stop the emulator from starting: an empty emulator.json (README's redirect target) is not the emulator/ folder", async () => {
-        const result = await run(scratch, ["cli/emulator.ts", "--http", "--json"], (stdout) => stdout.includes("\n"));
+        const result = await emulator;
         assert.equal(result.stderr, "", result.stderr);
         const line = JSON.parse(result.stdout.split("\n")[0]) as { url: string; handoffFile: string };
         assert.match(line.url, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -56,7 +64,7 @@ describe("files written at the repository root", function () {
     });
 
     it("do not stop the offline demo: it deploys, verifies and exits 0", async () => {
-        const result = await run(scratch, ["cli/demo.ts"]);
+        const result = await demo;
         assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
         assert.match(result.stdout, /\[4\/4\] Handoff for the jtel contact:/);
     });
