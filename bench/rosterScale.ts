@@ -2,10 +2,10 @@
 // the verifier's previous 20-per-$batch look-up and by the current roster code, one after another in one
 // process against one emulator that adds 20 ms to every HTTP request (a $batch once, not per step). Then
 // one whole verification with 5,000 agents, whose Graph requests are the figure the target is about.
-import { startEmulator, type Availability, type Emulator, type LoggedRequest } from "../emulator";
+import { startEmulator, type Availability, type Emulator, type LoggedRequest } from "../emulator/index";
 import { PRESENCE_REQUEST_LIMIT, PRESENCE_WINDOW_MS } from "../verifier/pacing";
 import { rosterRequests } from "../verifier/roster";
-import { verifyPresenceAccess } from "../verifier";
+import { verifyPresenceAccess } from "../verifier/index";
 import { BenchmarkSetupError, check, measured, type Benchmark } from "./harness";
 import { batch20, benchSession, naive, ours, type RosterOutcome, type RosterStrategy } from "./roster/strategies";
 

@@ -1,7 +1,7 @@
 // The emulated tenant the verifier benchmarks run against: the real clock and real timers, no faults, so
 // the figures are what one verification costs end to end on loopback.
-import { startEmulator, type Emulator, type Handoff } from "../emulator";
-import { redact, verifyPresenceAccess, type VerificationReport, type VerifyOptions } from "../verifier";
+import { startEmulator, type Emulator, type Handoff } from "../emulator/index";
+import { redact, verifyPresenceAccess, type VerificationReport, type VerifyOptions } from "../verifier/index";
 import { BenchmarkSetupError } from "./harness";
 
 export interface BenchTenant {

@@ -6,8 +6,8 @@
 // making the benchmark sleep through 30 s per trial.
 import { performance } from "node:perf_hooks";
 import { runVerifyCli } from "../cli/verify";
-import { startEmulator, type Emulator } from "../emulator";
-import { CLOUDS, JUST_PROVISIONED, verifyPresenceAccess } from "../verifier";
+import { startEmulator, type Emulator } from "../emulator/index";
+import { CLOUDS, JUST_PROVISIONED, verifyPresenceAccess } from "../verifier/index";
 import { BenchmarkSetupError, check, measured, type Benchmark, type Check } from "./harness";
 import { INJECTED_LATENCY_MS } from "./rosterScale";
 

@@ -2,7 +2,7 @@
 // names are resolved with `in` filters inside JSON batching and presence is read in getPresencesByUserId
 // chunks. Besides the time, the request count is pinned: one request more per agent would pass every
 // functional test and multiply the load on the customer's Graph throttling budget.
-import { MAX_BATCH_REQUESTS, MAX_PRESENCE_IDS } from "../emulator";
+import { MAX_BATCH_REQUESTS, MAX_PRESENCE_IDS } from "../emulator/index";
 import { MAX_IN_FILTER_VALUES } from "../emulator/routes/users";
 import { BenchmarkSetupError, check, measured, stats, timeEach, type Benchmark } from "./harness";
 import { startBenchTenant, verifyOk } from "./tenant";

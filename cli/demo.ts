@@ -1,7 +1,7 @@
 // `npm run demo`: the whole mission offline (see demo/runDemo.ts).
-import { parseArgs } from "node:util";
 import { runDemo } from "../demo/runDemo";
 import { SCENARIO_NAMES, SCENARIOS } from "../demo/scenarios";
+import { parseFlags, UsageError } from "./flags";
 
 export const USAGE = `Usage: npm run demo -- [--scenario NAME] [--now DATE] [--show-secrets]
 
@@ -35,43 +35,50 @@ export interface DemoIo {
     stderr: (line: string) => void;
 }
 
-export async function runDemoCli(argv: readonly string[], io: DemoIo): Promise<number> {
-    let values: { scenario?: string; now?: string; "show-secrets"?: boolean; help?: boolean };
-    try {
-        ({ values } = parseArgs({
-            args: [...argv],
-            options: { scenario: { type: "string" }, now: { type: "string" }, "show-secrets": { type: "boolean" }, help: { type: "boolean" } },
-            strict: true, allowPositionals: false,
-        }));
-    } catch (error) {
-        io.stderr(`${(error as Error).message}\n\n${USAGE}`);
-        return 2;
-    }
-    if (values.help) {
-        io.stdout(USAGE);
-        return 0;
-    }
-    if (values.scenario !== undefined && !(values.scenario in SCENARIOS)) {
-        io.stderr(`--scenario "${values.scenario}" is not a scenario; choose one of: ${SCENARIO_NAMES.join(", ")}`);
-        return 2;
+function parse(argv: readonly string[]): { scenario?: string; now?: Date; showSecrets: boolean } | "help" {
+    const values = parseFlags(argv, {
+        scenario: { type: "string" }, now: { type: "string" }, "show-secrets": { type: "boolean" }, help: { type: "boolean", short: "h" },
+    }, "the options are --scenario NAME, --now DATE, --show-secrets, --help");
+    if (values.help) return "help";
+    if (values.scenario !== undefined && !Object.hasOwn(SCENARIOS, values.scenario)) {
+        throw new UsageError(`--scenario "${values.scenario}" is not a scenario; choose one of: ${SCENARIO_NAMES.join(", ")}`);
     }
     let now: Date | undefined;
     if (values.now !== undefined) {
         now = parseNow(values.now);
         if (now === undefined) {
-            io.stderr(`--now "${values.now}" must be a calendar date in ISO 8601 such as 2027-01-15 (midnight UTC) or 2027-01-15T09:00:00Z (a time needs Z or an offset such as +01:00)`);
-            return 2;
+            throw new UsageError(`--now "${values.now}" must be a calendar date in ISO 8601 such as 2027-01-15 (midnight UTC) or 2027-01-15T09:00:00Z (a time needs Z or an offset such as +01:00)`);
         }
     }
-    return runDemo({ scenario: values.scenario, now, showSecrets: values["show-secrets"] ?? false, ...io });
+    return { scenario: values.scenario, now, showSecrets: values["show-secrets"] ?? false };
+}
+
+export async function runDemoCli(argv: readonly string[], io: DemoIo): Promise<number> {
+    let parsed;
+    try {
+        parsed = parse(argv);
+    } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        io.stderr(`${error.message}\nRun with --help for usage.`);
+        return 2;
+    }
+    if (parsed === "help") {
+        io.stdout(USAGE);
+        return 0;
+    }
+    return runDemo({ ...parsed, ...io });
 }
 
 if (require.main === module) {
     // A failed verification rejects the stack output and the outputs derived from it; runDemo reports it once.
+    // Any other failure rejects every output that depends on it too: say it once.
+    let reported = false;
     process.on("unhandledRejection", (error: unknown) => {
         if (error instanceof Error && error.name === "VerificationFailedError") return;
-        console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
         process.exitCode = 1;
+        if (reported) return;
+        reported = true;
+        console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
     });
     runDemoCli(process.argv.slice(2), { stdout: (l) => console.log(l), stderr: (l) => console.error(l) })
         .then((code) => { process.exitCode = code; })

@@ -5,14 +5,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { GRAPH_DELEGATED_SCOPES, startEmulator, type Availability, type EmulatorOptions, type Faults } from "../emulator";
+import { parseFlags, UsageError } from "./flags";
+import { GRAPH_DELEGATED_SCOPES, startEmulator, type Availability, type EmulatorOptions, type Faults } from "../emulator/index";
 
 export const USAGE = `Usage: npm run emulator -- [options]
 
   --port N                    port on 127.0.0.1 (default: a free one)
   --http                      serve plain http instead of https (no CA file)
-  --json                      print one JSON line {"url","caFile","tenantId","handoffFile"} and nothing else
+  --json                      print one JSON line {"url","caFile","tenantId","handoffFile","verifyCommand"} and nothing else
   --tenant-id GUID            directory (tenant) ID to play
   --domain NAME               verified domain for sign-in names (default contoso.example)
   --scopes LIST               delegated Graph scopes to consent (default User.Read,Presence.Read.All)
@@ -33,13 +33,18 @@ export const USAGE = `Usage: npm run emulator -- [options]
 
 Exit codes: 0 stopped by Ctrl+C or SIGTERM (or --help), 1 could not start, 2 bad usage.`;
 
+/** A path as one shell word: as it is when it needs no quoting, single-quoted otherwise. */
+function shellWord(path: string): string {
+    return /^[\w./:@%+=,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
 const AGENTS: { userPrincipalName: string; availability: Availability; activity: string }[] = [
     { userPrincipalName: "anna", availability: "Available", activity: "Available" },
     { userPrincipalName: "ben", availability: "Busy", activity: "InACall" },
     { userPrincipalName: "carla", availability: "Away", activity: "BeRightBack" },
 ];
 
-export class UsageError extends Error {}
+export { UsageError };
 
 const WITHOUT_TEAMS_ANSWERS: Readonly<Record<string, Faults["withoutTeamsPresence"]>> = {
     "presence-unknown": "PresenceUnknown",
@@ -63,37 +68,29 @@ function whole(flag: string, value: string | undefined, max = Number.MAX_SAFE_IN
     return Number(value);
 }
 
+const OPTIONS = {
+    port: { type: "string" },
+    http: { type: "boolean" },
+    json: { type: "boolean" },
+    "tenant-id": { type: "string" },
+    domain: { type: "string" },
+    scopes: { type: "string" },
+    "replication-delay-ms": { type: "string" },
+    mfa: { type: "boolean" },
+    "mfa-registration": { type: "boolean" },
+    "ca-block": { type: "boolean" },
+    "password-expired": { type: "boolean" },
+    "service-user-without-teams": { type: "string" },
+    "lockout-threshold": { type: "string" },
+    "throttle-every": { type: "string" },
+    "retry-after-seconds": { type: "string" },
+    "server-error-every": { type: "string" },
+    "latency-ms": { type: "string" },
+    help: { type: "boolean", short: "h" },
+} as const;
+
 export function parseEmulatorArgs(argv: string[]): EmulatorCliConfig {
-    let values;
-    try {
-        ({ values } = parseArgs({
-            args: argv,
-            strict: true,
-            allowPositionals: false,
-            options: {
-                port: { type: "string" },
-                http: { type: "boolean" },
-                json: { type: "boolean" },
-                "tenant-id": { type: "string" },
-                domain: { type: "string" },
-                scopes: { type: "string" },
-                "replication-delay-ms": { type: "string" },
-                mfa: { type: "boolean" },
-                "mfa-registration": { type: "boolean" },
-                "ca-block": { type: "boolean" },
-                "password-expired": { type: "boolean" },
-                "service-user-without-teams": { type: "string" },
-                "lockout-threshold": { type: "string" },
-                "throttle-every": { type: "string" },
-                "retry-after-seconds": { type: "string" },
-                "server-error-every": { type: "string" },
-                "latency-ms": { type: "string" },
-                help: { type: "boolean" },
-            },
-        }));
-    } catch (e) {
-        throw new UsageError((e as Error).message);
-    }
+    const values = parseFlags(argv, OPTIONS, `the options are ${Object.keys(OPTIONS).map((flag) => `--${flag}`).join(", ")}`);
     const tenantId = values["tenant-id"];
     if (tenantId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tenantId)) {
         throw new UsageError(`--tenant-id "${tenantId}" must be a GUID such as 11111111-2222-3333-4444-555555555555`);
@@ -155,7 +152,7 @@ async function main(): Promise<void> {
         config = parseEmulatorArgs(process.argv.slice(2));
     } catch (e) {
         if (!(e instanceof UsageError)) throw e;
-        process.stderr.write(`${e.message}\n\n${USAGE}\n`);
+        process.stderr.write(`${e.message}\nRun with --help for usage.\n`);
         process.exitCode = 2;
         return;
     }
@@ -174,46 +171,21 @@ async function main(): Promise<void> {
         });
     } catch (e) {
         await emulator.close();
-        process.stderr.write(`${(e as Error).message}\n`);
+        process.stderr.write(`${(e as Error).message}\nRun with --help for usage.\n`);
         process.exitCode = 2;
         return;
     }
     for (const fault of config.serviceUserFaults) emulator.faults[fault].add(seed.serviceUserObjectId);
 
-    // mkdtemp makes a 0700 directory; the file itself is 0600 because it holds the secret and password.
+    // mkdtemp makes a 0700 directory; the file itself is 0600 because it holds the secret and password. Beside
+    // the five values it says where they work (this emulator) and which CA to trust, so `npm run verify --handoff`
+    // needs no more flags and never reaches for Microsoft's hosts.
     const dir = mkdtempSync(join(tmpdir(), "jtel-emulator-"));
     const handoffFile = join(dir, "handoff.json");
-    writeFileSync(handoffFile, `${JSON.stringify(seed.handoff, null, 2)}\n`, { mode: 0o600 });
+    const endpoints = { authorityHost: emulator.url, graphEndpoint: emulator.url, ...(emulator.caFile ? { caFile: emulator.caFile } : {}) };
+    writeFileSync(handoffFile, `${JSON.stringify({ ...seed.handoff, ...endpoints }, null, 2)}\n`, { mode: 0o600 });
 
-    const agentUpns = AGENTS.map((a) => `${a.userPrincipalName}@${domain}`);
-    const active = Object.entries(config.options.faults).map(([k, v]) => `${k}=${v}`).concat(config.serviceUserFaults);
-    const trust = emulator.caFile ? `NODE_EXTRA_CA_CERTS=${emulator.caFile} ` : "";
-    if (config.json) {
-        // Scripts read this one line to find the emulator: paths and IDs, never the secret or password.
-        process.stdout.write(`${JSON.stringify({ url: emulator.url, caFile: emulator.caFile ?? null, tenantId: emulator.tenantId, handoffFile })}\n`);
-    } else process.stdout.write([
-        `Entra ID + Microsoft Graph emulator listening on ${emulator.url}`,
-        `  tenant ID:     ${emulator.tenantId}`,
-        `  client ID:     ${seed.handoff.applicationClientId}`,
-        `  service user:  ${seed.handoff.userEmail}`,
-        "  agents:",
-        ...AGENTS.map((a, i) => `    ${seed.agentObjectIds[i]}  ${agentUpns[i]}  ${a.availability}/${a.activity}`),
-        `  faults:        ${active.length > 0 ? active.join(", ") : "none"}`,
-        `  handoff file:  ${handoffFile} (mode 0600, holds the secret and password, deleted on exit)`,
-        ...(emulator.caFile ? [
-            `  CA file:       ${emulator.caFile} (trust it: NODE_EXTRA_CA_CERTS or curl --cacert; deleted on exit)`,
-            `  authority:     ${emulator.url}/${emulator.tenantId} (MSAL: knownAuthorities ["${new URL(emulator.url).host}"])`,
-        ] : []),
-        "",
-        "Verify against it:",
-        `  ${trust}npm run verify -- --handoff ${handoffFile} --authority-host ${emulator.url} --graph-endpoint ${emulator.url} --agents ${seed.agentObjectIds.join(",")}`,
-        // Object IDs work with the default consent; sign-in names need User.ReadBasic.All to be resolved.
-        "  (agents by sign-in name need --scopes User.Read,Presence.Read.All,User.ReadBasic.All)",
-        "",
-        "Ctrl+C stops the emulator.",
-        "",
-    ].join("\n"));
-
+    // Ready to clean up before anything is printed: a script may stop the emulator as soon as it reads the line.
     let stopping = false;
     const stop = (): void => {
         if (stopping) return;
@@ -233,6 +205,37 @@ async function main(): Promise<void> {
     setInterval(() => {
         if (process.ppid !== parent) stop();
     }, 250).unref();
+
+    const agentUpns = AGENTS.map((a) => `${a.userPrincipalName}@${domain}`);
+    const active = Object.entries(config.options.faults).map(([k, v]) => `${k}=${v}`).concat(config.serviceUserFaults);
+    // The CA is set up front so verify need not restart itself to trust it.
+    const trust = emulator.caFile ? `NODE_EXTRA_CA_CERTS=${shellWord(emulator.caFile)} ` : "";
+    const verifyCommand = `${trust}npm run verify -- --handoff ${shellWord(handoffFile)} --agents ${seed.agentObjectIds.join(",")}`;
+    if (config.json) {
+        // Scripts read this one line to find the emulator: paths and IDs, never the secret or password.
+        process.stdout.write(`${JSON.stringify({ url: emulator.url, caFile: emulator.caFile ?? null, tenantId: emulator.tenantId, handoffFile, verifyCommand })}\n`);
+    } else process.stdout.write([
+        `Entra ID + Microsoft Graph emulator listening on ${emulator.url}`,
+        `  tenant ID:     ${emulator.tenantId}`,
+        `  client ID:     ${seed.handoff.applicationClientId}`,
+        `  service user:  ${seed.handoff.userEmail}`,
+        "  agents:",
+        ...AGENTS.map((a, i) => `    ${seed.agentObjectIds[i]}  ${agentUpns[i]}  ${a.availability}/${a.activity}`),
+        `  faults:        ${active.length > 0 ? active.join(", ") : "none"}`,
+        `  handoff file:  ${handoffFile} (mode 0600, holds the secret and password, deleted on exit)`,
+        ...(emulator.caFile ? [
+            `  CA file:       ${emulator.caFile} (trust it: NODE_EXTRA_CA_CERTS or curl --cacert; deleted on exit)`,
+            `  authority:     ${emulator.url}/${emulator.tenantId} (MSAL: knownAuthorities ["${new URL(emulator.url).host}"])`,
+        ] : []),
+        "",
+        "Verify against it (the handoff file names this emulator's endpoints and CA):",
+        `  ${verifyCommand}`,
+        // Object IDs work with the default consent; sign-in names need User.ReadBasic.All to be resolved.
+        "  (agents by sign-in name need --scopes User.Read,Presence.Read.All,User.ReadBasic.All)",
+        "",
+        "Ctrl+C stops the emulator.",
+        "",
+    ].join("\n"));
 }
 
 if (require.main === module) {

@@ -3,15 +3,17 @@
 // rotation) and which client secret the connector uses (Graph's credential activity report, read as the deployer
 // with DefaultAzureCredential), exiting 1 when a stack is past a threshold. Reads `pulumi stack output --json` per stack, never
 // with --show-secrets (since Pulumi CLI 3.252 that needs no decryption key: pulumi/pulumi#23820), or outputs
-// recorded with --save. Exit codes: 0 within thresholds, 1 past a threshold or unreadable, 2 bad usage or input.
+// recorded with --save (a folder) or saved by hand (a file, as for `npm run handoff --outputs`).
+// Exit codes: 0 within thresholds, 1 past a threshold or unreadable (no pulumi CLI included), 2 bad usage or input.
 import { execFile as execFileCallback } from "node:child_process";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { invalidStackNames, managedStacks, STACK_NAME, STACK_NAME_RULE } from "../fleet/stacks";
 import {
     DEFAULT_THRESHOLDS, fleetStatus, formatJson, formatTable, parseStatusOutputs, pickStatusOutputs, StatusOutputsError,
     type StackSource, type StatusOutputs, type Thresholds,
 } from "../fleet/status";
+import { HandoffFileError, readHandoffFile } from "../handoff/index";
 import { usageRecordSchema, type UsageRecord } from "../verifier/secretUsage";
 import { checkEndpoint, EndpointError } from "../verifier/endpoints";
 import { defaultAzureCredential, readUsageRecord, type CredentialFactory } from "./secretUsage";
@@ -38,7 +40,9 @@ export const USAGE = `Usage: npm run status -- [--stack NAME ... | --all] [optio
 
   --stack NAME               this stack (repeat for several); default: every committed Pulumi.<stack>.yaml
   --all                      every committed Pulumi.<stack>.yaml except Pulumi.dev.yaml (the default)
-  --outputs DIR              read DIR/<stack>.json saved by --save instead of running pulumi
+  --outputs DIR|FILE         instead of running pulumi, read DIR/<stack>.json saved by --save, or one stack's
+                             FILE as \`pulumi stack output --json\` prints it (the stack: --stack NAME, or FILE's
+                             name without .json)
   --save DIR                 also write each stack's non-secret status outputs to DIR/<stack>.json
   --backend-url TEMPLATE     PULUMI_BACKEND_URL per stack, {stack} replaced by the stack name, e.g.
                              'azblob://tenant-{stack}?storage_account=jtelstate' (default: the current login)
@@ -51,21 +55,26 @@ export const USAGE = `Usage: npm run status -- [--stack NAME ... | --all] [optio
                              (default ${DEFAULT_THRESHOLDS.idleHours}; 0 = off)
   --usage read|saved|skip    which client secret the connector uses: read Graph's credential activity report
                              as the deployer (az login or OIDC; AuditLog.Read.All or Reports Reader), take the
-                             one saved beside --outputs, or skip it (default: read, saved with --outputs)
+                             one saved beside --outputs (<stack>.usage.json, or FILE's name with .usage.json),
+                             or skip it (default: read, saved with --outputs)
   --graph-endpoint URL       read that report from this Graph endpoint (https; http only on loopback)
   --now ISO-DATE             evaluate at this instant instead of the clock
   --exit-zero                exit 0 even past a threshold (still 2 on bad usage)
   --help                     show this help
 
-Exit codes: 0 every stack within thresholds, 1 a stack past a threshold or unreadable, 2 bad usage or input.`;
+Exit codes: 0 every stack within thresholds, 1 a stack past a threshold or unreadable (no pulumi CLI included),
+2 bad usage or input.`;
 
 const OPTIONS = "--stack, --all, --outputs, --save, --backend-url, --json, --secret-expiry-days, --verification-age-days, --switch-deadline-days, --idle-hours, --usage, --graph-endpoint, --now, --exit-zero, --help";
 const MAX_DAYS = 3650;
 const MAX_HOURS = 8760;
 
+/** Where saved outputs are read from: a folder of <stack>.json (what --save writes), or one stack's file. */
+type SavedOutputs = { dir: string } | { file: string };
+
 interface Parsed {
     stacks: string[];
-    outputsDir?: string;
+    outputs?: SavedOutputs;
     saveDir?: string;
     backendUrl?: string;
     json: boolean;
@@ -116,7 +125,7 @@ async function parse(argv: readonly string[], io: StatusCliIo): Promise<Parsed |
     for (const stack of values.stack ?? []) {
         if (!STACK_NAME.test(stack)) throw new UsageError(`--stack "${stack}" must be a stack name: ${STACK_NAME_RULE}`);
     }
-    if (values.outputs !== undefined && values["backend-url"] !== undefined) throw new UsageError("--backend-url applies only when pulumi is run; leave it out with --outputs DIR");
+    if (values.outputs !== undefined && values["backend-url"] !== undefined) throw new UsageError("--backend-url applies only when pulumi is run; leave it out with --outputs");
     const backendUrl = values["backend-url"];
     if (backendUrl !== undefined && !backendUrl.includes("{stack}")) {
         throw new UsageError(`--backend-url "${backendUrl}" must contain {stack}, e.g. 'azblob://tenant-{stack}?storage_account=jtelstate': each tenant has its own state container`);
@@ -134,7 +143,7 @@ async function parse(argv: readonly string[], io: StatusCliIo): Promise<Parsed |
     };
     const usage = values.usage ?? (values.outputs !== undefined ? "saved" : "read");
     if (!(USAGE_MODES as readonly string[]).includes(usage)) throw new UsageError(`--usage "${usage}" must be one of ${USAGE_MODES.join(", ")}`);
-    if (usage === "saved" && values.outputs === undefined) throw new UsageError("--usage saved reads the report saved beside the outputs: pass --outputs DIR too");
+    if (usage === "saved" && values.outputs === undefined) throw new UsageError("--usage saved reads the report saved beside the outputs: pass --outputs DIR|FILE too");
     let graphEndpoint = values["graph-endpoint"];
     if (graphEndpoint !== undefined) {
         if (usage !== "read") throw new UsageError(`--graph-endpoint applies only when the credential activity report is read (--usage read), not with --usage ${usage}`);
@@ -145,11 +154,41 @@ async function parse(argv: readonly string[], io: StatusCliIo): Promise<Parsed |
             throw error;
         }
     }
-    const stacks = values.stack !== undefined ? [...new Set(values.stack)] : await stackFiles(io.cwd);
+    const outputs = values.outputs === undefined ? undefined : await savedOutputs(values.outputs, io.cwd);
+    let stacks: string[];
+    if (outputs !== undefined && "file" in outputs) stacks = [stackOfFile(outputs.file, values.stack)];
+    else stacks = values.stack !== undefined ? [...new Set(values.stack)] : await stackFiles(io.cwd);
     return {
-        stacks, outputsDir: values.outputs, saveDir: values.save, backendUrl, json: values.json === true, thresholds, now, exitZero: values["exit-zero"] === true,
+        stacks, ...(outputs !== undefined ? { outputs } : {}), saveDir: values.save, backendUrl, json: values.json === true, thresholds, now, exitZero: values["exit-zero"] === true,
         usage: usage as UsageMode, ...(graphEndpoint !== undefined ? { graphEndpoint } : {}),
     };
+}
+
+/**
+ * --outputs PATH: a folder (what --save writes) or one stack's file. A path that does not exist is a folder no
+ * job saved into (the fleet job's, when every tenant's job failed), or a file when it ends in .json: its stacks are
+ * unreadable, as when pulumi cannot read them.
+ */
+async function savedOutputs(path: string, cwd: string): Promise<SavedOutputs> {
+    if (path === "-") throw new UsageError("--outputs - (stdin) is not read by status: pass a folder saved by --save, or a file");
+    try {
+        return (await stat(resolve(cwd, path))).isDirectory() ? { dir: path } : { file: path };
+    } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === "ENOENT") return /\.json$/i.test(path) ? { file: path } : { dir: path };
+        throw new UsageError(`--outputs ${path}: cannot read it (${code ?? "read error"})`);
+    }
+}
+
+/** The one stack a file's outputs belong to: --stack NAME, or the file's name (contoso.json, as --save names it). */
+function stackOfFile(file: string, named: readonly string[] | undefined): string {
+    if (named !== undefined) {
+        if (new Set(named).size > 1) throw new UsageError(`--outputs ${file} holds one stack's outputs: pass at most one --stack NAME, or a folder saved by --save`);
+        return named[0];
+    }
+    const stack = basename(file).replace(/\.json$/, "");
+    if (!STACK_NAME.test(stack)) throw new UsageError(`--outputs ${file}: name its stack with --stack NAME (the file's name "${basename(file)}" is not ${STACK_NAME_RULE})`);
+    return stack;
 }
 
 /** Reads one stack's outputs through the pulumi CLI, WITHOUT --show-secrets. */
@@ -163,8 +202,9 @@ async function readFromPulumi(stack: string, parsed: Parsed, io: StatusCliIo): P
     try {
         ({ stdout } = await io.exec("pulumi", statusOutputArgs(stack), env));
     } catch (error) {
+        // Unreadable, as README's exit codes say: the row says why and how to read the outputs without pulumi.
         if ((error as { code?: unknown }).code === "ENOENT") {
-            throw new UsageError("the pulumi CLI was not found on PATH; install it (https://www.pulumi.com/docs/install/) or pass --outputs DIR with outputs saved by --save");
+            return { stack, error: "the pulumi CLI was not found on PATH; install it (https://www.pulumi.com/docs/install/) or pass --outputs with outputs saved by --save" };
         }
         const stderr = summarizePulumiStderr((error as { stderr?: unknown }).stderr);
         return { stack, error: `\`pulumi stack output\` failed${stderr ? `: ${stderr}` : ""}; check the stack name and the state login (--backend-url)` };
@@ -197,6 +237,12 @@ function usageFile(dir: string, stack: string): string {
     return join(dir, `${stack}.usage.json`);
 }
 
+/** A saved file's outputs and report, as they sit in a folder (<stack>.json) or beside one file. */
+function savedPaths(outputs: SavedOutputs, stack: string): { outputs: string; usage: string } {
+    if ("dir" in outputs) return { outputs: join(outputs.dir, `${stack}.json`), usage: usageFile(outputs.dir, stack) };
+    return { outputs: outputs.file, usage: join(dirname(outputs.file), `${basename(outputs.file).replace(/\.json$/, "")}.usage.json`) };
+}
+
 /** A saved file's JSON, or undefined when it does not exist; unreadable or damaged is bad input. */
 async function readSavedJson(path: string, source: string, stack: string, dir: string): Promise<unknown> {
     let text: string;
@@ -214,19 +260,24 @@ async function readSavedJson(path: string, source: string, stack: string, dir: s
 }
 
 /** The report saved with the outputs, if it was read for them; a damaged file is bad input, like the outputs. */
-async function readRecordedUsage(stack: string, dir: string, io: StatusCliIo): Promise<UsageRecord | undefined> {
-    const source = `--outputs ${usageFile(dir, stack)}`;
-    const json = await readSavedJson(usageFile(resolve(io.cwd, dir), stack), source, stack, dir);
+async function readRecordedUsage(stack: string, saved: SavedOutputs, io: StatusCliIo): Promise<UsageRecord | undefined> {
+    const path = savedPaths(saved, stack).usage;
+    const source = `--outputs ${path}`;
+    const json = await readSavedJson(resolve(io.cwd, path), source, stack, "dir" in saved ? saved.dir : dirname(saved.file));
     if (json === undefined) return undefined;
     const result = usageRecordSchema.safeParse(json);
     if (!result.success) throw new UsageError(`${source}: ${[...new Set(result.error.issues.map((i) => `${i.path.join(".") || "the file"} is not what --save writes`))].join("; ")}`);
     return result.data;
 }
 
-async function readRecorded(stack: string, dir: string, parsed: Parsed, io: StatusCliIo): Promise<StackSource> {
-    const source = `--outputs ${join(dir, `${stack}.json`)}`;
-    const json = await readSavedJson(join(resolve(io.cwd, dir), `${stack}.json`), source, stack, dir);
+async function readRecorded(stack: string, saved: SavedOutputs, parsed: Parsed, io: StatusCliIo): Promise<StackSource> {
+    const path = savedPaths(saved, stack).outputs;
+    const source = `--outputs ${path}`;
+    const json = await readSavedJson(resolve(io.cwd, path), source, stack, "dir" in saved ? saved.dir : dirname(saved.file));
     if (json === undefined) return { stack, error: `${source}: no outputs were recorded for this stack (its job did not get to save them)` };
+    if (isHandoffObject(json, source)) {
+        throw new UsageError(`${source} is the handoff object (the five values), which has nothing status reads; pass the stack's outputs as \`pulumi stack output --json\` prints them`);
+    }
     let outputs: StatusOutputs;
     try {
         outputs = parseStatusOutputs(json, source);
@@ -235,8 +286,18 @@ async function readRecorded(stack: string, dir: string, parsed: Parsed, io: Stat
         throw error;
     }
     if (parsed.usage !== "saved") return withLiveUsage(stack, outputs, parsed, io);
-    const usage = await readRecordedUsage(stack, dir, io);
+    const usage = await readRecordedUsage(stack, saved, io);
     return usage ? { stack, outputs, usage } : { stack, outputs };
+}
+
+/** True for the five-key object `pulumi stack output handoff --show-secrets` prints, which `npm run handoff` takes too. */
+function isHandoffObject(json: unknown, source: string): boolean {
+    try {
+        return readHandoffFile(json, source).shape === "handoff object";
+    } catch (error) {
+        if (error instanceof HandoffFileError) return false;
+        throw error;
+    }
 }
 
 /** The outputs as saved: the allowlisted keys only, so a saved file never holds more than status shows. */
@@ -257,10 +318,10 @@ export async function runStatusCli(argv: readonly string[], io: StatusCliIo): Pr
         const p = parsed;
         sources = [];
         // One stack at a time: each `pulumi stack output` starts a CLI and reads a state file.
-        for (const stack of p.stacks) sources.push(p.outputsDir !== undefined ? await readRecorded(stack, p.outputsDir, p, io) : await readFromPulumi(stack, p, io));
+        for (const stack of p.stacks) sources.push(p.outputs !== undefined ? await readRecorded(stack, p.outputs, p, io) : await readFromPulumi(stack, p, io));
     } catch (error) {
         if (error instanceof UsageError) {
-            io.stderr(`${error.message}\nNothing was written. Run with --help for usage.\n`);
+            io.stderr(`${error.message}\nRun with --help for usage.\n`);
             return EXIT.usage;
         }
         throw error;

@@ -1,10 +1,18 @@
 // `npm run verify -- --stack NAME | --handoff FILE|-`: proves the five handoff values work the way the
 // jtel connector will use them. Exit codes: 0 verified, 1 terminal diagnosis, 2 bad usage or input,
 // 3 gave up on errors that stayed transient (the report carries the last error's code).
-import { HANDOFF_KEYS, HandoffInvalidError, HandoffOutputsError, secretCreatedAtOf, validateHandoff } from "../handoff";
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
+import {
+    describeHandoffFile, HANDOFF_KEYS, HANDOFF_OBJECT_COMMAND, HandoffFileError, HandoffInvalidError, HandoffOutputsError, handoffOutputOf, readHandoffFile, secretCreatedAtOf,
+    STACK_OUTPUTS_COMMAND, validateHandoff, type EndpointKey,
+} from "../handoff/index";
 import { runAsMain } from "./processIo";
 import { readStackOutputs, StackOutputsError } from "./stackOutputs";
-import { describeAgents, EndpointError, JUST_PROVISIONED, redact, resolveEndpoints, verifyPresenceAccess, type ChangedAt, type CloudName, type Handoff, type VerificationReport, type VerifyOptions } from "../verifier";
+import {
+    describeAgents, EndpointError, JUST_PROVISIONED, redact, resolveEndpoints, verifyPresenceAccess, type ChangedAt, type CloudName, type EndpointChoice, type EndpointNames, type Handoff,
+    type VerificationReport, type VerifyOptions,
+} from "../verifier/index";
 import { passwordAttemptsProblem } from "../verifier/clouds";
 import { parseFlags, UsageError } from "./flags";
 
@@ -19,12 +27,19 @@ export interface CliIo {
     execFile(file: string, args: readonly string[]): Promise<{ stdout: string; stderr: string }>;
     /** Test hooks for the verification: clock, sleep, random. */
     verifyOverrides?: Pick<VerifyOptions, "clock" | "sleep" | "random" | "maxWaitSeconds">;
+    /** The CA file this process trusts (NODE_EXTRA_CA_CERTS, read by Node at start-up only). */
+    trustedCaFile?: string;
+    /** Runs the command again trusting `caFile`, handing it `stdin` (what was read from "-"); returns its exit code. */
+    restartTrustingCa?(caFile: string, stdin: string | undefined): Promise<number>;
 }
 
 export const USAGE = `Usage: npm run verify -- (--stack NAME | --handoff FILE|-) [options]
 
   --stack NAME             read the handoff output of a Pulumi stack (needs the pulumi CLI)
-  --handoff FILE|-         read the handoff JSON from a file, or from stdin with "-"
+  --handoff FILE|-         read a file, or stdin with "-", holding what \`pulumi stack output handoff --show-secrets\`
+                           prints (the handoff object; npm run emulator's file adds its endpoints and CA, used
+                           unless a flag below says otherwise) or what \`pulumi stack output --json --show-secrets\`
+                           prints (the stack's outputs)
   --cloud NAME             public (default), usgovernment or usgovernmentdod
   --authority-host URL     override the Entra ID authority host
   --graph-endpoint URL     override the Microsoft Graph endpoint
@@ -36,7 +51,10 @@ export const USAGE = `Usage: npm run verify -- (--stack NAME | --handoff FILE|-)
   --fresh                  the app, secret or user was created or changed in the last minutes: wait out
                            Entra ID's replication (with --stack, the outputs say when the secret was created)
   --json                   print one JSON object instead of text
-  --help                   show this help`;
+  --help                   show this help
+
+Exit codes: 0 verified (or --help), 1 failed with a terminal diagnosis, 2 bad usage or input, 3 gave up on errors
+that stayed transient.`;
 
 /** The stack's outputs could not be read (no pulumi CLI, pulumi failed, not JSON): bad input, no usage hint. */
 class StackReadError extends Error {}
@@ -67,6 +85,25 @@ interface Loaded {
     handoff: Handoff;
     /** When the stack's outputs say the newest secret was created (ms since the epoch). */
     secretCreatedAt?: number;
+    /** Where the values came from, for messages: `--handoff h.json`, `--stack contoso`. */
+    source: string;
+    /** Endpoints and CA file a handoff object carried (npm run emulator's file). */
+    endpoints: Partial<Record<EndpointKey, unknown>>;
+    /** For a file: which shape it had, one line for stderr. */
+    shape?: string;
+    /** What was read from stdin, for a restart. */
+    stdin?: string;
+}
+
+/** The newest secret's creation time from a stack's outputs, when they carry it (currentSecretCreatedAt). */
+function createdAt(outputs: unknown, source: string): { secretCreatedAt?: number } {
+    try {
+        const at = secretCreatedAtOf(outputs, source);
+        return at !== undefined ? { secretCreatedAt: at } : {};
+    } catch (error) {
+        if (error instanceof HandoffOutputsError) throw new UsageError(error.message);
+        throw error;
+    }
 }
 
 async function loadHandoff(values: { stack?: string; handoff?: string }, io: CliIo): Promise<Loaded> {
@@ -85,9 +122,19 @@ async function loadHandoff(values: { stack?: string; handoff?: string }, io: Cli
             json = JSON.parse(text);
         } catch {
             // The parser's message quotes the input, which may hold the secret or password.
-            throw new UsageError(`${source} is not valid JSON; expected an object with the keys ${HANDOFF_KEYS.join(", ")}`);
+            throw new UsageError(`${source} is not valid JSON; pass what ${HANDOFF_OBJECT_COMMAND} or ${STACK_OUTPUTS_COMMAND} prints`);
         }
-        return { handoff: parseHandoff(json, source) };
+        const stdin = values.handoff === "-" ? text : undefined;
+        try {
+            const file = readHandoffFile(json, source);
+            const shape = describeHandoffFile(file, source);
+            if (file.shape === "handoff object") return { handoff: parseHandoff(file.handoff, source), source, endpoints: file.endpoints, shape, stdin };
+            const handoff = handoffOutputOf(file.outputs, source, `run \`pulumi up\` first, then pass what ${STACK_OUTPUTS_COMMAND} prints`);
+            return { handoff: parseHandoff(handoff, `${source} output handoff`), source, endpoints: {}, shape, stdin, ...createdAt(file.outputs, source) };
+        } catch (error) {
+            if (error instanceof HandoffFileError || error instanceof HandoffOutputsError) throw new UsageError(error.message);
+            throw error;
+        }
     }
     if (values.stack !== undefined) {
         const source = `--stack ${values.stack}`;
@@ -101,22 +148,49 @@ async function loadHandoff(values: { stack?: string; handoff?: string }, io: Cli
         }
         const handoff = (outputs as { handoff?: unknown } | null)?.handoff;
         if (handoff === undefined) throw new UsageError(`${source}: the stack has no \`handoff\` output; run \`pulumi up\` first`);
-        let secretCreatedAt: number | undefined;
-        try {
-            secretCreatedAt = secretCreatedAtOf(outputs, source);
-        } catch (error) {
-            if (error instanceof HandoffOutputsError) throw new UsageError(error.message);
-            throw error;
-        }
-        return { handoff: parseHandoff(handoff, `${source} output handoff`), ...(secretCreatedAt !== undefined ? { secretCreatedAt } : {}) };
+        return { handoff: parseHandoff(handoff, `${source} output handoff`), source, endpoints: {}, ...createdAt(outputs, source) };
     }
     throw new UsageError("Pass --stack NAME or --handoff FILE|- to say which handoff values to verify");
+}
+
+/**
+ * Where to verify: the flags, and the endpoints a handoff file carried (the emulator's) where no flag names the
+ * host; none of the file's when --cloud is given. The file's CA counts only with an endpoint taken from it.
+ * `source` names the file in messages (`--handoff h.json authorityHost "…" must use https://…`).
+ */
+export function chooseEndpoints(
+    flags: { cloud?: string; authorityHost?: string; graphEndpoint?: string },
+    file: Partial<Record<EndpointKey, unknown>>,
+    source: string,
+): { choice: EndpointChoice; names: EndpointNames; caFile?: unknown } {
+    const usable = flags.cloud === undefined ? file : {};
+    const authorityHost = flags.authorityHost ?? usable.authorityHost;
+    const graphEndpoint = flags.graphEndpoint ?? usable.graphEndpoint;
+    const hostFromFile = flags.authorityHost === undefined && usable.authorityHost !== undefined;
+    const graphFromFile = flags.graphEndpoint === undefined && usable.graphEndpoint !== undefined;
+    return {
+        choice: {
+            ...(flags.cloud !== undefined ? { cloud: flags.cloud as CloudName } : {}),
+            ...(authorityHost !== undefined ? { authorityHost: authorityHost as string } : {}),
+            ...(graphEndpoint !== undefined ? { graphEndpoint: graphEndpoint as string } : {}),
+        },
+        names: {
+            cloud: "--cloud",
+            authorityHost: hostFromFile ? `${source} authorityHost` : "--authority-host",
+            graphEndpoint: graphFromFile ? `${source} graphEndpoint` : "--graph-endpoint",
+        },
+        ...((hostFromFile || graphFromFile) && usable.caFile !== undefined ? { caFile: usable.caFile } : {}),
+    };
 }
 
 interface Parsed {
     handoff: Handoff;
     options: VerifyOptions;
     json: boolean;
+    /** The CA to trust for the endpoints the handoff file named (absolute path). */
+    caFile?: string;
+    shape?: string;
+    stdin?: string;
 }
 
 async function parse(argv: readonly string[], io: CliIo): Promise<Parsed | "help"> {
@@ -137,12 +211,12 @@ async function parse(argv: readonly string[], io: CliIo): Promise<Parsed | "help
     if (values.help) return "help";
 
     // The verifier's endpoint rule, with the flags' names: only the cloud's documented hosts unless overridden.
-    let endpoints;
+    // The flags are checked before the handoff is read; a handoff file's own endpoints (the emulator's) then count
+    // as overrides, unless a flag names a cloud or that host.
+    const flags = { cloud: values.cloud as CloudName | undefined, authorityHost: values["authority-host"], graphEndpoint: values["graph-endpoint"] };
+    const flagNames = { cloud: "--cloud", authorityHost: "--authority-host", graphEndpoint: "--graph-endpoint" };
     try {
-        endpoints = resolveEndpoints(
-            { cloud: values.cloud as CloudName | undefined, authorityHost: values["authority-host"], graphEndpoint: values["graph-endpoint"] },
-            { cloud: "--cloud", authorityHost: "--authority-host", graphEndpoint: "--graph-endpoint" },
-        );
+        resolveEndpoints(flags, flagNames);
     } catch (error) {
         if (error instanceof EndpointError) throw new UsageError(error.message);
         throw error;
@@ -178,15 +252,32 @@ async function parse(argv: readonly string[], io: CliIo): Promise<Parsed | "help
         }
     }
 
-    const { handoff, secretCreatedAt } = await loadHandoff(values, io);
+    const loaded = await loadHandoff(values, io);
     // Replication explains a missing app, secret or user only right after it was created (verifier/retry.ts): a
     // stack's first secret is created with its app and user, so the outputs' time stands for all three.
+    const secretCreatedAt = loaded.secretCreatedAt;
     const changedAt: ChangedAt | undefined = values.fresh
         ? JUST_PROVISIONED
         : secretCreatedAt !== undefined ? { secret: secretCreatedAt, app: secretCreatedAt, user: secretCreatedAt } : undefined;
+    const chosen = chooseEndpoints(flags, loaded.endpoints, loaded.source);
+    let endpoints;
+    try {
+        endpoints = resolveEndpoints(chosen.choice, chosen.names);
+    } catch (error) {
+        if (error instanceof EndpointError) throw new UsageError(error.message);
+        throw error;
+    }
+    let caFile: string | undefined;
+    if (chosen.caFile !== undefined) {
+        if (typeof chosen.caFile !== "string" || chosen.caFile.trim() === "") throw new UsageError(`${loaded.source} caFile must be the path of the CA file to trust (PEM), as npm run emulator writes it`);
+        caFile = resolve(chosen.caFile);
+    }
     return {
-        handoff,
+        handoff: loaded.handoff,
         json: values.json === true,
+        ...(caFile !== undefined ? { caFile } : {}),
+        ...(loaded.shape !== undefined ? { shape: loaded.shape } : {}),
+        ...(loaded.stdin !== undefined ? { stdin: loaded.stdin } : {}),
         options: {
             cloud,
             ...endpoints,
@@ -255,6 +346,10 @@ export async function runVerifyCli(argv: readonly string[], io: CliIo): Promise<
         io.stdout(`${USAGE}\n`);
         return EXIT.verified;
     }
+    if (parsed.caFile !== undefined && io.restartTrustingCa && (io.trustedCaFile === undefined || resolve(io.trustedCaFile) !== parsed.caFile)) {
+        return io.restartTrustingCa(parsed.caFile, parsed.stdin);
+    }
+    if (parsed.shape) io.stderr(`${parsed.shape}\n`);
     const { handoff, options, json } = parsed;
     const secrets = [handoff.secretValue, handoff.userPassword];
     try {
@@ -267,4 +362,23 @@ export async function runVerifyCli(argv: readonly string[], io: CliIo): Promise<
     }
 }
 
-if (require.main === module) runAsMain(runVerifyCli, EXIT.failed);
+/**
+ * Node reads NODE_EXTRA_CA_CERTS at start-up only (nodejs.org/api/cli.html#node_extra_ca_certsfile), and fetch
+ * takes no CA of its own, so trusting the CA a handoff file names means running the command again with it set:
+ * the same Node options and arguments, what was read from stdin handed on.
+ */
+export function restartTrustingCa(caFile: string, stdin: string | undefined): Promise<number> {
+    return new Promise((resolvePromise, reject) => {
+        const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...process.argv.slice(2)], {
+            stdio: [stdin === undefined ? "inherit" : "pipe", "inherit", "inherit"],
+            env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
+        });
+        child.stdin?.end(stdin);
+        child.once("error", reject);
+        child.once("exit", (code) => resolvePromise(code ?? EXIT.failed));
+    });
+}
+
+if (require.main === module) {
+    runAsMain((argv, io) => runVerifyCli(argv, { ...io, trustedCaFile: process.env.NODE_EXTRA_CA_CERTS || undefined, restartTrustingCa }), EXIT.failed);
+}

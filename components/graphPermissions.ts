@@ -1,7 +1,7 @@
 // Microsoft Graph permission names -> IDs, resolved from the tenant's Graph service principal at deploy
 // time (never from copied GUIDs), with the closest valid names when a name is wrong.
 import { distance } from "fastest-levenshtein";
-import { UserError } from "../stack/userError";
+import { UserError } from "./userError";
 
 /** Microsoft Graph's application (client) ID, the same in every tenant and cloud. */
 export const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
@@ -30,15 +30,23 @@ export function closestNames(name: string, valid: string[], max = 3): string[] {
 }
 
 /**
+ * The names not in `valid`, each as `"Name" is not <what>; closest: A, B, C`: the one sentence `pulumi up` (against
+ * the tenant's Graph) and `npm run new-tenant` (against the policy pack's allowlist) both say.
+ */
+export function unknownPermissions(names: readonly string[], valid: readonly string[], what: string): { name: string; sentence: string }[] {
+    return names.filter((name) => !valid.includes(name))
+        .map((name) => ({ name, sentence: `${JSON.stringify(name)} is not ${what}; closest: ${closestNames(name, [...valid]).join(", ")}` }));
+}
+
+/**
  * Looks every name up in `available` (name -> ID, as the Graph service principal publishes it).
  * `key` is the config key the names came from, so the error can name it.
  */
 export function resolvePermissions(key: string, names: readonly string[], available: Record<string, string>, kind: "delegated" | "application"): ResolvedPermission[] {
-    const valid = Object.keys(available);
-    const unknown = names.filter((n) => !(n in available));
+    const unknown = unknownPermissions(names, Object.keys(available), `a Microsoft Graph ${kind} permission`);
     if (unknown.length > 0) {
-        const lines = unknown.map((n) => `  ${JSON.stringify(n)} is not a Microsoft Graph ${kind} permission; closest: ${closestNames(n, valid).join(", ")}`);
-        throw new UnknownPermissionError(key, unknown, `${key} names permissions Microsoft Graph does not publish in this tenant:\n${lines.join("\n")}`);
+        const lines = unknown.map((u) => `  ${u.sentence}`);
+        throw new UnknownPermissionError(key, unknown.map((u) => u.name), `${key} names permissions Microsoft Graph does not publish in this tenant:\n${lines.join("\n")}`);
     }
     return names.map((name) => ({ name, id: available[name] }));
 }

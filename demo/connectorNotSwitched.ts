@@ -4,10 +4,10 @@
 // connector keeps signing in with the old one. The next morning, before the daily up, the credential activity
 // report shows it: the warning `npm run status` prints and its exit code, then the remedy and the report once
 // the connector uses the newest secret.
-import { addReportReader, type Emulator, type Handoff } from "../emulator";
+import { addReportReader, type Emulator, type Handoff } from "../emulator/index";
 import { DEFAULT_THRESHOLDS, usageProblems } from "../fleet/status";
 import { periodIndex, periodStart } from "../components/rotationSchedule";
-import { readUsageRecord, type UsageOutputs } from "../cli/secretUsage";
+import { readUsageRecord, type UsageOutputs } from "../verifier/usageRecord";
 import { classifySecretUsage, describeUsage, usageCell } from "../verifier/secretUsage";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

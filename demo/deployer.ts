@@ -2,7 +2,7 @@
 // tenant: prerequisites" table states it, and how the offline demo and the tests sign it in to the
 // emulator. test/emulator/deployerPermissions.test.ts proves every row: with all of them a deployment
 // succeeds; without any one of them Graph answers 403 where the row says it is needed.
-import type { Emulator } from "../emulator";
+import type { Emulator } from "../emulator/index";
 
 export interface DeployerRow {
     /** Graph application permission of a deploying service principal, or a directory role assigned to it. */

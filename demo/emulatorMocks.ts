@@ -58,6 +58,25 @@ export function drawPassword(inputs: Record<string, unknown>): string {
     return chars.join("");
 }
 
+/** The demo's bound on waiting out Graph's eventual consistency, unless `consistencyTimeoutMs` says otherwise. */
+const DEFAULT_CONSISTENCY_TIMEOUT_MS = 60_000;
+
+/**
+ * Each resource's Create timeout in the provider (hashicorp/terraform-provider-azuread@v3.8.0 internal/services/):
+ * the wait for a new object to become readable counts against it. The demo waits at most the smaller of this and
+ * its own bound.
+ */
+const CREATE_TIMEOUT_MS: Readonly<Record<string, number>> = {
+    [APPLICATION_REGISTRATION.token]: 10 * 60_000, // applications/application_registration_resource.go:204
+    [SERVICE_PRINCIPAL.token]: 10 * 60_000, // serviceprincipals/service_principal_resource.go:44
+    [USER.token]: 5 * 60_000, // users/user_resource.go:42
+    [APPLICATION_PASSWORD.token]: 15 * 60_000, // applications/application_password_resource.go:35
+    [APPLICATION_OWNER.token]: 10 * 60_000, // applications/application_owner_resource.go:71
+    [APPLICATION_API_ACCESS.token]: 10 * 60_000, // applications/application_api_access_resource.go:95
+    [DELEGATED_GRANT.token]: 5 * 60_000, // serviceprincipals/service_principal_delegated_permission_grant_resource.go:36
+    [APP_ROLE_ASSIGNMENT.token]: 5 * 60_000, // approleassignments/app_role_assignment_resource.go:34
+};
+
 /** A refusal the provider makes itself, before any Graph call (never retried). */
 class ProviderRefusal extends Error {}
 
@@ -134,9 +153,11 @@ export class EmulatorTenant implements TenantModel {
             await this.options.afterCreate?.(type, outputs);
             return { id: "none", outputs };
         }
+        const started = Date.now();
         const { id, summary } = await this.createInGraph(type, inputs);
-        const outputs = await this.read(type, id);
-        if (!outputs) throw new Error(`${name}: created as ${id} but the provider's read-back found nothing`);
+        const timeoutMs = Math.min(CREATE_TIMEOUT_MS[type] ?? DEFAULT_CONSISTENCY_TIMEOUT_MS, this.options.consistencyTimeoutMs ?? DEFAULT_CONSISTENCY_TIMEOUT_MS);
+        const outputs = await this.readBack(type, id, started + timeoutMs);
+        if (!outputs) throw new Error(`${name}: created as ${id} but the provider's read-back found nothing within ${timeoutMs / 1000} s`);
         this.options.onStep?.({ type, name, summary });
         await this.options.afterCreate?.(type, outputs);
         return { id, outputs };
@@ -230,6 +251,25 @@ export class EmulatorTenant implements TenantModel {
             }
             default:
                 throw new Error(`the offline demo cannot create ${type}: no emulator for it (leave handoffKeyVault unset)`);
+        }
+    }
+
+    /**
+     * The provider's wait for a new object to become readable, then its Read. A new object is invisible to Graph
+     * reads until it has replicated, and every Create of the provider waits it out before its Read, within the
+     * Create's own timeout (counted from the start of Create): the user polls until it is retrievable
+     * (user_resource.go:537-549, consistency.WaitForUpdate in internal/helpers/consistency/consistency.go:48-84),
+     * the secret until the application lists its key (application_password_resource.go:181-205), the service
+     * principal retries its first PATCH on 404 (service_principal_resource.go:501-509), and the typed resources'
+     * Read runs inside Create (internal/sdk/wrapper_resource.go:54-63) on a Graph client that retries 404s
+     * (hashicorp/terraform-provider-azuread@v3.8.0). The provider asks for five sightings in a row; the emulator's
+     * replication is monotonic (visible once, visible from then on), so the first sighting stands for all five.
+     */
+    private async readBack(type: string, id: string, deadline: number): Promise<Record<string, unknown> | undefined> {
+        for (let wait = 250; ; wait = Math.min(wait * 2, 2_000)) {
+            const outputs = await this.read(type, id);
+            if (outputs || Date.now() + wait > deadline) return outputs;
+            await new Promise((r) => setTimeout(r, wait));
         }
     }
 
@@ -404,7 +444,7 @@ export class EmulatorTenant implements TenantModel {
 
     /** One Graph call, retried while the emulator answers with eventual-consistency errors, as the provider does. */
     private async graph<T = unknown>(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, body?: unknown, retry = true): Promise<T> {
-        const deadline = Date.now() + (this.options.consistencyTimeoutMs ?? 60_000);
+        const deadline = Date.now() + (this.options.consistencyTimeoutMs ?? DEFAULT_CONSISTENCY_TIMEOUT_MS);
         for (let wait = 250; ; wait = Math.min(wait * 2, 2_000)) {
             try {
                 const request = this.client.api(path);

@@ -2,17 +2,17 @@
 // calls, the post-deploy verification over HTTP, and the handoff table for the jtel contact.
 import * as pulumi from "@pulumi/pulumi";
 import program from "../index";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../emulator/index";
 import type { Handoff } from "../handoff/types";
 import { DeploymentEngine, type RunResult } from "../planner/engine";
 import { changesNothing, summarize, type StateEntry } from "../planner/plan";
 import { RANDOM_PASSWORD } from "../planner/tables";
 import type { VerificationFailedError, VerificationSummary } from "../stack/postDeployVerification";
-import { verifyPresenceAccess, type VerifyOptions } from "../verifier";
+import { verifyPresenceAccess, type VerifyOptions } from "../verifier/index";
 import { rowsFor, servicePrincipalDeployer, servicePrincipalGrants, type SignedInDeployer } from "./deployer";
 import { EmulatorTenant, type EmulatorTenantOptions } from "./emulatorMocks";
 import { SCENARIOS } from "./scenarios";
-import { formatTable } from "../handoff";
+import { formatTable } from "../handoff/index";
 
 export interface DemoOptions {
     /** A failure scenario from SCENARIOS. */

@@ -1,6 +1,6 @@
 // Failure scenarios the offline demo can run: each makes the emulated tenant fail the way a real one does,
 // so the verification's diagnosis and remedy can be seen without an Azure account.
-import type { Emulator } from "../emulator";
+import type { Emulator } from "../emulator/index";
 import { firstDeploymentDate, walkThroughConnectorNotSwitched, type WalkthroughContext } from "./connectorNotSwitched";
 
 export interface ScenarioContext {

@@ -207,7 +207,14 @@ export function createEmulatorServer(parts: ServerParts): Server {
     };
     // node:https's Server extends tls.Server, not http.Server, but offers the same listen/close API and
     // closeAllConnections (Node >= 18.2), which is all the emulator uses.
-    return parts.tls ? createHttpsServer({ key: parts.tls.key, cert: parts.tls.cert }, listener) as unknown as Server : createServer(listener);
+    const server = parts.tls ? createHttpsServer({ key: parts.tls.key, cert: parts.tls.cert }, listener) as unknown as Server : createServer(listener);
+    // The client closes idle connections, never the emulator. With Node's default (the server drops a connection
+    // idle for 5 s), a client in the same process whose event loop was blocked longer (a module loaded under load)
+    // sent its next request on a connection the server was closing in that very tick: ECONNRESET on a POST, which
+    // no client may retry. 0 turns the server's idle timeout off (nodejs.org/api/http.html#serverkeepalivetimeout);
+    // close() still ends every connection (closeServer).
+    server.keepAliveTimeout = 0;
+    return server;
 }
 
 export async function listen(server: Server, port: number, scheme: "http" | "https" = "http"): Promise<string> {

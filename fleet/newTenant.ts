@@ -1,5 +1,7 @@
 // Onboarding one tenant: flags -> a validated Pulumi.<stack>.yaml, and the bootstrap commands to run next.
 // Pure: the CLI (cli/newTenant.ts) reads and writes files; everything decided here is tested directly.
+import { unknownPermissions } from "../components/graphPermissions";
+import { READ_ONLY_APP_ROLES, READ_ONLY_DELEGATED_SCOPES } from "../policy/graphAllowlist";
 import { ConfigError, parseStackConfig, PROJECT_KEYS, TENANT_ID_KEY, type RawConfig, type StackConfig } from "../stack/config";
 import { EXAMPLE_STACK, STACK_NAME, STACK_NAME_RULE, tenantResourceNames } from "./stacks";
 
@@ -65,12 +67,31 @@ export function validateTenant(request: NewTenantRequest): ValidTenant {
     if (!STACK_NAME.test(request.stack)) throw new NewTenantError([`--stack "${request.stack}" must be ${STACK_NAME_RULE}`]);
     if (request.stack === EXAMPLE_STACK) throw new NewTenantError([`--stack "${EXAMPLE_STACK}" is the commented example (Pulumi.dev.yaml); choose the customer's name`]);
     const raw: Record<string, string> = { [TENANT_ID_KEY]: request.tenantId, serviceUserPrincipalName: request.serviceUser, ...request.config };
+    let config: StackConfig;
     try {
-        return { stack: request.stack, raw, config: parseStackConfig(raw) };
+        config = parseStackConfig(raw);
     } catch (error) {
         if (error instanceof ConfigError) throw new NewTenantError(error.problems.map(withFlag));
         throw error;
     }
+    const problems = permissionProblems(config);
+    if (problems.length > 0) throw new NewTenantError(problems.map(withFlag));
+    return { stack: request.stack, raw, config };
+}
+
+/**
+ * Permission names the stack could not deploy, checked now rather than at its first `pulumi up`. The program
+ * looks names up in the tenant's Graph, which no one can read here; every tenant's stack is previewed with the
+ * policy pack, whose mandatory allowlist (policy/graphAllowlist.ts) admits only these names, so that list is the
+ * catalogue: a mistyped or disallowed name gets the program's sentence with the closest allowed names.
+ */
+export function permissionProblems(config: Pick<StackConfig, "delegatedPermissions" | "applicationPermissions">): string[] {
+    const refused = (key: string, names: readonly string[], allowed: Readonly<Record<string, string>>, kind: string) =>
+        unknownPermissions(names, Object.keys(allowed), `a Microsoft Graph ${kind} permission the policy pack allows`).map((u) => `${key} ${u.sentence}`);
+    return [
+        ...refused("delegatedPermissions", config.delegatedPermissions, READ_ONLY_DELEGATED_SCOPES, "delegated"),
+        ...refused("applicationPermissions", config.applicationPermissions, READ_ONLY_APP_ROLES, "application"),
+    ];
 }
 
 /**

@@ -58,12 +58,14 @@ export function formatTable(outputs: HandoffOutputs, options: FormatOptions): st
         ...HANDOFF_KEYS.map((key) => `${padEnd(HANDOFF_LABELS[key], width)} | ${shownValue(outputs, key, options)}`),
         "",
         SECRET_VALUE_NOTE,
-        `The client secret (Secret Value) expires on ${formatUtc(outputs.secretExpiresAt)}.`,
     ];
+    if (outputs.secretExpiresAt !== null) lines.push(`The client secret (Secret Value) expires on ${formatUtc(outputs.secretExpiresAt)}.`);
     if (outputs.previousSecretExpiresAt !== null) {
         lines.push(`After the last rotation the previous secret stops working on ${formatUtc(outputs.previousSecretExpiresAt)}; update the connector before then.`);
     }
-    lines.push(`The next rotation is due on ${formatUtc(outputs.nextRotationAt)}: the first \`pulumi up\` after it issues a new Secret Value to hand over.`);
+    if (outputs.nextRotationAt !== null) {
+        lines.push(`The next rotation is due on ${formatUtc(outputs.nextRotationAt)}: the first \`pulumi up\` after it issues a new Secret Value to hand over.`);
+    }
     const names = outputs.keyVaultSecretNames;
     if (names) {
         lines.push("The values are also in Key Vault, as these secrets:");
@@ -87,7 +89,7 @@ export function formatJson(outputs: HandoffOutputs, options: FormatOptions): str
 /** KEY='value' lines that a POSIX shell can source. */
 export function formatEnv(outputs: HandoffOutputs, options: FormatOptions): string {
     const lines = HANDOFF_KEYS.map((key) => `${HANDOFF_ENV_NAMES[key]}=${shellQuote(shownValue(outputs, key, options))}`);
-    lines.push(`${SECRET_EXPIRES_AT_ENV_NAME}=${shellQuote(outputs.secretExpiresAt)}`);
+    if (outputs.secretExpiresAt !== null) lines.push(`${SECRET_EXPIRES_AT_ENV_NAME}=${shellQuote(outputs.secretExpiresAt)}`);
     return `${lines.join("\n")}\n`;
 }
 

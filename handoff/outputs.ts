@@ -1,5 +1,6 @@
 // The stack outputs the handoff needs, validated once: the secret `handoff` object and the rotation dates.
 import { z } from "zod";
+import { SECRET_PLACEHOLDER, STACK_OUTPUTS_COMMAND } from "./fileShape";
 import type { Handoff } from "./types";
 import { HANDOFF_KEYS, HandoffInvalidError, validateHandoff, type HandoffKey } from "./validate";
 
@@ -7,12 +8,12 @@ export { HANDOFF_KEYS, SECRET_KEYS, type HandoffKey } from "./validate";
 
 export interface HandoffOutputs {
     handoff: Handoff;
-    /** When the newest client secret expires (ISO 8601). */
-    secretExpiresAt: string;
+    /** When the newest client secret expires (ISO 8601); null when only the handoff object was given. */
+    secretExpiresAt: string | null;
     /** When the previous client secret stops working (ISO 8601), or null when no previous secret is valid. */
     previousSecretExpiresAt: string | null;
-    /** The next rotation boundary (ISO 8601). */
-    nextRotationAt: string;
+    /** The next rotation boundary (ISO 8601); null when only the handoff object was given. */
+    nextRotationAt: string | null;
     /** Key Vault secret name per handoff value; null (or absent) when the handoff is not delivered through Key Vault. */
     keyVaultSecretNames?: Record<HandoffKey, string> | null;
     /** When the newest client secret was created (its start date as Graph returned it); absent on older stacks. */
@@ -22,8 +23,6 @@ export interface HandoffOutputs {
 /** The outputs cannot be handed over as they are; the message says what is missing and the next step. */
 export class HandoffOutputsError extends Error {}
 
-/** What `pulumi stack output --json` prints for a secret output when --show-secrets is left out. */
-const SECRET_PLACEHOLDER = "[secret]";
 const ISO_EXAMPLE = "2027-05-26T09:00:00.000Z";
 
 const isoDateTime = z.iso.datetime({ offset: true });
@@ -73,12 +72,7 @@ export function parseHandoffOutputs(input: unknown, source: string, nextStep: st
         throw new HandoffOutputsError(`${source} must be the JSON object printed by \`pulumi stack output --json --show-secrets\`; ${nextStep}`);
     }
     const record = input as Record<string, unknown>;
-    if (record.handoff === undefined) {
-        throw new HandoffOutputsError(`${source} has no \`handoff\` output: the stack has not been deployed with this program yet, or these are not its outputs; ${nextStep}`);
-    }
-    if (record.handoff === SECRET_PLACEHOLDER) {
-        throw new HandoffOutputsError(`${source}: the \`handoff\` output is "${SECRET_PLACEHOLDER}" because the outputs were read without --show-secrets; read them with \`pulumi stack output --json --show-secrets\` or pass --stack NAME`);
-    }
+    handoffOutputOf(record, source, nextStep);
     const result = outputsSchema.safeParse(input);
     const problems: string[] = [];
     let handoff: Handoff | undefined;
@@ -102,8 +96,30 @@ export function parseHandoffOutputs(input: unknown, source: string, nextStep: st
     return { ...result.data, handoff };
 }
 
+/** The outputs' `handoff` output, not yet validated; refused when absent or read without --show-secrets. */
+export function handoffOutputOf(outputs: Record<string, unknown>, source: string, nextStep: string): unknown {
+    if (outputs.handoff === undefined) {
+        throw new HandoffOutputsError(`${source} has no \`handoff\` output: the stack has not been deployed with this program yet, or these are not its outputs; ${nextStep}`);
+    }
+    if (outputs.handoff === SECRET_PLACEHOLDER) {
+        throw new HandoffOutputsError(`${source}: the \`handoff\` output is "${SECRET_PLACEHOLDER}" because the outputs were read without --show-secrets; read them with ${STACK_OUTPUTS_COMMAND} or pass --stack NAME`);
+    }
+    return outputs.handoff;
+}
+
+/** The handoff object alone (the five values): valid values, and no dates, since the object carries none. */
+export function parseHandoffObject(input: unknown, source: string): HandoffOutputs {
+    try {
+        const handoff = validateHandoff(input, { handoff: source, key: (key: HandoffKey) => `${source} ${key}` });
+        return { handoff, secretExpiresAt: null, previousSecretExpiresAt: null, nextRotationAt: null, keyVaultSecretNames: null };
+    } catch (error) {
+        if (error instanceof HandoffInvalidError) throw new HandoffOutputsError(error.message);
+        throw error;
+    }
+}
+
 /** A handoff whose secret no longer works, or whose dates contradict each other, must not be handed over. */
-function expiryProblems(outputs: Omit<HandoffOutputs, "handoff">, source: string, now: Date): string[] {
+function expiryProblems(outputs: Omit<HandoffOutputs, "handoff"> & { secretExpiresAt: string }, source: string, now: Date): string[] {
     const problems: string[] = [];
     const expires = Date.parse(outputs.secretExpiresAt);
     if (expires <= now.getTime()) {

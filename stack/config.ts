@@ -4,7 +4,7 @@ import { z } from "zod";
 import { DEFAULT_PASSWORD_LENGTH, handMadePasswordProblems, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../components/passwordPolicy";
 import { cloudProblem, passwordAttemptsProblem, type CloudName } from "../verifier/clouds";
 import { endpointProblem, shownEndpoint } from "../verifier/endpoints";
-import { UserError } from "./userError";
+import { UserError } from "../components/userError";
 
 /** Raw values as the program receives them: strings, with lists and objects as JSON text. */
 export type RawConfig = Readonly<Record<string, string | undefined>>;

@@ -2,9 +2,9 @@
 // presence. Runs inside `pulumi up` only (never in preview); a failure fails the update with the diagnosis.
 import * as pulumi from "@pulumi/pulumi";
 import type { Handoff } from "../handoff/types";
-import type { ChangedAt, VerificationReport, VerifyOptions } from "../verifier";
+import type { ChangedAt, VerificationReport, VerifyOptions } from "../verifier/index";
 import { cloudEndpoints, type CloudName } from "../verifier/clouds";
-import { UserError } from "./userError";
+import { UserError } from "../components/userError";
 
 export type VerifyFunction = (handoff: Handoff, options: VerifyOptions) => Promise<VerificationReport>;
 

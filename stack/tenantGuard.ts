@@ -1,7 +1,7 @@
 // Deploying a customer's app, user and secrets into the wrong tenant is the worst failure this tool can
 // have, so the program stops before registering anything unless the signed-in identity's tenant is the
 // one the stack is configured for.
-import { UserError } from "./userError";
+import { UserError } from "../components/userError";
 
 /** A UserError: `pulumi up` prints only the message. */
 export class TenantMismatchError extends UserError {

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import { parseStackConfig, PROJECT_KEYS, TENANT_ID_KEY } from "../stack/config";
-import { DIAGNOSIS_CODES, REMEDIES } from "../verifier";
+import { DIAGNOSIS_CODES, REMEDIES } from "../verifier/index";
 import { SCENARIO_NAMES, SCENARIOS } from "../demo/scenarios";
 
 const root = join(__dirname, "..");

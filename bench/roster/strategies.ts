@@ -7,7 +7,7 @@
 // - ours: verifier/roster.ts checkAgents (300 names per $batch as 20 `in` filters of 15, 650 IDs per
 //   presence request, presence requests paced).
 import { z } from "zod";
-import type { Handoff } from "../../emulator";
+import type { Handoff } from "../../emulator/index";
 import { callGraph, createGraphClient, graphAttempt, SignedInUserTokenProvider, type GraphSession } from "../../verifier/graph";
 import { pacePresenceRequests } from "../../verifier/pacing";
 import { chunk, readPresences } from "../../verifier/presence";

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { decodeJwt } from "jose";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../emulator/index";
 
 const run = promisify(execFile);
 const SCRIPT = join(__dirname, "curl", "entra.sh");

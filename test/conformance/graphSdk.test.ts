@@ -5,7 +5,7 @@
 // sends the token to a host listed in customHosts (src/GraphRequestUtil.ts isCustomHost), which it
 // never does over plain http (test/emulator/graphClientCompatibility.test.ts).
 import { strict as assert } from "node:assert";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../emulator/index";
 import { RealClients } from "./support";
 
 const SCOPES = ["User.Read", "Presence.Read.All"];

@@ -5,7 +5,7 @@
 // defaultOpenIdConfigurationEndpoint, validateIssuer).
 import { strict as assert } from "node:assert";
 import { request } from "node:https";
-import { startEmulator, type Emulator, type Handoff } from "../../emulator";
+import { startEmulator, type Emulator, type Handoff } from "../../emulator/index";
 import type { AppConfig, ResultSummary } from "./realClient";
 import { ClientError, RealClients } from "./support";
 

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { parseNow, runDemoCli } from "../../cli/demo";
 import { runDemo, type DemoOptions } from "../../demo/runDemo";
 import type { Handoff } from "../../handoff/types";
-import { DEFAULT_TENANT_ID } from "../../emulator";
+import { DEFAULT_TENANT_ID } from "../../emulator/index";
 
 interface Run { code: number; out: string[]; err: string[]; handoff?: Handoff }
 

@@ -4,7 +4,7 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../emulator/index";
 import { DEPLOYER_ROWS, rowsFor, servicePrincipalDeployer, servicePrincipalGrants, userDeployer, type DeployerRow, type SignedInDeployer } from "../../demo/deployer";
 import { deployToEmulator, emulatorConfig } from "../../demo/runDemo";
 import type { StateEntry } from "../../planner/plan";

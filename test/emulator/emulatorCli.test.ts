@@ -5,7 +5,7 @@ import { request } from "node:https";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseEmulatorArgs, UsageError } from "../../cli/emulator";
-import { GRAPH_DELEGATED_SCOPES, type Emulator, type Handoff } from "../../emulator";
+import { GRAPH_DELEGATED_SCOPES, type Emulator, type Handoff } from "../../emulator/index";
 import { postToken, ropcForm } from "./support";
 
 describe("npm run emulator: arguments", () => {
@@ -102,7 +102,10 @@ describe("npm run emulator -- --http: the running process", function () {
         assert.ok(stdout.includes(`tenant ID:     ${handoff.directoryTenantId}`));
         assert.ok(!stdout.includes(handoff.secretValue), "stdout shows the secret");
         assert.ok(!stdout.includes(handoff.userPassword), "stdout shows the password");
-        assert.match(stdout, new RegExp(`npm run verify -- --handoff ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} --authority-host ${url} --graph-endpoint ${url}`));
+        // The file names this emulator's endpoints (plain http: no CA), so the command needs no endpoint flags.
+        assert.match(stdout, new RegExp(`\n  npm run verify -- --handoff ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} --agents [0-9a-f-]{36},`));
+        const written = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+        assert.deepEqual([written.authorityHost, written.graphEndpoint, written.caFile], [url, url, undefined]);
         const asEmulator = { url, tenantId: handoff.directoryTenantId } as Emulator;
         assert.equal((await postToken(asEmulator, ropcForm(handoff))).status, 200);
     });
@@ -133,7 +136,7 @@ describe("npm run --silent emulator -- --json: HTTPS, the default, for scripts",
     this.timeout(30_000);
     let npm: ChildProcess;
     let stdout = "";
-    let line: { url: string; caFile: string; tenantId: string; handoffFile: string };
+    let line: { url: string; caFile: string; tenantId: string; handoffFile: string; verifyCommand: string };
 
     before(async () => {
         // --silent is npm's own flag: without it npm prints its "> script" banner on stdout first.
@@ -153,8 +156,9 @@ describe("npm run --silent emulator -- --json: HTTPS, the default, for scripts",
         if (npm.exitCode === null && npm.signalCode === null) npm.kill("SIGKILL");
     });
 
-    it("prints one JSON line first with url (https), caFile, tenantId and handoffFile, and nothing secret", async () => {
-        assert.deepEqual(Object.keys(line), ["url", "caFile", "tenantId", "handoffFile"]);
+    it("prints one JSON line first with url (https), caFile, tenantId, handoffFile and the verify command, and nothing secret", async () => {
+        assert.deepEqual(Object.keys(line), ["url", "caFile", "tenantId", "handoffFile", "verifyCommand"]);
+        assert.ok(line.verifyCommand.startsWith(`NODE_EXTRA_CA_CERTS=${line.caFile} npm run verify -- --handoff ${line.handoffFile} --agents `), line.verifyCommand);
         assert.match(line.url, /^https:\/\/127\.0\.0\.1:\d+$/);
         assert.equal(statSync(line.caFile).mode & 0o777, 0o600);
         assert.equal(statSync(line.handoffFile).mode & 0o777, 0o600);

@@ -4,7 +4,7 @@ import { strict as assert } from "node:assert";
 import {
     BatchRequestContent, BatchResponseContent, Client, GraphError, HTTPMessageHandler, type Context, type Middleware,
 } from "@microsoft/microsoft-graph-client";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../emulator/index";
 import { signIn } from "./support";
 
 /** Adds the bearer token to every request, whatever the host; the library's own handler will not over http. */

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { SignJWT } from "jose";
 import { generateKeyPairSync } from "node:crypto";
-import { startEmulator, type Emulator, type Handoff } from "../../emulator";
+import { startEmulator, type Emulator, type Handoff } from "../../emulator/index";
 import { appToken, graph, signIn, TestClock } from "./support";
 
 /** The two properties the connector reads, from a presence with all of Graph's properties. */

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
 import { dirname } from "node:path";
 import { connect, type PeerCertificate } from "node:tls";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../emulator/index";
 import { ropcForm } from "./support";
 
 interface Answer { status: number; body: unknown; text: string }

@@ -4,7 +4,7 @@
 // real clients.
 import { strict as assert } from "node:assert";
 import { createLocalJWKSet, decodeJwt, jwtVerify } from "jose";
-import { startEmulator, type Emulator, type Handoff } from "../../emulator";
+import { startEmulator, type Emulator, type Handoff } from "../../emulator/index";
 import { aadstsOf, claims, GRAPH_SCOPE, ropcForm, TestClock, type HttpResult } from "./support";
 
 const DOCUMENTED_ROPC_SCOPE = "User.Read Presence.Read.All openid profile offline_access";

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../emulator/index";
 import { appToken, claims, DEPLOYER_ROLES, graph, postToken, ropcForm, type HttpResult } from "./support";
 
 describe("emulator request log and responses", () => {

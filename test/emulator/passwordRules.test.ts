@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { passwordComplexityProblem, randomSeedPassword } from "../../emulator/passwordRules";
-import { startEmulator } from "../../emulator";
+import { startEmulator } from "../../emulator/index";
 
 describe("emulator password rules", () => {
     it("accepts every seeded password, which never holds whitespace or [ ] < > ? # &", () => {

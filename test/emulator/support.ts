@@ -1,6 +1,6 @@
 // Helpers shared by the emulator tests: a controllable clock and thin HTTP wrappers.
 import { decodeJwt, type JWTPayload } from "jose";
-import type { Emulator, Handoff } from "../../emulator";
+import type { Emulator, Handoff } from "../../emulator/index";
 
 export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 

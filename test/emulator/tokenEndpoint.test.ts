@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { startEmulator, type Emulator, type Handoff } from "../../emulator";
+import { startEmulator, type Emulator, type Handoff } from "../../emulator/index";
 import { aadstsOf, claims, GRAPH_SCOPE, postToken, ropcForm, signIn, TestClock } from "./support";
 
 const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";

@@ -1,7 +1,7 @@
 // GET /users?$filter=userPrincipalName in (...): how the verifier resolves agents by sign-in name, with the
 // limit Graph enforces on `in` (known issues, query parameters; microsoft-graph-docs-contrib#1238).
 import { strict as assert } from "node:assert";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../emulator/index";
 import { MAX_IN_FILTER_VALUES } from "../../emulator/routes/users";
 import { graph, signIn } from "./support";
 

@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import { runNewTenantCli } from "../../cli/newTenant";
-import { CONFIG_FLAGS, EXCLUDED_KEYS, PROJECT } from "../../fleet/newTenant";
+import { resolvePermissions } from "../../components/graphPermissions";
+import { CONFIG_FLAGS, EXCLUDED_KEYS, permissionProblems, PROJECT } from "../../fleet/newTenant";
+import { READ_ONLY_APP_ROLES, READ_ONLY_DELEGATED_SCOPES } from "../../policy/graphAllowlist";
 import { parseStackConfig, PROJECT_KEYS, TENANT_ID_KEY, type RawConfig } from "../../stack/config";
 
 const TENANT = "0f1e2d3c-4b5a-4697-8a9b-acbdcedff001";
@@ -54,6 +56,24 @@ describe("npm run new-tenant", () => {
         assert.equal(written[`${PROJECT}:secretRotationDays`], "90", "scalars are strings, as pulumi config set stores them");
     });
 
+    it("accepts every permission the policy pack allows, in both lists", async () => {
+        const run = await newTenant([...REQUIRED, "--delegated-permissions", JSON.stringify(Object.keys(READ_ONLY_DELEGATED_SCOPES)),
+            "--application-permissions", JSON.stringify(Object.keys(READ_ONLY_APP_ROLES))]);
+        assert.equal(run.code, 0, run.stderr);
+    });
+
+    it("says of a mistyped permission what `pulumi up` would say of it, closest names included", () => {
+        const [problem] = permissionProblems({ delegatedPermissions: ["User.Read", "Presence.Read.All", "User.ReadBasic.Al"], applicationPermissions: [] });
+        let programs = "";
+        try {
+            resolvePermissions("delegatedPermissions", ["User.ReadBasic.Al"], READ_ONLY_DELEGATED_SCOPES, "delegated");
+        } catch (error) {
+            programs = (error as Error).message.split("\n")[1].trim();
+        }
+        assert.equal(programs, '"User.ReadBasic.Al" is not a Microsoft Graph delegated permission; closest: User.ReadBasic.All, User.Read.All, User.Read');
+        assert.equal(problem, 'delegatedPermissions "User.ReadBasic.Al" is not a Microsoft Graph delegated permission the policy pack allows; closest: User.ReadBasic.All, User.Read.All, User.Read');
+    });
+
     it("has a flag for every configuration key of the program except the secret ones", () => {
         const covered = [...Object.values(CONFIG_FLAGS), "serviceUserPrincipalName", ...Object.keys(EXCLUDED_KEYS)].sort();
         assert.deepEqual(covered, [...PROJECT_KEYS].sort());
@@ -96,6 +116,14 @@ describe("npm run new-tenant", () => {
         ["a stack name with upper case", ["--stack", "Contoso", "--tenant-id", TENANT, "--service-user", "jtel-presence@contoso.com"], /--stack "Contoso" must be lower-case letters, digits and inner hyphens/],
         ["the example stack's name", ["--stack", "dev", "--tenant-id", TENANT, "--service-user", "jtel-presence@contoso.com"], /--stack "dev" is the commented example/],
         ["missing required flags", ["--stack", "contoso"], /--tenant-id, --service-user are required/],
+        ["a mistyped delegated permission, with the closest allowed names",
+            [...REQUIRED, "--delegated-permissions", '["User.Read","Presence.Read.All","User.ReadBasic.Al"]'],
+            /--delegated-permissions: delegatedPermissions "User\.ReadBasic\.Al" is not a Microsoft Graph delegated permission the policy pack allows; closest: User\.ReadBasic\.All, /],
+        ["a mistyped application permission, with the closest allowed names",
+            [...REQUIRED, "--application-permissions", '["Presence.ReadAll"]'],
+            /--application-permissions: applicationPermissions "Presence\.ReadAll" is not a Microsoft Graph application permission the policy pack allows; closest: Presence\.Read\.All, /],
+        ["a permission the policy pack does not allow", [...REQUIRED, "--delegated-permissions", '["User.Read","Presence.Read.All","Mail.Read"]'],
+            /delegatedPermissions "Mail\.Read" is not a Microsoft Graph delegated permission the policy pack allows; closest: /],
     ];
     for (const [what, argv, message] of refusals) {
         it(`refuses ${what}, naming the flag, and writes nothing`, async () => {

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import type { TokenCredential } from "@azure/identity";
 import { runStatusCli, statusOutputArgs, type ExecWithEnv, type StatusCliIo } from "../../cli/status";
-import { addReportReader, startEmulator, type Emulator, type Handoff } from "../../emulator";
+import { addReportReader, startEmulator, type Emulator, type Handoff } from "../../emulator/index";
 import { postToken, ropcForm, TestClock } from "../emulator/support";
 import {
     COLUMNS, DEFAULT_THRESHOLDS, fleetStatus, formatJson, formatTable, parseStatusOutputs, pickStatusOutputs, problemsOf,
@@ -362,11 +362,15 @@ describe("npm run status", () => {
         ["a Graph endpoint in clear text off this machine", ["--graph-endpoint", "http://graph.example.com"], /--graph-endpoint "http:\/\/graph\.example\.com" must use https:\/\/, or http:\/\/ only for a loopback host/],
         ["--graph-endpoint with --outputs", ["--outputs", "x", "--graph-endpoint", "https://graph.microsoft.com"], /--graph-endpoint applies only when the credential activity report is read \(--usage read\), not with --usage saved/],
         ["an unknown --usage", ["--usage", "live"], /--usage "live" must be one of read, saved, skip/],
-        ["--usage saved without --outputs", ["--usage", "saved"], /--usage saved reads the report saved beside the outputs: pass --outputs DIR too/],
+        ["--usage saved without --outputs", ["--usage", "saved"], /--usage saved reads the report saved beside the outputs: pass --outputs DIR\|FILE too/],
         ["an unknown flag", ["--show-secrets"], /Unknown option '--show-secrets'.*the options are --stack/],
         ["--stack with --all", ["--stack", "contoso", "--all"], /either --stack NAME or --all/],
         ["a stack name with upper case", ["--stack", "Contoso"], /--stack "Contoso" must be a stack name: lower-case letters/],
         ["a negative threshold", ["--secret-expiry-days=-1"], /--secret-expiry-days "-1" must be a whole number of days from 0 to 3650/],
+        ["a negative threshold written as a separate word", ["--secret-expiry-days", "-3"], /^--secret-expiry-days "-3" must be a whole number of days from 0 to 3650 \(0 turns the check off\)\n/],
+        ["a negative idle threshold written as a separate word", ["--idle-hours", "-0.5"], /^--idle-hours "-0\.5" must be a whole number of hours from 0 to 8760/],
+        ["a threshold that is not a number", ["--verification-age-days", "two"], /^--verification-age-days "two" must be a whole number of days from 0 to 3650/],
+        ["outputs from stdin", ["--outputs", "-"], /^--outputs - \(stdin\) is not read by status: pass a folder saved by --save, or a file/],
         ["a fractional threshold", ["--verification-age-days", "1.5"], /--verification-age-days "1\.5" must be a whole number/],
         ["a bad date", ["--now", "tomorrow"], /--now "tomorrow" must be an ISO 8601 date/],
         ["a backend URL shared by every tenant", ["--backend-url", "azblob://state?storage_account=x"], /must contain \{stack\}/],
@@ -377,7 +381,7 @@ describe("npm run status", () => {
             const run = await status([...argv, "--save", "saved"], fromRecorded);
             assert.equal(run.code, 2, run.stderr);
             assert.match(run.stderr, message);
-            assert.match(run.stderr, /Nothing was written/);
+            assert.match(run.stderr, /^[^\n]+\nRun with --help for usage\.\n$/, "one line and the pointer to --help; no \"Nothing was written\" on a command that reads");
             assert.equal(run.stdout, "");
             assert.equal(existsSync(join(dir, "saved")), false);
         });
@@ -402,9 +406,54 @@ describe("npm run status", () => {
         assert.match(run.stderr, /Pulumi\.Tailspin\.yaml: a stack name must be lower-case/);
     });
 
-    it("says how to install pulumi when it is missing", async () => {
-        const run = await status(["--stack", "contoso"], async () => { throw Object.assign(new Error("spawn pulumi ENOENT"), { code: "ENOENT" }); });
-        assert.equal(run.code, 2);
-        assert.match(run.stderr, /pulumi CLI was not found on PATH.*--outputs DIR/);
+    it("counts a stack as unreadable, exit 1 as README says, when the pulumi CLI is missing, and says how to install it", async () => {
+        const run = await status(["--stack", "contoso", "--stack", "fabrikam"], async () => { throw Object.assign(new Error("spawn pulumi ENOENT"), { code: "ENOENT" }); });
+        assert.equal(run.code, 1, run.stderr);
+        assert.equal(run.stderr, "");
+        for (const stack of ["contoso", "fabrikam"]) assert.match(run.stdout, new RegExp(`\`${stack}\` unreadable: the pulumi CLI was not found on PATH; install it .* or pass --outputs`));
+    });
+
+    describe("--outputs FILE: one stack's outputs, as `pulumi stack output --json` prints them", () => {
+        it("reads the file for the stack its name gives, with its saved report beside it", async () => {
+            const run = await status(["--outputs", join(recordedDir, "litware.json"), "--json"]);
+            const json = JSON.parse(run.stdout);
+            assert.deepEqual(json.stacks.map((row: { stack: string }) => row.stack), ["litware"]);
+            assert.match(JSON.stringify(json), /not-switched/, "litware.usage.json beside it was read");
+            assert.equal(run.code, 1, "litware's connector is on an old secret that expires within 14 days");
+        });
+
+        it("takes the stack's name from --stack for any file name, and the whole outputs with secrets without showing them", async () => {
+            const file = join(dir, "outputs.json");
+            writeFileSync(file, JSON.stringify({ ...(recorded("contoso") as object), handoff: { secretValue: SECRET, userPassword: PASSWORD } }), { mode: 0o600 });
+            const run = await status(["--outputs", file, "--stack", "contoso"]);
+            assert.equal(run.code, 0, run.stdout + run.stderr);
+            assert.match(run.stdout, /\| contoso \|/);
+            assert.ok(!run.stdout.includes(SECRET) && !run.stdout.includes(PASSWORD));
+        });
+
+        it("counts the stacks of a folder or file that does not exist as unreadable (exit 1), as when no job saved them", async () => {
+            const folder = await status(["--outputs", "nowhere", "--stack", "contoso"]);
+            assert.equal(folder.code, 1);
+            assert.match(folder.stdout, /`contoso` unreadable: --outputs nowhere\/contoso\.json: no outputs were recorded/);
+            const file = await status(["--outputs", "nowhere/contoso.json"]);
+            assert.equal(file.code, 1);
+            assert.match(file.stdout, /`contoso` unreadable: --outputs nowhere\/contoso\.json: no outputs were recorded/);
+        });
+
+        it("refuses a file whose stack it cannot name, several stacks, or the handoff object, saying what to pass", async () => {
+            const file = join(dir, "Outputs.JSON");
+            writeFileSync(file, JSON.stringify(recorded("contoso")));
+            const unnamed = await status(["--outputs", file]);
+            assert.equal(unnamed.code, 2);
+            assert.match(unnamed.stderr, /^--outputs \S+Outputs\.JSON: name its stack with --stack NAME/);
+            const several = await status(["--outputs", file, "--stack", "contoso", "--stack", "fabrikam"]);
+            assert.equal(several.code, 2);
+            assert.match(several.stderr, /holds one stack's outputs: pass at most one --stack NAME, or a folder saved by --save/);
+            writeFileSync(file, JSON.stringify({ applicationClientId: "0f1e2d3c-4b5a-4697-8877-665544332211", secretValue: SECRET }));
+            const handoff = await status(["--outputs", file, "--stack", "contoso"]);
+            assert.equal(handoff.code, 2);
+            assert.match(handoff.stderr, /is the handoff object \(the five values\), which has nothing status reads; pass the stack's outputs as `pulumi stack output --json` prints them/);
+            assert.ok(!handoff.stderr.includes(SECRET));
+        });
     });
 });

@@ -267,11 +267,49 @@ describe("npm run handoff", () => {
     });
 
     describe("--outputs", () => {
-        it("reads the outputs from a file", async () => {
-            const out = await cli(["--outputs", await outputsFile(stackOutputs()), "--format", "json"]);
+        it("reads the outputs from a file, saying on stderr that it got the stack's outputs", async () => {
+            const file = await outputsFile(stackOutputs());
+            const out = await cli(["--outputs", file, "--format", "json"]);
             assert.equal(out.code, 0, out.stderr);
             assert.equal(JSON.parse(out.stdout).userEmail, "jtel-presence@contoso.example");
             assert.deepEqual(out.execCalls, []);
+            assert.equal(out.stderr.split("\n")[0], `--outputs ${file}: the stack's outputs (as \`pulumi stack output --json --show-secrets\` prints them); using their handoff output`);
+        });
+
+        it("takes the handoff object README's first deployment prints (`pulumi stack output handoff --show-secrets`), says so, and prints no dates it does not have", async () => {
+            const file = await outputsFile(stackOutputs().handoff);
+            const out = await cli(["--outputs", file]);
+            assert.equal(out.code, 0, out.stderr);
+            assert.deepEqual(tableRows(out.stdout), [
+                ["Data", "Value"],
+                ...ROWS.map(([label, value]): [string, string] => [label, label === "Secret Value" || label === "User password" ? "********" : value]),
+            ]);
+            assert.doesNotMatch(out.stdout, /expires|rotation/);
+            assert.equal(out.stderr.split("\n")[0], `--outputs ${file}: the handoff object (as \`pulumi stack output handoff --show-secrets\` prints it); ` +
+                "it carries no expiry or rotation dates, so none are printed or checked (the stack's outputs, `pulumi stack output --json --show-secrets`, have them)");
+            const json = JSON.parse((await cli(["--outputs", file, "--format", "json"])).stdout);
+            assert.deepEqual([json.secretExpiresAt, json.previousSecretExpiresAt, json.nextRotationAt], [null, null, null]);
+            assert.doesNotMatch((await cli(["--outputs", file, "--format", "env"])).stdout, /JTEL_TEAMS_SECRET_EXPIRES_AT/);
+            assertNoSecrets(out);
+        });
+
+        it("checks the handoff object's values with the same rules, naming the file and the key", async () => {
+            const out = await cli(["--outputs", await outputsFile({ ...(stackOutputs().handoff as Record<string, string>), userEmail: "nobody", extra: 1 })]);
+            assert.equal(out.code, 2);
+            assert.match(out.stderr, /outputs\.json has unexpected key\(s\) extra; allowed are exactly applicationClientId/);
+            assert.match(out.stderr, /outputs\.json userEmail "nobody" must be the service user's sign-in name/);
+            assertNoSecrets(out);
+        });
+
+        it("exits 2 on a file that is neither shape, saying which commands print one", async () => {
+            for (const content of [{ hello: "world" }, ["a"], "[secret]"]) {
+                const out = await cli(["--outputs", await outputsFile(JSON.stringify(content))]);
+                assert.equal(out.code, 2);
+                assert.equal(out.stderr.split("\n").length, 3, "one line and the pointer to --help");
+                assert.match(out.stderr, content === "[secret]"
+                    ? /holds "\[secret\]": it was printed without --show-secrets; print it again with `pulumi stack output handoff --show-secrets`/
+                    : /is neither the handoff object nor a stack's outputs: .*; pass what `pulumi stack output handoff --show-secrets` or `pulumi stack output --json --show-secrets` prints/);
+            }
         });
 
         it("exits 2 and names --show-secrets when the outputs hold \"[secret]\" instead of the handoff", async () => {
@@ -320,7 +358,7 @@ describe("npm run handoff", () => {
         it("exits 2 on a file that is not JSON without quoting its content", async () => {
             const out = await cli(["--outputs", await outputsFile(`{"handoff": {"secretValue": "${SECRET}"`)]);
             assert.equal(out.code, 2);
-            assert.match(out.stderr, /is not valid JSON; pass what `pulumi stack output --json --show-secrets` prints/);
+            assert.match(out.stderr, /is not valid JSON; pass what `pulumi stack output --json --show-secrets` or `pulumi stack output handoff --show-secrets` prints/);
             assertNoSecrets(out);
         });
 
@@ -335,7 +373,7 @@ describe("npm run handoff", () => {
         it("names an unknown flag and lists the options", async () => {
             const out = await cli(["--stak", "contoso"]);
             assert.equal(out.code, 2);
-            assert.match(out.stderr, /Unknown option '--stak'; the options are --stack NAME, --outputs FILE\|-, --format table\|json\|env, --show-secrets, --skip-usage, --graph-endpoint URL, --help/);
+            assert.match(out.stderr, /Unknown option '--stak'; the options are --stack NAME, --outputs FILE\|-, --format table\|json\|env, --show-secrets, --usage read\|skip, --skip-usage, --graph-endpoint URL, --help/);
             assert.deepEqual(out.execCalls, []);
         });
 

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import type { TokenCredential } from "@azure/identity";
 import { runHandoffCli, type HandoffCliIo } from "../../cli/handoff";
-import { addReportReader, startEmulator, type Emulator, type Handoff } from "../../emulator";
+import { addReportReader, startEmulator, type Emulator, type Handoff } from "../../emulator/index";
 import { postToken, ropcForm, TestClock } from "../emulator/support";
 
 describe("npm run handoff: which client secret the connector last used", () => {
@@ -68,7 +68,7 @@ describe("npm run handoff: which client secret the connector last used", () => {
         await signIn(newestSecret);
         clock.advance(5 * 3_600_000);
         await signIn(newestSecret);
-        const out = await handoff(["--outputs", "-", "--format", "json", "--graph-endpoint", emulator.url], addReportReader(emulator).credential);
+        const out = await handoff(["--outputs", "-", "--usage", "read", "--format", "json", "--graph-endpoint", emulator.url], addReportReader(emulator).credential);
         assert.equal(out.code, 0);
         assert.match(out.stderr, /The connector uses the newest client secret \(key ID [0-9a-f-]+\); last sign-in 2026-11-26 08:19 UTC/);
         assert.deepEqual(Object.keys(JSON.parse(out.stdout)).includes("secretValue"), true, "stdout stays the JSON object");
@@ -78,6 +78,30 @@ describe("npm run handoff: which client secret the connector last used", () => {
         const out = await handoff(["--stack", "contoso", "--graph-endpoint", emulator.url], addReportReader(emulator, { auditLogRead: false }).credential);
         assert.equal(out.code, 0);
         assert.match(out.stderr, /unknown: the deployer may not read the report: grant .*AuditLog\.Read\.All.*Reports Reader role \(HTTP 403 Authentication_MSGraphPermissionMissing\)/);
+    });
+
+    it("reads nothing for a file unless --usage read is given: the deployer's credential is never asked for", async () => {
+        const out = await handoff(["--outputs", "-"], { getToken: () => { throw new Error("the credential was asked for a token"); } });
+        assert.equal(out.code, 0, out.stderr);
+        assert.doesNotMatch(out.stderr, /connector|credential/);
+        assert.equal(emulator.requests.filter((r) => r.path.startsWith("/beta")).length, 0);
+    });
+
+    it("reads nothing with --usage skip or --skip-usage, and refuses --graph-endpoint without --usage read", async () => {
+        for (const flags of [["--usage", "skip"], ["--skip-usage"]]) {
+            const out = await handoff(["--stack", "contoso", ...flags], { getToken: () => { throw new Error("the credential was asked for a token"); } });
+            assert.equal(out.code, 0, out.stderr);
+            assert.doesNotMatch(out.stderr, /connector/);
+        }
+        const endpoint = await handoff(["--outputs", "-", "--graph-endpoint", emulator.url]);
+        assert.equal(endpoint.code, 2);
+        assert.match(endpoint.stderr, /^--graph-endpoint applies only when the credential activity report is read; add --usage read/);
+        const contradiction = await handoff(["--stack", "contoso", "--skip-usage", "--usage", "read"]);
+        assert.equal(contradiction.code, 2);
+        assert.match(contradiction.stderr, /--skip-usage and --usage read contradict each other/);
+        const mode = await handoff(["--stack", "contoso", "--usage", "saved"]);
+        assert.equal(mode.code, 2);
+        assert.match(mode.stderr, /--usage "saved" must be read .* or skip/);
     });
 
     it("reads nothing with --skip-usage", async () => {

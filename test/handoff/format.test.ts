@@ -13,7 +13,7 @@ import {
     parseHandoffOutputs,
     shellQuote,
     type HandoffOutputs,
-} from "../../handoff";
+} from "../../handoff/index";
 
 const SECRET = "Qx8~sEcReT.vAlUe_0123456789-abcdefghijKL";
 const PASSWORD = "Tr0ub4dor'Horse-9!zQ";

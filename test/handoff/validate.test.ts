@@ -1,7 +1,7 @@
 // The rules each of the five values must meet before `npm run handoff` prints it or `npm run verify` signs in
 // with it (handoff/validate.ts), checked value by value.
 import assert from "node:assert/strict";
-import { HANDOFF_RULES, HandoffInvalidError, validateHandoff, type Handoff } from "../../handoff";
+import { HANDOFF_RULES, HandoffInvalidError, validateHandoff, type Handoff } from "../../handoff/index";
 
 const VALID: Handoff = {
     applicationClientId: "0f1e2d3c-4b5a-4697-8877-665544332211",

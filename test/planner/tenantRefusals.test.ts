@@ -1,7 +1,7 @@
 // The mocks refuse what the real provider and Graph refuse, and the emulator-backed tenant plans the same
 // redeploys as the table model: both stand in for a real tenant, so neither may be more forgiving.
 import { strict as assert } from "node:assert";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../emulator/index";
 import { rowsFor, servicePrincipalDeployer, servicePrincipalGrants, type SignedInDeployer } from "../../demo/deployer";
 import { deployToEmulator, emulatorConfig, redeployPlan } from "../../demo/runDemo";
 import type { PlanStep, StateEntry } from "../../planner/plan";

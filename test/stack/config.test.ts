@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { ConfigError, parseStackConfig, RawConfig } from "../../stack/config";
-import { UserError } from "../../stack/userError";
+import { UserError } from "../../components/userError";
 
 const TENANT = "0f1e2d3c-4b5a-6978-8a9b-acbdcedff001";
 const ADOPT = JSON.stringify({

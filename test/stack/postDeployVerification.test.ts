@@ -3,8 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { AZUREAD_TYPES, azureInvokeHandlers, azureResourceHandlers, BASE_CONFIG, MockTenant, tenantMocks } from "../support/azureMocks";
 import { installMocks, RecordingMocks, settled, valueOf } from "../support/pulumiHarness";
 import type { Handoff } from "../../handoff/types";
-import type { VerificationReport, VerifyOptions } from "../../verifier";
-import { REMEDIES } from "../../verifier";
+import type { VerificationReport, VerifyOptions } from "../../verifier/index";
+import { REMEDIES } from "../../verifier/index";
 import { VerificationFailedError } from "../../stack/postDeployVerification";
 
 function report(overrides: Partial<VerificationReport> = {}): VerificationReport {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runHandoffCli } from "../../cli/handoff";
 import { runVerifyCli, type CliIo } from "../../cli/verify";
-import type { Handoff } from "../../verifier";
+import type { Handoff } from "../../verifier/index";
 import { startFake } from "./fakeTenant";
 import { assertNoSecrets, startTenant, type Tenant } from "./support";
 

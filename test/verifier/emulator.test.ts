@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { JUST_PROVISIONED, verifyPresenceAccess, type VerificationReport } from "../../verifier";
+import { JUST_PROVISIONED, verifyPresenceAccess, type VerificationReport } from "../../verifier/index";
 import { assertNoSecrets, closedPortUrl, silentServer, startTenant, type Tenant } from "./support";
 
 describe("verifier against the emulated tenant", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { UnsecuredJWT } from "jose";
-import { cloudEndpoints, PRESENCE_CLOUD_NAMES, verifyPresenceAccess, type CloudName, type Handoff } from "../../verifier";
+import { cloudEndpoints, PRESENCE_CLOUD_NAMES, verifyPresenceAccess, type CloudName, type Handoff } from "../../verifier/index";
 import { checkEndpoint, ENDPOINT_RULE, endpointProblem, isLoopbackHost, resolveEndpoints } from "../../verifier/endpoints";
 import { FakeTime } from "./support";
 

@@ -2,7 +2,7 @@
 // waits at most a fifth of the time spent so far, so a replication delay D is verified by 1.2 x D plus one
 // base wait (on the fake clock requests take no time; `npm run bench` measures it with real requests).
 import assert from "node:assert/strict";
-import { JUST_PROVISIONED, verifyPresenceAccess } from "../../verifier";
+import { JUST_PROVISIONED, verifyPresenceAccess } from "../../verifier/index";
 import { startTenant, type Tenant } from "./support";
 
 describe("time to verified after a replication delay", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { Availability } from "../../emulator";
-import { verifyPresenceAccess } from "../../verifier";
+import type { Availability } from "../../emulator/index";
+import { verifyPresenceAccess } from "../../verifier/index";
 import { classifyAgents, rosterRequests } from "../../verifier/roster";
 import { assertNoSecrets, startTenant, type Tenant } from "./support";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { UnsecuredJWT } from "jose";
-import { cloudEndpoints } from "../../verifier";
+import { cloudEndpoints } from "../../verifier/index";
 import { grantedScopes, missingScopes } from "../../verifier/scopes";
 
 describe("scope parsing", () => {

@@ -4,8 +4,8 @@
 // others (learn.microsoft.com/graph/api/resources/presence), so both emulator answers are covered.
 import assert from "node:assert/strict";
 import { UnsecuredJWT } from "jose";
-import type { Emulator, Handoff } from "../../emulator";
-import { verifyPresenceAccess, type VerifyOptions } from "../../verifier";
+import type { Emulator, Handoff } from "../../emulator/index";
+import { verifyPresenceAccess, type VerifyOptions } from "../../verifier/index";
 import { noTeamsPresenceNote, ownPresenceFrom } from "../../verifier/presence";
 import { objectIdFromToken } from "../../verifier/serviceUser";
 import { startFake, tokenBody, type FakeResponse, type FakeTenant } from "./fakeTenant";

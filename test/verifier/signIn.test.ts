@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { AuthenticationHandler, type Context, type Middleware } from "@microsoft/microsoft-graph-client";
-import { verifyPresenceAccess, type Handoff, type VerifyOptions } from "../../verifier";
+import { verifyPresenceAccess, type Handoff, type VerifyOptions } from "../../verifier/index";
 import { GraphOriginAuthenticationHandler, SignedInUserTokenProvider } from "../../verifier/graph";
 import { requestToken } from "../../verifier/signIn";
 import { aadError, startFake, tokenBody, type FakeTenant } from "./fakeTenant";

@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { startEmulator, type Emulator, type Handoff } from "../../emulator";
-import type { VerifyOptions } from "../../verifier";
+import { startEmulator, type Emulator, type Handoff } from "../../emulator/index";
+import type { VerifyOptions } from "../../verifier/index";
 import type { GraphSession } from "../../verifier/graph";
 import { retryUntilSettled } from "../../verifier/retry";
 

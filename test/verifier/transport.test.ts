@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
-import { verifyPresenceAccess, type Handoff, type VerificationReport, type VerifyOptions } from "../../verifier";
+import { verifyPresenceAccess, type Handoff, type VerificationReport, type VerifyOptions } from "../../verifier/index";
 import { selfSignedCertificate, type TestCertificate } from "../support/certificate";
 import { startFake, tokenBody, type FakeRequest, type FakeResponse, type FakeTenant } from "./fakeTenant";
 import { assertNoSecrets, FakeTime } from "./support";

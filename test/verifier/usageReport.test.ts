@@ -3,7 +3,7 @@
 // reader reads it as a deployer and every classification comes out of real HTTP.
 import assert from "node:assert/strict";
 import type { TokenCredential } from "@azure/identity";
-import { addReportReader, startEmulator, type Emulator, type Handoff } from "../../emulator";
+import { addReportReader, startEmulator, type Emulator, type Handoff } from "../../emulator/index";
 import { classifySecretUsage, type Classification, type UsageRecord } from "../../verifier/secretUsage";
 import { LICENCE_MISSING_CODE, PERMISSION_MISSING_CODE, readCredentialActivity } from "../../verifier/usageReport";
 import { postToken, ropcForm, TestClock } from "../emulator/support";

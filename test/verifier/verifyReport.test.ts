@@ -1,6 +1,6 @@
 // What a tenant admin reads from a verification run: the progress lines and the report, whole.
 import assert from "node:assert/strict";
-import { JUST_PROVISIONED, verifyPresenceAccess } from "../../verifier";
+import { JUST_PROVISIONED, verifyPresenceAccess } from "../../verifier/index";
 import { startTenant, type Tenant } from "./support";
 
 describe("verification report and progress lines", () => {

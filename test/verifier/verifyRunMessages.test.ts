@@ -2,7 +2,7 @@
 // what never reaches the report: the access tokens, even when a server echoes them back.
 import assert from "node:assert/strict";
 import { UnsecuredJWT } from "jose";
-import { verifyPresenceAccess } from "../../verifier";
+import { verifyPresenceAccess } from "../../verifier/index";
 import { settingsFrom } from "../../verifier/verify";
 import { FakeTime, startTenant, type Tenant } from "./support";
 import { startFake, tokenBody, type FakeResponse, type FakeTenant } from "./fakeTenant";

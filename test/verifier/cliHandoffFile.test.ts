@@ -1,0 +1,141 @@
+// `npm run verify --handoff FILE` takes either file a person has for the five values: the handoff object
+// (`pulumi stack output handoff --show-secrets`, or the emulator's file with its endpoints and CA) and the stack's
+// outputs (`pulumi stack output --json --show-secrets`), and says on stderr which one it got.
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chooseEndpoints, runVerifyCli, type CliIo } from "../../cli/verify";
+import { assertNoSecrets, startTenant, type Tenant } from "./support";
+
+interface Captured { code: number; stdout: string; stderr: string; restarts: { caFile: string; stdin: string | undefined }[] }
+
+describe("npm run verify --handoff: the file's shape and endpoints", () => {
+    let tenant: Tenant;
+    let dir: string;
+    beforeEach(async () => {
+        tenant = await startTenant();
+        dir = await mkdtemp(join(tmpdir(), "verify-file-"));
+    });
+    afterEach(async () => {
+        await tenant.emulator.close();
+        await rm(dir, { recursive: true, force: true });
+    });
+
+    async function cli(argv: string[], extra: Partial<CliIo> = {}): Promise<Captured> {
+        const out: Captured = { code: -1, stdout: "", stderr: "", restarts: [] };
+        const io: CliIo = {
+            stdout: (t) => { out.stdout += t; },
+            stderr: (t) => { out.stderr += t; },
+            readStdin: async () => "",
+            readFile: (path) => readFile(path, "utf8"),
+            execFile: async () => { throw Object.assign(new Error("spawn pulumi ENOENT"), { code: "ENOENT" }); },
+            verifyOverrides: { clock: tenant.time.now, sleep: tenant.time.sleep, random: () => 0.5 },
+            restartTrustingCa: async (caFile, stdin) => {
+                out.restarts.push({ caFile, stdin });
+                return 42;
+            },
+            ...extra,
+        };
+        out.code = await runVerifyCli(argv, io);
+        return out;
+    }
+
+    async function file(content: unknown): Promise<string> {
+        const path = join(dir, "h.json");
+        // It holds the secret and the password: readable by this user only, as any handoff file should be.
+        await writeFile(path, JSON.stringify(content), { mode: 0o600 });
+        return path;
+    }
+
+    it("verifies the stack's whole outputs, using their handoff output, and says so", async () => {
+        const seed = tenant.emulator.directory.seedPresenceSetup();
+        const outputs = { handoff: seed.handoff, applicationClientId: seed.handoff.applicationClientId, secretExpiresAt: "2027-05-26T09:00:00.000Z", cloud: "public", verification: { status: "verified" } };
+        const path = await file(outputs);
+        const out = await cli(["--handoff", path, "--authority-host", tenant.emulator.url, "--graph-endpoint", tenant.emulator.url]);
+        assert.equal(out.code, 0, out.stdout + out.stderr);
+        assert.match(out.stdout, /^VERIFIED: ok/);
+        assert.equal(out.stderr.split("\n")[0], `--handoff ${path}: the stack's outputs (as \`pulumi stack output --json --show-secrets\` prints them); using their handoff output`);
+        assertNoSecrets(out.stdout + out.stderr, seed.handoff);
+    });
+
+    it("names the outputs' handoff output in a value's refusal, and refuses outputs read without --show-secrets", async () => {
+        const seed = tenant.emulator.directory.seedPresenceSetup();
+        const bad = await cli(["--handoff", await file({ handoff: { ...seed.handoff, userEmail: "nobody" }, secretExpiresAt: "2027-05-26T09:00:00.000Z" })]);
+        assert.equal(bad.code, 2);
+        assert.match(bad.stderr, /h\.json output handoff userEmail "nobody" must be the service user's sign-in name/);
+        const masked = await cli(["--handoff", await file({ handoff: "[secret]", secretExpiresAt: "2027-05-26T09:00:00.000Z" })]);
+        assert.equal(masked.code, 2);
+        assert.match(masked.stderr, /the `handoff` output is "\[secret\]" because the outputs were read without --show-secrets/);
+    });
+
+    it("signs in where the emulator's file says, with no endpoint flag, naming the file's keys", async () => {
+        const seed = tenant.emulator.directory.seedPresenceSetup();
+        const path = await file({ ...seed.handoff, authorityHost: tenant.emulator.url, graphEndpoint: tenant.emulator.url });
+        const out = await cli(["--handoff", path]);
+        assert.equal(out.code, 0, out.stdout + out.stderr);
+        assert.equal(out.stderr.split("\n")[0], `--handoff ${path}: the handoff object (as \`pulumi stack output handoff --show-secrets\` prints it), with authorityHost, graphEndpoint`);
+        assert.ok(tenant.emulator.requests.some((r) => r.path.endsWith("/oauth2/v2.0/token")), "the emulator was not asked for a token");
+        assert.deepEqual(out.restarts, [], "http needs no CA");
+        const refused = await cli(["--handoff", await file({ ...seed.handoff, authorityHost: "http://login.example.com" })]);
+        assert.equal(refused.code, 2);
+        assert.match(refused.stderr, /h\.json authorityHost "http:\/\/login\.example\.com" must use https:\/\//);
+    });
+
+    it("lets an endpoint flag win over the file's endpoint", async () => {
+        const seed = tenant.emulator.directory.seedPresenceSetup();
+        // Nothing listens on port 9: the file's endpoints would fail.
+        const out = await cli(["--handoff", await file({ ...seed.handoff, authorityHost: "http://127.0.0.1:9", graphEndpoint: "http://127.0.0.1:9" }),
+            "--authority-host", tenant.emulator.url, "--graph-endpoint", tenant.emulator.url]);
+        assert.equal(out.code, 0, out.stdout + out.stderr);
+    });
+
+    it("restarts itself trusting the file's CA when it does not trust it yet, handing on what it read from stdin", async () => {
+        const seed = tenant.emulator.directory.seedPresenceSetup();
+        const content = { ...seed.handoff, authorityHost: "https://127.0.0.1:9", graphEndpoint: "https://127.0.0.1:9", caFile: join(dir, "ca.pem") };
+        const fromFile = await cli(["--handoff", await file(content)]);
+        assert.equal(fromFile.code, 42, "the restarted command's exit code");
+        assert.deepEqual(fromFile.restarts, [{ caFile: join(dir, "ca.pem"), stdin: undefined }]);
+        assert.equal(fromFile.stdout + fromFile.stderr, "", "the restarted command does the printing");
+        const fromStdin = await cli(["--handoff", "-"], { readStdin: async () => JSON.stringify(content) });
+        assert.deepEqual(fromStdin.restarts, [{ caFile: join(dir, "ca.pem"), stdin: JSON.stringify(content) }]);
+        const trusted = await cli(["--handoff", await file({ ...content, authorityHost: tenant.emulator.url, graphEndpoint: tenant.emulator.url })], { trustedCaFile: join(dir, "ca.pem") });
+        assert.deepEqual(trusted.restarts, [], "NODE_EXTRA_CA_CERTS already names it");
+        assert.equal(trusted.code, 0, trusted.stdout + trusted.stderr);
+    });
+
+    it("refuses a file that is neither shape, saying which commands print one", async () => {
+        const out = await cli(["--handoff", await file({ clientId: "x" })]);
+        assert.equal(out.code, 2);
+        assert.match(out.stderr, /^--handoff \S+h\.json is neither the handoff object nor a stack's outputs: .*; pass what `pulumi stack output handoff --show-secrets` or `pulumi stack output --json --show-secrets` prints/);
+        assert.match(out.stderr, /\nRun with --help for usage\.\n$/);
+    });
+});
+
+describe("where verify signs in, given flags and a handoff file's endpoints", () => {
+    const FILE = { authorityHost: "https://127.0.0.1:4000", graphEndpoint: "https://127.0.0.1:4000", caFile: "/tmp/x/ca.pem" };
+
+    it("takes the file's endpoints and CA when no flag names a host or a cloud", () => {
+        assert.deepEqual(chooseEndpoints({}, FILE, "--handoff h.json"), {
+            choice: { authorityHost: FILE.authorityHost, graphEndpoint: FILE.graphEndpoint },
+            names: { cloud: "--cloud", authorityHost: "--handoff h.json authorityHost", graphEndpoint: "--handoff h.json graphEndpoint" },
+            caFile: FILE.caFile,
+        });
+    });
+
+    it("lets each host flag win over the file, keeping the CA for the host still taken from the file", () => {
+        const one = chooseEndpoints({ authorityHost: "https://login.example.com" }, FILE, "--handoff h.json");
+        assert.deepEqual(one.choice, { authorityHost: "https://login.example.com", graphEndpoint: FILE.graphEndpoint });
+        assert.equal(one.names.authorityHost, "--authority-host");
+        assert.equal(one.caFile, FILE.caFile);
+        const both = chooseEndpoints({ authorityHost: "https://a.example.com", graphEndpoint: "https://g.example.com" }, FILE, "--handoff h.json");
+        assert.equal(both.caFile, undefined, "no endpoint of the file is used, so neither is its CA");
+    });
+
+    it("uses none of the file's endpoints when --cloud names a cloud", () => {
+        assert.deepEqual(chooseEndpoints({ cloud: "usgovernment" }, FILE, "--handoff h.json"), {
+            choice: { cloud: "usgovernment" },
+            names: { cloud: "--cloud", authorityHost: "--authority-host", graphEndpoint: "--graph-endpoint" },
+        });
+    });
+});
