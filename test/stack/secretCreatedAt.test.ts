@@ -5,8 +5,8 @@
 // The post-deploy verification and `npm run verify --stack` use it to tell replication delay from a wrong value.
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import type { VerificationReport, VerifyOptions } from "../../verifier";
-import { REMEDIES } from "../../verifier";
+import type { VerificationReport, VerifyOptions } from "../../verifier/index";
+import { REMEDIES } from "../../verifier/index";
 import { BASE_CONFIG, deployAt, MockTenant, tenantMocks } from "../support/azureMocks";
 import { installMocks, valueOf } from "../support/pulumiHarness";
 

@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { diagnoseTokenError, REMEDIES } from "../../verifier/diagnosis";
-import { verifyPresenceAccess } from "../../verifier";
+import { verifyPresenceAccess } from "../../verifier/index";
 import { startTenant } from "./support";
 
 describe("a locked account (AADSTS50053)", () => {

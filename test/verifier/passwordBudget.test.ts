@@ -7,11 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runVerifyCli } from "../../cli/verify";
 import { ConfigError, parseStackConfig } from "../../stack/config";
-import { verifyPresenceAccess } from "../../verifier";
+import { verifyPresenceAccess } from "../../verifier/index";
 import { settingsFrom } from "../../verifier/verify";
 import { BASE_CONFIG, tenantMocks } from "../support/azureMocks";
 import { installMocks, valueOf } from "../support/pulumiHarness";
-import type { VerifyOptions } from "../../verifier";
+import type { VerifyOptions } from "../../verifier/index";
 import { startTenant, type Tenant } from "./support";
 
 const WRONG = "Wrong-Password-123!";

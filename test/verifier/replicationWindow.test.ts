@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { Diagnosis } from "../../verifier/diagnosis";
 import { diagnoseTokenError } from "../../verifier/diagnosis";
 import { REPLICATION_WINDOW_MS, replicationCanExplain, retryUntilSettled, type AttemptOutcome, type RetryRuntime } from "../../verifier/retry";
-import { JUST_PROVISIONED, verifyPresenceAccess } from "../../verifier";
+import { JUST_PROVISIONED, verifyPresenceAccess } from "../../verifier/index";
 import { startTenant, type Tenant } from "./support";
 
 function runtime(changedAt?: RetryRuntime["changedAt"]): RetryRuntime & { t: number } {

@@ -5,9 +5,9 @@
 // plays the three ways the report can treat those sign-ins: recorded at once, recorded late, never recorded.
 import assert from "node:assert/strict";
 import { pickUsageOutputs, readUsageRecord } from "../../cli/secretUsage";
-import { addReportReader, type Handoff } from "../../emulator";
+import { addReportReader, type Handoff } from "../../emulator/index";
 import { summarize } from "../../stack/postDeployVerification";
-import { verifyPresenceAccess, type VerificationReport } from "../../verifier";
+import { verifyPresenceAccess, type VerificationReport } from "../../verifier/index";
 import { CANARY_GRACE_HOURS, classifySecretUsage, type Classification } from "../../verifier/secretUsage";
 import { postToken, ropcForm } from "../emulator/support";
 import { startTenant, type Tenant } from "./support";

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runVerifyCli, type CliIo } from "../../cli/verify";
-import type { Handoff } from "../../verifier";
+import type { Handoff } from "../../verifier/index";
 import { assertNoSecrets, startTenant, type Tenant } from "./support";
 
 const WRONG_SECRET = "Wrong~Secret.Value_123456789012345678";
