@@ -48,7 +48,7 @@ describe("the newest client secret's creation time", () => {
 
 describe("currentSecretCreatedAt in the handoff outputs", () => {
     it("is read as an ISO 8601 date-time, may be absent or null on older stacks, and is refused by name otherwise", async () => {
-        const { parseHandoffOutputs, secretCreatedAtOf, HandoffOutputsError } = await import("../../handoff");
+        const { parseHandoffOutputs, secretCreatedAtOf, HandoffOutputsError } = await import("../../handoff/index");
         assert.equal(secretCreatedAtOf({ currentSecretCreatedAt: "2026-11-27T10:00:00Z" }, "--stack c"), Date.parse("2026-11-27T10:00:00Z"));
         assert.equal(secretCreatedAtOf({ currentSecretCreatedAt: "2026-11-27T10:00:00.1234567Z" }, "--stack c"), Date.parse("2026-11-27T10:00:00.123Z"));
         assert.equal(secretCreatedAtOf({}, "--stack c"), undefined);
