@@ -4,7 +4,7 @@
 // declare and runs the real program (index.ts) through the provider-faithful engine; without that input in
 // ignoreChanges the import stops with "inputs to import do not match the existing resource".
 import { strict as assert } from "node:assert";
-import { BASE_CONFIG, deployAt, MockTenant } from "../support/azureMocks";
+import { BASE_CONFIG, deployAt, MockTenant } from "../support/tenantMocks";
 import { GRAPH_ROLE_IDS, GRAPH_SCOPE_IDS } from "../support/graphFixture";
 import { APPLICATION_API_ACCESS, APPLICATION_REGISTRATION, DELEGATED_GRANT, USER } from "../../planner/tables";
 import { ADOPT, ADOPT_CONFIG, N } from "./scenarios";

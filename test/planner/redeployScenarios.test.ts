@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { BASE_CONFIG, deployAt, MockTenant } from "../support/azureMocks";
+import { BASE_CONFIG, deployAt, MockTenant } from "../support/tenantMocks";
 import { periodStart, planRotation, providerDateTime } from "../../components/rotationSchedule";
 import type { PlanStep, StateEntry } from "../../planner/plan";
 import { ADOPT, ADOPT_CONFIG, N, planText, SCENARIOS, type ExpectedPlan, type Scenario } from "./scenarios";

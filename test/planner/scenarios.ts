@@ -1,6 +1,6 @@
 // The scenario table: what each `pulumi up` of the real program does to a tenant, with the plan written out.
 // test/planner/redeployScenarios.test.ts runs it; README's Rotation section shows it.
-import type { HandMadeIds } from "../support/azureMocks";
+import type { HandMadeIds } from "../support/tenantMocks";
 import type { Operation } from "../../planner/plan";
 
 export const N = {

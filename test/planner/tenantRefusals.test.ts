@@ -6,7 +6,7 @@ import { rowsFor, servicePrincipalDeployer, servicePrincipalGrants, type SignedI
 import { deployToEmulator, emulatorConfig, redeployPlan } from "../../demo/runDemo";
 import type { PlanStep, StateEntry } from "../../planner/plan";
 import { APPLICATION_API_ACCESS, APPLICATION_OWNER, APPLICATION_PASSWORD, USER } from "../../planner/tables";
-import { BASE_CONFIG, deployAt, MockTenant, MICROSOFT_GRAPH_CLIENT_ID } from "../support/azureMocks";
+import { BASE_CONFIG, deployAt, MockTenant, MICROSOFT_GRAPH_CLIENT_ID } from "../support/tenantMocks";
 import { ADOPT, N, SCENARIOS } from "./scenarios";
 
 const NOW = new Date("2026-11-27T10:00:00Z");
