@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { BASE_CONFIG, deployAt, MockTenant } from "../support/tenantMocks";
 import { periodStart, planRotation, providerDateTime } from "../../components/rotationSchedule";
 import type { PlanStep, StateEntry } from "../../planner/plan";
-import { ADOPT, ADOPT_CONFIG, N, planText, SCENARIOS, type ExpectedPlan, type Scenario } from "./scenarios";
+import { ADOPT, ADOPT_CONFIG, N, planOf, planText, SCENARIOS, type ExpectedPlan, type Scenario } from "./scenarios";
 
 async function runScenario(scenario: Scenario): Promise<{ steps: PlanStep[]; state: StateEntry[]; tenant: MockTenant }> {
     const tenant = new MockTenant(scenario.handMade ? { handMadeSetup: ADOPT } : {});
@@ -17,16 +17,6 @@ async function runScenario(scenario: Scenario): Promise<{ steps: PlanStep[]; sta
     for (const run of scenario.before) state = (await deployAt(tenant, state, { ...BASE_CONFIG, ...run.config }, new Date(run.at))).state;
     const result = await deployAt(tenant, state, { ...BASE_CONFIG, ...scenario.run.config }, new Date(scenario.run.at));
     return { ...result, tenant };
-}
-
-function planOf(steps: readonly PlanStep[]): ExpectedPlan {
-    const plan: ExpectedPlan = {};
-    for (const step of steps) {
-        if (step.op === "same") continue;
-        (plan[step.op] ??= []).push(step.name);
-    }
-    for (const names of Object.values(plan)) names?.sort();
-    return plan;
 }
 
 function sorted(plan: ExpectedPlan): ExpectedPlan {
