@@ -57,13 +57,13 @@ function changes(properties: readonly string[]): string {
     return `${list} ${unique.length === 1 ? "changes" : "change"}`;
 }
 
-function stepLine(step: PlanStep): string {
+function stepLines(step: PlanStep): string[] {
     const kind = semanticsOf(step.type).kind;
     let detail = "";
     if (step.op === "replace") detail = `: ${step.replacedBy.join(", ")} ${step.replacedBy.length === 1 ? "forces" : "force"} the replacement`;
     else if (step.op === "update") detail = `: ${step.changed.join(", ")}`;
     const line = `${SYMBOL[step.op]} ${step.name} (${kind})${detail}`;
-    return step.refusal ? `${line}\n!   would fail: ${step.refusal}` : line;
+    return step.refusal ? [line, `!   would fail: ${step.refusal}`] : [line];
 }
 
 /** The reviewer's warnings for these steps, each a sentence that says what changes and what to do. */
@@ -164,7 +164,7 @@ export function stackSection(plan: StackPlan): { lines: string[]; failed: boolea
     if (changes.length === 0) {
         lines.push("Nothing in the tenant changes: every resource stays as it is.");
     } else {
-        lines.push("```diff", ...changes.map(stepLine), "```");
+        lines.push("```diff", ...changes.flatMap(stepLines), "```");
     }
     const warnings = warningsFor(plan.stack, result.steps, plan.secure, plan.file === "added");
     if (plan.file === "added") warnings.unshift(`**First deploy:** after the \`pulumi up\` the merge runs, hand over the five values (\`npm run handoff -- --stack ${plan.stack}\` on a trusted machine, or the Key Vault when handoffKeyVault is set).`);
