@@ -3,7 +3,7 @@
 // checked against the real files and, under "each rule can fail", against broken copies of them.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { builtinModules } from "node:module";
@@ -366,7 +366,7 @@ const rules = {
                         out.push(`${label}: the plan needs main's commit (fetch-depth: 2) and keeps no credential (persist-credentials: false)`);
                     }
                 }
-                const commenters = jobs.filter(({ job: j }) => (j.steps ?? []).some((s) => /\bgh pr comment\b/.test(s.run ?? "")));
+                const commenters = jobs.filter(({ job: j }) => (j.steps ?? []).some((s) => /\bgh (pr comment|api)\b/.test(s.run ?? "")));
                 if (fork && commenters.length > 0) out.push(`${what}: a fork's token is read-only, so the comment job must not run`);
                 if (fork) continue;
                 if (commenters.length !== 1) { out.push(`${what}: ${commenters.length} comment jobs, not 1`); continue; }
@@ -379,8 +379,10 @@ const rules = {
                 for (const [i, step] of (comment.job.steps ?? []).entries()) {
                     const stepName = stepLabel(comment.file, comment.id, step, i);
                     if (step.uses !== undefined && !step.uses.startsWith("actions/download-artifact@")) out.push(`${stepName}: the comment job runs ${step.uses}, code from the pull request or an action it does not need`);
-                    if (step.run !== undefined && (/\bnpm\b|\bnode\b|\bbash \./.test(step.run) || !/--body-file offline-plan\/comment\.md/.test(step.run))) {
-                        out.push(`${stepName}: the comment job must only post offline-plan/comment.md`);
+                    const commands = (step.run ?? "").split("\n").map((l) => l.trim()).filter((l) => /^(gh|earlier=\$\(gh) /.test(l));
+                    if (step.run !== undefined && (/\bnpm\b|\bnode\b|\bbash\b|\bsh\b|\.\//.test(step.run) || commands.length === 0
+                        || !/--body-file offline-plan\/comment\.md|body=@offline-plan\/comment\.md/.test(step.run))) {
+                        out.push(`${stepName}: the comment job must only post offline-plan/comment.md with gh`);
                     }
                 }
             }
@@ -871,6 +873,35 @@ describe("the workflow scripts", () => {
             const job = Object.values(workflows[file].jobs)[0];
             assert.equal(job.steps?.find((s) => s.env?.SUBSCRIPTION !== undefined)?.run, script, `${file} runs the same step`);
         }
+    });
+
+    it("comments the plan by editing github-actions' earlier plan comment, never a preview's or a person's, else posting one", () => {
+        const script = step(workflows, "tenants.yml", "comment", (s) => s.run !== undefined).run ?? "";
+        writeFileSync(join(dir, "step.sh"), script);
+        mkdirSync(join(dir, "bin"));
+        // A stand-in for gh: `api --paginate URL --jq FILTER` answers the canned comments through the real jq; every
+        // other call is recorded.
+        writeFileSync(join(dir, "bin", "gh"), [
+            "#!/usr/bin/env bash",
+            'if [[ "$1 $2" == "api --paginate" ]]; then jq -r "$5" "$CANNED"; exit; fi',
+            'printf "%s\\n" "$*" >> "$CALLS"',
+        ].join("\n"), { mode: 0o755 });
+        mkdirSync(join(dir, "offline-plan"));
+        writeFileSync(join(dir, "offline-plan", "comment.md"), "## Offline plan\n");
+        const run = (comments: { id: number; login: string; body: string }[]) => {
+            writeFileSync(join(dir, "canned.json"), JSON.stringify(comments.map(({ id, login, body }) => ({ id, user: { login }, body }))));
+            rmSync(join(dir, "calls"), { force: true });
+            const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", join(dir, "step.sh")], {
+                cwd: dir, encoding: "utf8",
+                env: { PATH: `${join(dir, "bin")}:${process.env.PATH}`, CANNED: join(dir, "canned.json"), CALLS: join(dir, "calls"), PR: "7", REPO: "jtel/fleet", GH_TOKEN: "t" },
+            });
+            assert.equal(result.status, 0, result.stderr);
+            return readFileSync(join(dir, "calls"), "utf8").trim();
+        };
+        const preview = { id: 11, login: "github-actions[bot]", body: "#### :tropical_drink: `preview` on contoso" };
+        const person = { id: 12, login: "mallory", body: "## Offline plan\nall fine" };
+        assert.equal(run([preview, person]), "pr comment 7 --repo jtel/fleet --body-file offline-plan/comment.md");
+        assert.equal(run([{ id: 10, login: "github-actions[bot]", body: "## Offline plan\nold" }, preview, person]), "api -X PATCH repos/jtel/fleet/issues/comments/10 -F body=@offline-plan/comment.md");
     });
 
     it("never mention --show-secrets outside comments", () => {
