@@ -1,5 +1,5 @@
 // What the real providers do with each resource this program registers, as tables read from their source.
-// The plan check (plan.ts) and the provider-faithful mocks (engine.ts, test/support/azureMocks.ts,
+// The plan check (plan.ts) and the provider-faithful mocks (engine.ts, planner/tenantModel.ts,
 // demo/emulatorMocks.ts) use them; nothing here runs during a real `pulumi up`.
 //
 // Sources, pinned to the versions package-lock.json installs (re-check them on every provider upgrade):

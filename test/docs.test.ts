@@ -69,7 +69,7 @@ describe("the documentation", () => {
 
     it("gives the exit codes of every command-line entry point where it introduces the command", () => {
         const sections = readme.split(/\n(?=#{2,3} )/);
-        for (const name of ["demo", "verify", "handoff", "emulator", "new-tenant", "status"]) {
+        for (const name of ["demo", "verify", "handoff", "emulator", "new-tenant", "status", "plan"]) {
             const section = sections.find((s) => s.includes(`npm run ${name}`) && /Exit codes:/.test(s.slice(s.indexOf(`npm run ${name}`))));
             assert.ok(section, `no section introduces npm run ${name} with its exit codes`);
         }

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { CONNECTOR_FORBIDDEN_CHARACTERS, ENTRA_PASSWORD_SYMBOLS, handMadePasswordProblems, PASSWORD_SYMBOLS, passwordProblems, passwordSpec } from "../../components/passwordPolicy";
-import { randomPasswordLike } from "../support/azureMocks";
+import { randomPasswordLike } from "../support/tenantMocks";
 
 // Entra ID's allowed symbols (../shared/reference/entra-and-graph.md), without space.
 const ENTRA_SYMBOLS = "@#$%^&*-_!+=[]{}|\\:',.?/`~\"();<>";

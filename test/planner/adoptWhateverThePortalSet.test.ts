@@ -5,7 +5,7 @@
 // and runs the real program (index.ts) through the provider-faithful engine; without that input in ignoreChanges
 // the adoption would already change it (or stop).
 import { strict as assert } from "node:assert";
-import { BASE_CONFIG, deployAt, MockTenant } from "../support/azureMocks";
+import { BASE_CONFIG, deployAt, MockTenant } from "../support/tenantMocks";
 import { GRAPH_ROLE_IDS, GRAPH_SCOPE_IDS } from "../support/graphFixture";
 import { APPLICATION_API_ACCESS, APPLICATION_REGISTRATION, DELEGATED_GRANT, USER } from "../../planner/tables";
 import { ADOPT, ADOPT_CONFIG, N } from "./scenarios";

@@ -3,7 +3,7 @@
 // The list of properties comes from the provider tables (planner/tables.ts), not from this file: a
 // ForceNew property added there is checked here without anyone remembering to.
 import { strict as assert } from "node:assert";
-import { BASE_CONFIG, deployAt, MockTenant, type HandMadeIds } from "../support/azureMocks";
+import { BASE_CONFIG, deployAt, MockTenant, type HandMadeIds } from "../support/tenantMocks";
 import { valuesDiffer, type StateEntry } from "../../planner/plan";
 import { credentialDateRoundTrip, graphDateTime, RESOURCE_SEMANTICS, type PropertySemantics } from "../../planner/tables";
 import { providerDateTime } from "../../components/rotationSchedule";

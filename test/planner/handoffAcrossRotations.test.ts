@@ -4,7 +4,7 @@
 // Key Vault "Secret Value" entry and secretExpiresAt must all name the newest one, or the contact would switch
 // the connector to the secret about to expire.
 import { strict as assert } from "node:assert";
-import { BASE_CONFIG, deployAt, MockTenant } from "../support/azureMocks";
+import { BASE_CONFIG, deployAt, MockTenant } from "../support/tenantMocks";
 import { periodIndex, periodStart } from "../../components/rotationSchedule";
 import type { StateEntry } from "../../planner/plan";
 import { APPLICATION_PASSWORD, KEY_VAULT_SECRET } from "../../planner/tables";

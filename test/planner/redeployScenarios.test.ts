@@ -6,12 +6,12 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { BASE_CONFIG, deployAt, MockTenant } from "../support/azureMocks";
+import { BASE_CONFIG, deployAt, MockTenant } from "../support/tenantMocks";
 import { capturingWarnings } from "../support/pulumiHarness";
 import { periodStart, planRotation, providerDateTime } from "../../components/rotationSchedule";
 import type { PlanStep, StateEntry } from "../../planner/plan";
 import { APPLICATION_OWNER, SERVICE_PRINCIPAL } from "../../planner/tables";
-import { ADOPT, N, planText, REGISTRANT, SCENARIOS, type ExpectedPlan, type Scenario } from "./scenarios";
+import { ADOPT, N, planOf, planText, REGISTRANT, SCENARIOS, type ExpectedPlan, type Scenario } from "./scenarios";
 
 async function runScenario(scenario: Scenario): Promise<{ steps: PlanStep[]; state: StateEntry[]; tenant: MockTenant; warnings: string[] }> {
     const tenant = new MockTenant(scenario.handMade ? { handMadeSetup: ADOPT, handMadeOwners: scenario.handMadeOwners } : {});
@@ -19,16 +19,6 @@ async function runScenario(scenario: Scenario): Promise<{ steps: PlanStep[]; sta
     for (const run of scenario.before) state = (await capturingWarnings(() => deployAt(tenant, state, { ...BASE_CONFIG, ...run.config }, new Date(run.at)))).result.state;
     const { result, warnings } = await capturingWarnings(() => deployAt(tenant, state, { ...BASE_CONFIG, ...scenario.run.config }, new Date(scenario.run.at)));
     return { ...result, tenant, warnings };
-}
-
-function planOf(steps: readonly PlanStep[]): ExpectedPlan {
-    const plan: ExpectedPlan = {};
-    for (const step of steps) {
-        if (step.op === "same") continue;
-        (plan[step.op] ??= []).push(step.name);
-    }
-    for (const names of Object.values(plan)) names?.sort();
-    return plan;
 }
 
 function sorted(plan: ExpectedPlan): ExpectedPlan {

@@ -1,7 +1,7 @@
 // The scenario table: what each `pulumi up` of the real program does to a tenant, with the plan written out.
 // test/planner/redeployScenarios.test.ts runs it; README's Rotation section shows it.
-import type { HandMadeIds, TenantMockOptions } from "../support/azureMocks";
-import type { Operation } from "../../planner/plan";
+import type { HandMadeIds, TenantMockOptions } from "../support/tenantMocks";
+import type { Operation, PlanStep } from "../../planner/plan";
 
 export const N = {
     app: "jtel-presence-registration-app",
@@ -109,6 +109,24 @@ export const SCENARIOS: Scenario[] = [
         secrets: "moves every boundary: both slots re-issued at once, the old secrets deleted right after",
     },
     {
+        name: "change secretOverlapDays (60 → 30)",
+        before: [{ at: "2026-11-27T10:00:00Z" }], run: { at: "2026-11-27T11:00:00Z", config: { secretOverlapDays: "30" } },
+        plan: { replace: [N.b] },
+        secrets: "re-issues the current slot b (its end moves from 2027-02-14 to 2027-01-15) and deletes the old secret right after: hand the new one over at once",
+    },
+    {
+        name: "rename the app (appDisplayName)",
+        before: [{ at: "2026-11-27T10:00:00Z" }], run: { at: "2026-11-27T11:00:00Z", config: { appDisplayName: "jtel Presence (Contoso)" } },
+        plan: { update: [N.app] },
+        secrets: "nothing; the app is renamed in place and keeps its client ID",
+    },
+    {
+        name: "rename the service user (serviceUserPrincipalName)",
+        before: [{ at: "2026-11-27T10:00:00Z" }], run: { at: "2026-11-27T11:00:00Z", config: { serviceUserPrincipalName: "presence@contoso.com" } },
+        plan: { update: [N.user] },
+        secrets: "nothing; the same user is renamed in place and keeps its password, but the connector needs the new user email",
+    },
+    {
         name: "switch consent tenant → serviceUser",
         before: [{ at: "2026-11-27T10:00:00Z" }], run: { at: "2026-11-27T11:00:00Z", config: { consent: "serviceUser" } },
         plan: { replace: [N.grant] }, secrets: "nothing; the new grant (another consent type) is created next to the old one, which is deleted after",
@@ -180,4 +198,15 @@ export const SCENARIOS: Scenario[] = [
 export function planText(plan: ExpectedPlan): string {
     const order = ["create", "import", "update", "replace", "delete"] as const;
     return order.filter((op) => plan[op]?.length).map((op) => `${op} ${[...plan[op]!].sort().map((n) => n.replace(/^jtel-presence-/, "")).join(", ")}`).join("; ") || "nothing";
+}
+
+/** The steps that are not "same", grouped by operation, names sorted: the form of a scenario's plan. */
+export function planOf(steps: readonly PlanStep[]): ExpectedPlan {
+    const plan: ExpectedPlan = {};
+    for (const step of steps) {
+        if (step.op === "same") continue;
+        (plan[step.op] ??= []).push(step.name);
+    }
+    for (const names of Object.values(plan)) names?.sort();
+    return plan;
 }

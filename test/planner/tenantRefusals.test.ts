@@ -6,7 +6,7 @@ import { rowsFor, servicePrincipalDeployer, servicePrincipalGrants, type SignedI
 import { deployToEmulator, emulatorConfig, redeployPlan } from "../../demo/runDemo";
 import type { PlanStep, StateEntry } from "../../planner/plan";
 import { APPLICATION_API_ACCESS, APPLICATION_OWNER, APPLICATION_PASSWORD, APPLICATION_REGISTRATION, USER } from "../../planner/tables";
-import { BASE_CONFIG, deployAt, MockTenant, MICROSOFT_GRAPH_CLIENT_ID } from "../support/azureMocks";
+import { BASE_CONFIG, deployAt, MockTenant, MICROSOFT_GRAPH_CLIENT_ID } from "../support/tenantMocks";
 import { capturingWarnings } from "../support/pulumiHarness";
 import { ADOPT, N, SCENARIOS } from "./scenarios";
 

@@ -4,7 +4,7 @@ import {
     Policy, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
     unknownCheckingProxy,
 } from "@pulumi/policy";
-import { AZUREAD_TYPES } from "../support/azureMocks";
+import { AZUREAD_TYPES } from "../support/tenantMocks";
 
 class NotApplicable extends Error {}
 

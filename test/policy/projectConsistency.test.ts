@@ -11,7 +11,7 @@ import { DEFAULT_MAX_SECRET_LIFETIME_DAYS } from "../../policy/clientSecret";
 import { MICROSOFT_GRAPH_APP_ID, READ_ONLY_APP_ROLES, READ_ONLY_DELEGATED_SCOPES } from "../../policy/graphAllowlist";
 import { CONNECTOR_FORBIDDEN_CHARACTERS, MIN_GENERATED_PASSWORD_LENGTH } from "../../policy/passwordGenerator";
 import { createPolicies, PACK_DESCRIPTION } from "../../policy/policies";
-import { BASE_CONFIG, TENANT_ID, tenantMocks } from "../support/azureMocks";
+import { BASE_CONFIG, TENANT_ID, tenantMocks } from "../support/tenantMocks";
 import { GRAPH_ROLE_IDS, GRAPH_SCOPE_IDS } from "../support/graphFixture";
 import { installMocks, RecordingMocks, valueOf } from "../support/pulumiHarness";
 import { runResourcePolicy, runStackPolicy } from "./policyHarness";

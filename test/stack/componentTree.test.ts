@@ -3,7 +3,7 @@
 // for it (`pulumi stack export`). STYLE.md: every child gets { parent: this }, registerOutputs with the same keys.
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { AZUREAD_TYPES, BASE_CONFIG, tenantMocks } from "../support/azureMocks";
+import { AZUREAD_TYPES, BASE_CONFIG, tenantMocks } from "../support/tenantMocks";
 import { installMocks, RecordingMocks, settle, valueOf } from "../support/pulumiHarness";
 
 const T = AZUREAD_TYPES;

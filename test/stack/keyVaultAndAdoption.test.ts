@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { BASE_CONFIG, tenantMocks } from "../support/azureMocks";
+import { BASE_CONFIG, tenantMocks } from "../support/tenantMocks";
 import { asMockSecret, installMocks, RecordingMocks, valueOf } from "../support/pulumiHarness";
 
 const ADOPT = {

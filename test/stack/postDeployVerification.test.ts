@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { AZUREAD_TYPES, azureInvokeHandlers, azureResourceHandlers, BASE_CONFIG, MockTenant, tenantMocks } from "../support/azureMocks";
+import { AZUREAD_TYPES, azureInvokeHandlers, azureResourceHandlers, BASE_CONFIG, MockTenant, tenantMocks } from "../support/tenantMocks";
 import { installMocks, RecordingMocks, settled, valueOf } from "../support/pulumiHarness";
 import type { Handoff } from "../../handoff/types";
 import type { VerificationReport, VerifyOptions } from "../../verifier/index";

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { AZUREAD_TYPES, BASE_CONFIG, OTHER_TENANT_ID, TENANT_ID, tenantMocks } from "../support/azureMocks";
+import { AZUREAD_TYPES, BASE_CONFIG, OTHER_TENANT_ID, TENANT_ID, tenantMocks } from "../support/tenantMocks";
 import { GRAPH_ROLE_IDS, GRAPH_SCOPE_IDS, GRAPH_SP_OBJECT_ID } from "../support/graphFixture";
 import { asMockSecret, installMocks, RecordingMocks, valueOf } from "../support/pulumiHarness";
 import { passwordProblems } from "../../components/passwordPolicy";

@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import type { VerificationReport, VerifyOptions } from "../../verifier/index";
 import { REMEDIES } from "../../verifier/index";
-import { BASE_CONFIG, deployAt, MockTenant, tenantMocks } from "../support/azureMocks";
+import { BASE_CONFIG, deployAt, MockTenant, tenantMocks } from "../support/tenantMocks";
 import { installMocks, valueOf } from "../support/pulumiHarness";
 
 const NOW = new Date("2026-11-27T10:00:00Z");

@@ -15,4 +15,4 @@ export const GRAPH_ROLE_IDS: Record<string, string> = {
     "User.Read.All": "df021288-bdef-4463-88db-98f22de89214",
 };
 
-export const GRAPH_SP_OBJECT_ID = "5b2c1a7e-0d0f-4c77-9a43-6f7e4d9b1c01";
+export { GRAPH_SP_OBJECT_ID } from "../../planner/tenantModel";

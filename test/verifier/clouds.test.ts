@@ -7,7 +7,7 @@ import { readCredentialActivity } from "../../verifier/usageReport";
 import { ConfigError, parseStackConfig } from "../../stack/config";
 import { NewTenantError, validateTenant } from "../../fleet/newTenant";
 import { runVerifyCli } from "../../cli/verify";
-import { BASE_CONFIG, tenantMocks } from "../support/azureMocks";
+import { BASE_CONFIG, tenantMocks } from "../support/tenantMocks";
 import { installMocks } from "../support/pulumiHarness";
 
 const TENANT = "0f1e2d3c-4b5a-6978-8a9b-acbdcedff001";

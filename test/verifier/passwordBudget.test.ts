@@ -9,7 +9,7 @@ import { runVerifyCli } from "../../cli/verify";
 import { ConfigError, parseStackConfig } from "../../stack/config";
 import { verifyPresenceAccess } from "../../verifier/index";
 import { settingsFrom } from "../../verifier/verify";
-import { BASE_CONFIG, tenantMocks } from "../support/azureMocks";
+import { BASE_CONFIG, tenantMocks } from "../support/tenantMocks";
 import { installMocks, valueOf } from "../support/pulumiHarness";
 import type { VerifyOptions } from "../../verifier/index";
 import { startTenant, type Tenant } from "./support";

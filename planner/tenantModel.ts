@@ -1,21 +1,26 @@
 // A model of one tenant behind @pulumi/azuread, @pulumi/random and @pulumi/azure-native, for the stack
-// program under Pulumi mocks. What it stores for a resource is what the real provider stores after its
-// Create → Read (planner/tables.ts: storedState), never an echo of the inputs, and it refuses what the
-// provider or Graph refuse: a second declaration of an API ("requires import"), a second owner link, a
-// second user with the same UPN, a second delegated grant for the same key, a second service principal for
-// an app, an import of something that does not exist, a secret that would already have ended.
+// program under Pulumi mocks (the tests, and `npm run plan`). What it stores for a resource is what the real
+// provider stores after its Create → Read (planner/tables.ts: storedState), never an echo of the inputs, and it
+// refuses what the provider or Graph refuse: a second declaration of an API ("requires import"), a second owner
+// link, a second user with the same UPN, a second delegated grant for the same key, a second service principal
+// for an app, an import of something that does not exist, a secret that would already have ended.
 import * as pulumi from "@pulumi/pulumi";
 import { randomBytes, randomUUID } from "node:crypto";
-import { drawPassword } from "../../demo/emulatorMocks";
-import { DeploymentEngine, type RunResult, type TenantModel } from "../../planner/engine";
-import type { StateEntry } from "../../planner/plan";
+import { drawPassword } from "../demo/emulatorMocks";
+import { GRAPH_APP_ROLES, GRAPH_DELEGATED_SCOPES } from "../emulator/microsoftGraph";
+import { DeploymentEngine, type RunResult, type TenantModel } from "./engine";
+import type { StateEntry } from "./plan";
 import {
     APP_ROLE_ASSIGNMENT, APPLICATION_API_ACCESS, APPLICATION_OWNER, APPLICATION_PASSWORD, APPLICATION_REGISTRATION,
     AZURE_NATIVE_PROVIDER, DELEGATED_GRANT, KEY_VAULT_SECRET, RANDOM_PASSWORD, SERVICE_PRINCIPAL, USER,
     graphDateTime, semanticsOf, storedState,
-} from "../../planner/tables";
-import { GRAPH_ROLE_IDS, GRAPH_SCOPE_IDS, GRAPH_SP_OBJECT_ID } from "./graphFixture";
-import { InvokeHandler, RecordingMocks, ResourceHandler } from "./pulumiHarness";
+} from "./tables";
+
+/** Microsoft Graph's permissions by name, with the real IDs the emulator's Graph service principal carries. */
+const GRAPH_SCOPE_IDS: Record<string, string> = Object.fromEntries(GRAPH_DELEGATED_SCOPES.map((s) => [s.value, s.id]));
+const GRAPH_ROLE_IDS: Record<string, string> = Object.fromEntries(GRAPH_APP_ROLES.map((r) => [r.value, r.id]));
+/** The object ID of Microsoft Graph's service principal in the modelled tenant. */
+export const GRAPH_SP_OBJECT_ID = "5b2c1a7e-0d0f-4c77-9a43-6f7e4d9b1c01";
 
 /** Type tokens of the resources the program registers. */
 export const AZUREAD_TYPES = {
@@ -185,7 +190,7 @@ export class MockTenant implements TenantModel {
             case AZURE_NATIVE_PROVIDER.token:
                 return { id: randomUUID(), outputs: { ...inputs } };
             default:
-                throw new Error(`the tenant model cannot create ${type}: add it to planner/tables.ts and test/support/azureMocks.ts`);
+                throw new Error(`the tenant model cannot create ${type}: add it to planner/tables.ts and planner/tenantModel.ts`);
         }
     }
 
@@ -240,37 +245,6 @@ export class MockTenant implements TenantModel {
     }
 }
 
-/** Resource handlers for RecordingMocks: each registration is a Create (or, with an import ID, a Read) on the tenant. */
-export function azureResourceHandlers(tenant: MockTenant = new MockTenant()): Record<string, ResourceHandler> {
-    const handler: ResourceHandler = async (args) => {
-        const { unwrapSecrets } = await import("../../planner/engine");
-        const inputs = unwrapSecrets(args.inputs ?? {}) as Record<string, unknown>;
-        if (args.id) {
-            const read = await tenant.read(args.type, args.id);
-            if (!read) throw new Error(`${args.name}: ${args.id} does not exist: Pulumi cannot import it`);
-            return { id: args.id, ...read };
-        }
-        const { id, outputs } = await tenant.create(args.type, args.name, inputs);
-        return { id, ...outputs };
-    };
-    return Object.fromEntries([
-        APPLICATION_REGISTRATION, SERVICE_PRINCIPAL, APPLICATION_API_ACCESS, APPLICATION_OWNER, USER, DELEGATED_GRANT,
-        APP_ROLE_ASSIGNMENT, APPLICATION_PASSWORD, RANDOM_PASSWORD, KEY_VAULT_SECRET, AZURE_NATIVE_PROVIDER,
-    ].map((s) => [s.token, handler]));
-}
-
-export function azureInvokeHandlers(options: TenantMockOptions = {}): Record<string, InvokeHandler> {
-    const tenant = new MockTenant({ signedInTenantId: options.signedInTenantId, handMadeSetup: options.handMadeSetup });
-    return Object.fromEntries([
-        "azuread:index/getClientConfig:getClientConfig", "azuread:index/getServicePrincipal:getServicePrincipal", "azuread:index/getUser:getUser",
-    ].map((token) => [token, (inputs: Record<string, unknown>) => tenant.invoke(token, inputs)]));
-}
-
-/** Recording mocks over a fresh tenant model: one run of the program, every registration a create or import. */
-export function tenantMocks(options: TenantMockOptions = {}): RecordingMocks {
-    return new RecordingMocks(azureInvokeHandlers(options), azureResourceHandlers(new MockTenant(options)));
-}
-
 export const BASE_CONFIG: Record<string, string> = {
     "azuread:tenantId": TENANT_ID,
     serviceUserPrincipalName: "jtel-presence@contoso.com",
@@ -285,7 +259,7 @@ export async function deployAt(tenant: MockTenant, previous: readonly StateEntry
     tenant.now = now;
     const engine = new DeploymentEngine(previous, tenant, mode);
     await engine.install({ config });
-    const program = (await import("../../index")).default as (options: { now: Date }) => Promise<Record<string, unknown>>;
+    const program = (await import("../index")).default as (options: { now: Date }) => Promise<Record<string, unknown>>;
     const outputs = await program({ now });
     // Settling every output waits for every registration the program started; a refused one rejects.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
