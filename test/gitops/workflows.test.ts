@@ -542,7 +542,12 @@ const rules = {
                 const env = environmentName(job);
                 if (env === undefined) continue;
                 const kind = environmentKind(env);
+                // The subject probe's preview job (oidc-subject.yml, reviewed mode) runs from main and waits for the
+                // environment's reviewers; its token, for an audience nobody accepts, says workflow_dispatch, which no
+                // preview identity trusts.
+                const probeFromMain = kind === "preview" && ctx.github.ref === "refs/heads/main" && ctx.github.event_name === "workflow_dispatch" && printsSubjectOnly(job);
                 if (kind === undefined) out.push(`${file} ${id}: environment ${env} is none of tenant-<stack>, -preview, -drift`);
+                else if (probeFromMain) continue;
                 else if (ctx.github.event_name === "pull_request" ? kind !== "preview" : ctx.github.ref !== "refs/heads/main" || kind === "preview") {
                     out.push(`${file} ${id}: ${label} runs in the ${kind} environment ${env}`);
                 }
