@@ -12,7 +12,7 @@ import { invalidStackNames, managedStacks, STACK_NAME, STACK_NAME_RULE } from ".
 import { offlinePlan, type PlanSide, type Program } from "../planner/offlinePlan";
 import { planReport, type FileChange, type SecureChange, type StackPlan } from "../planner/planReport";
 import { programFiles, programsDiffer, type ReadFile } from "../planner/programFiles";
-import { parseStackFile, programConfig, projectDefaults, StackFileError, type StackSettings } from "../planner/stackFile";
+import { parseStackFile, endsAdoption, programConfig, projectDefaults, StackFileError, type StackSettings } from "../planner/stackFile";
 import { parseFlags, UsageError } from "./flags";
 
 export const EXIT = { planned: 0, fails: 1, usage: 2 } as const;
@@ -250,7 +250,10 @@ export async function runPlanCli(argv: readonly string[], io: PlanCliIo): Promis
                 head: side(headSettings, headDefaults, headProgram as Program),
                 ...(baseSettings ? { base: side(baseSettings, baseDefaults, baseProgram as Program) } : {}),
             });
-            plans.push({ stack, file, result, secure: secureChanges(project, baseSettings?.secure ?? {}, headSettings.secure) });
+            plans.push({
+                stack, file, result, secure: secureChanges(project, baseSettings?.secure ?? {}, headSettings.secure),
+                ...(endsAdoption(project, baseSettings, headSettings) ? { adoptionEnds: true } : {}),
+            });
         }
         const report = planReport(plans, { base: base.label, at, programChanged, dependenciesChanged });
         io.stdout(report.text);

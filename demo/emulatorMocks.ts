@@ -4,9 +4,9 @@
 // Graph's read-back exactly as in a real tenant. planner/engine.ts drives it; a wiring mistake in a
 // component then fails a real Graph call or sign-in, not an assert.
 import { GraphError, type Client } from "@microsoft/microsoft-graph-client";
-import { randomInt } from "node:crypto";
 import type { TenantModel } from "../planner/engine";
 import type { StateEntry } from "../planner/plan";
+import { drawPassword } from "../planner/randomPassword";
 import {
     APP_ROLE_ASSIGNMENT, APPLICATION_API_ACCESS, APPLICATION_OWNER, APPLICATION_PASSWORD, APPLICATION_REGISTRATION,
     credentialDateRoundTrip, DELEGATED_GRANT, RANDOM_PASSWORD, SERVICE_PRINCIPAL, storedState, USER,
@@ -38,24 +38,6 @@ export interface EmulatorTenantOptions {
     afterCreate?: (type: string, state: Record<string, unknown>) => Promise<void> | void;
     /** How long to retry Graph's eventual-consistency errors, like the provider does; 60 s by default. */
     consistencyTimeoutMs?: number;
-}
-
-/** A password drawn the way @pulumi/random's RandomPassword draws one: the minimum of each class, then any. */
-export function drawPassword(inputs: Record<string, unknown>): string {
-    const sets: [string, number][] = [
-        ["ABCDEFGHIJKLMNOPQRSTUVWXYZ", inputs.upper === false ? 0 : Number(inputs.minUpper ?? 0)],
-        ["abcdefghijklmnopqrstuvwxyz", inputs.lower === false ? 0 : Number(inputs.minLower ?? 0)],
-        ["0123456789", inputs.numeric === false ? 0 : Number(inputs.minNumeric ?? 0)],
-        [String(inputs.overrideSpecial ?? "!@#$%&*()-_=+[]{}<>:?"), inputs.special === false ? 0 : Number(inputs.minSpecial ?? 0)],
-    ];
-    const all = sets.filter(([, min], i) => min > 0 || [inputs.upper, inputs.lower, inputs.numeric, inputs.special][i] !== false).map(([s]) => s).join("");
-    const chars = sets.flatMap(([set, min]) => Array.from({ length: min }, () => set[randomInt(set.length)]));
-    while (chars.length < Number(inputs.length)) chars.push(all[randomInt(all.length)]);
-    for (let i = chars.length - 1; i > 0; i--) {
-        const j = randomInt(i + 1);
-        [chars[i], chars[j]] = [chars[j], chars[i]];
-    }
-    return chars.join("");
 }
 
 /** The demo's bound on waiting out Graph's eventual consistency, unless `consistencyTimeoutMs` says otherwise. */

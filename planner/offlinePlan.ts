@@ -53,6 +53,13 @@ class PlanTenant extends MockTenant {
         if (!found || type !== USER.token || !this.serviceUser) return found;
         return { ...found, userPrincipalName: this.serviceUser, mailNickname: this.serviceUser.split("@")[0] };
     }
+
+    // The program's own look-up of the adopted user (adoption refuses another name) sees the same assumption.
+    override async invoke(token: string, inputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+        const found = await super.invoke(token, inputs);
+        if (token !== "azuread:index/getUser:getUser" || !this.serviceUser) return found;
+        return { ...found, userPrincipalName: this.serviceUser };
+    }
 }
 
 function adoptIds(config: Readonly<Record<string, string>>, project: string): HandMadeIds | undefined {

@@ -113,3 +113,9 @@ export function parseStackFile(text: string, file: string, project: string): Sta
 export function programConfig(settings: StackSettings, defaults: Readonly<Record<string, string>>): Record<string, string> {
     return { ...defaults, ...settings.config };
 }
+
+/** Main's settings adopt a hand-made setup and the change's no longer do (`pulumi config rm adopt`). */
+export function endsAdoption(project: string, base: StackSettings | undefined, head: StackSettings): boolean {
+    const adopts = (s: StackSettings) => s.config[`${project}:adopt`] !== undefined;
+    return base !== undefined && adopts(base) && !adopts(head);
+}

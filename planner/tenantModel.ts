@@ -6,7 +6,7 @@
 // for an app, an import of something that does not exist, a secret that would already have ended.
 import * as pulumi from "@pulumi/pulumi";
 import { randomBytes, randomUUID } from "node:crypto";
-import { drawPassword } from "../demo/emulatorMocks";
+import { drawPassword } from "./randomPassword";
 import { GRAPH_APP_ROLES, GRAPH_DELEGATED_SCOPES } from "../emulator/microsoftGraph";
 import { DeploymentEngine, type RunResult, type TenantModel } from "./engine";
 import type { StateEntry } from "./plan";
