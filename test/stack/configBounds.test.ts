@@ -138,17 +138,17 @@ describe("the configuration's numeric bounds, at their edges", () => {
         it("refuses a serviceUserDisplayName of 257 characters", () => refusedWith({ serviceUserDisplayName: "s".repeat(257) }, `serviceUserDisplayName "${"s".repeat(257)}" is longer than 256 characters`));
     });
 
-    describe("serviceUserPrincipalName (a UPN: local part up to 64, domain labels up to 63, a top-level domain of 2 to 63 letters)", () => {
-        const upnRefused = (upn: string) => refusedWith({ serviceUserPrincipalName: upn }, `serviceUserPrincipalName "${upn}" must be an email-like UPN such as jtel-presence@contoso.com`);
+    // Entra ID's username policy: up to 64 characters before the @, up to 48 after it (concept-sspr-policy).
+    describe("serviceUserPrincipalName (up to 64 characters before the @, 48 after, a top-level domain of 2 letters or more)", () => {
+        const upnRefused = (upn: string) => refusedWith({ serviceUserPrincipalName: upn }, `serviceUserPrincipalName "${upn}" must be an email-like UPN such as jtel-presence@contoso.com (up to 64 characters before the @, 48 after)`);
         const upnAccepted = (upn: string) => assert.equal(accepted({ serviceUserPrincipalName: upn }).serviceUserPrincipalName, upn);
-        it("takes a local part of 64 characters", () => upnAccepted(`${"j".repeat(64)}@contoso.com`));
-        it("refuses a local part of 65 characters", () => upnRefused(`${"j".repeat(65)}@contoso.com`));
-        it("takes a domain label of 63 characters", () => upnAccepted(`jtel@${"c".repeat(63)}.com`));
-        it("refuses a domain label of 64 characters", () => upnRefused(`jtel@${"c".repeat(64)}.com`));
+        it("takes 64 characters before the @", () => upnAccepted(`${"j".repeat(64)}@contoso.com`));
+        it("refuses 65 characters before the @", () => upnRefused(`${"j".repeat(65)}@contoso.com`));
+        it("takes 48 characters after the @", () => upnAccepted(`jtel@${"c".repeat(44)}.com`));
+        it("refuses 49 characters after the @", () => upnRefused(`jtel@${"c".repeat(45)}.com`));
+        it("takes the longest UPN, 113 characters", () => upnAccepted(`${"j".repeat(64)}@${"c".repeat(44)}.com`));
         it("takes a top-level domain of 2 letters", () => upnAccepted("jtel@contoso.de"));
         it("refuses a top-level domain of 1 letter", () => upnRefused("jtel@contoso.d"));
-        it("takes a top-level domain of 63 letters", () => upnAccepted(`jtel@contoso.${"d".repeat(63)}`));
-        it("refuses a top-level domain of 64 letters", () => upnRefused(`jtel@contoso.${"d".repeat(64)}`));
         // Each symbol Entra ID allows in a UPN's local part, on its own: one dropped from the rule fails its test.
         for (const c of [".", "_", "'", "!", "#", "^", "~", "-"]) {
             it(`takes ${c} inside the local part`, () => upnAccepted(`jtel${c}presence@contoso.com`));
