@@ -1,0 +1,18 @@
+// The verifier's documented defaults and the edge of its non-negative wait cap (README: `--timeout SECONDS`,
+// default 600; each wait capped at 10 s): a default moved by a second must fail a test.
+import assert from "node:assert/strict";
+import { settingsFrom } from "../../verifier/verify";
+
+describe("verifier option defaults", () => {
+    it("bounds the whole verification at 600 seconds unless told otherwise", () => {
+        assert.equal(settingsFrom({}).timeoutMs, 600_000);
+    });
+
+    it("caps each wait between retries at 10 seconds unless told otherwise", () => {
+        assert.equal(settingsFrom({}).capMs, 10_000);
+    });
+
+    it("refuses a wait cap of half a second below zero, not only whole negative seconds", () => {
+        assert.throws(() => settingsFrom({ maxWaitSeconds: -0.5 }), { name: "RangeError", message: "maxWaitSeconds must be a non-negative number of seconds, got -0.5" });
+    });
+});
