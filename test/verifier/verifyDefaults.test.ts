@@ -2,6 +2,7 @@
 // default 600; each wait capped at 10 s): a default moved by a second must fail a test.
 import assert from "node:assert/strict";
 import { settingsFrom } from "../../verifier/verify";
+import { missingScopes } from "../../verifier/scopes";
 
 describe("verifier option defaults", () => {
     it("bounds the whole verification at 600 seconds unless told otherwise", () => {
@@ -15,4 +16,13 @@ describe("verifier option defaults", () => {
     it("refuses a wait cap of half a second below zero, not only whole negative seconds", () => {
         assert.throws(() => settingsFrom({ maxWaitSeconds: -0.5 }), { name: "RangeError", message: "maxWaitSeconds must be a non-negative number of seconds, got -0.5" });
     });
+
+    // The delegated scopes a fresh setup consents (delegatedPermissions' default), one by one: a token without
+    // either fails the default verification, as the connector's sign-in would.
+    for (const scope of ["User.Read", "Presence.Read.All"]) {
+        it(`expects ${scope} in the token by default`, () => {
+            const granted = ["User.Read", "Presence.Read.All", "offline_access"].filter((s) => s !== scope);
+            assert.deepEqual(missingScopes(settingsFrom({}).expectedScopes, granted), [scope]);
+        });
+    }
 });
