@@ -35,8 +35,16 @@ export function passwordSpec(length: number = DEFAULT_PASSWORD_LENGTH) {
     };
 }
 
+/** True when the password holds any of CONNECTOR_FORBIDDEN_CHARACTERS: the one test both password rules use. */
+function hasConnectorForbiddenCharacter(password: string): boolean {
+    return [...CONNECTOR_FORBIDDEN_CHARACTERS].some((c) => password.includes(c));
+}
+
+const CONNECTOR_REJECTS = `contains a character the connector rejects (${[...CONNECTOR_FORBIDDEN_CHARACTERS].join(" ")})`;
+
 /**
- * Why a password would fail Entra ID or the connector; empty when it is fine. The reasons never quote
+ * Why a generated password would fail Entra ID or the connector; empty when it is fine. ServiceUser checks
+ * every password @pulumi/random draws with it before the password reaches the user. The reasons never quote
  * the password or any of its characters, so they are safe to print.
  */
 export function passwordProblems(password: string, minLength: number = MIN_PASSWORD_LENGTH): string[] {
@@ -44,9 +52,7 @@ export function passwordProblems(password: string, minLength: number = MIN_PASSW
     if (password.length < minLength) problems.push(`shorter than ${minLength} characters`);
     if (password.length > MAX_PASSWORD_LENGTH) problems.push(`longer than ${MAX_PASSWORD_LENGTH} characters`);
     if (/\s/.test(password)) problems.push("contains whitespace");
-    if ([...CONNECTOR_FORBIDDEN_CHARACTERS].some((c) => password.includes(c))) {
-        problems.push(`contains a character the connector rejects (${[...CONNECTOR_FORBIDDEN_CHARACTERS].join(" ")})`);
-    }
+    if (hasConnectorForbiddenCharacter(password)) problems.push(CONNECTOR_REJECTS);
     if (/[^\x21-\x7e]/.test(password.replace(/\s/g, ""))) problems.push("contains a non-ASCII character");
     if (!/[A-Z]/.test(password)) problems.push("has no upper-case letter");
     if (!/[a-z]/.test(password)) problems.push("has no lower-case letter");
@@ -77,9 +83,7 @@ export function handMadePasswordProblems(password: string): string[] {
     if (password.length < ENTRA_MIN_PASSWORD_LENGTH) problems.push(`is shorter than ${ENTRA_MIN_PASSWORD_LENGTH} characters (Entra ID needs 8 to 256)`);
     if (password.length > MAX_PASSWORD_LENGTH) problems.push(`is longer than ${MAX_PASSWORD_LENGTH} characters (Entra ID needs 8 to 256)`);
     if (password !== password.trim()) problems.push("starts or ends with whitespace, which the password sign-in (ROPC) refuses");
-    if ([...CONNECTOR_FORBIDDEN_CHARACTERS].some((c) => password.includes(c))) {
-        problems.push(`contains a character the connector rejects (${[...CONNECTOR_FORBIDDEN_CHARACTERS].join(" ")})`);
-    }
+    if (hasConnectorForbiddenCharacter(password)) problems.push(CONNECTOR_REJECTS);
     if ([...password].some((c) => !CHARACTER_CLASSES.some((k) => k.test(c)))) {
         problems.push("contains a character Entra ID does not allow (only A-Z, a-z, 0-9, space and Entra ID's symbols; no Unicode, no tabs)");
     }

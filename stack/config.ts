@@ -25,8 +25,9 @@ export const TENANT_ID_KEY = "azuread:tenantId";
 export const SECRET_CONFIG_KEYS: readonly (typeof PROJECT_KEYS)[number][] = ["existingUserPassword"];
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// Entra ID's UPN rules, simplified: a local part of letters, digits and . _ - ' ! # ^ ~, and a domain.
-const UPN = /^(?!\.)[A-Za-z0-9._'!#^~-]{1,64}(?<!\.)@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+// Entra ID's UPN rules, simplified: up to 64 letters, digits and . _ - ' ! # ^ ~ before the @, a domain of up to 48
+// characters after it (learn.microsoft.com/entra/identity/authentication/concept-sspr-policy, "Username policies").
+const UPN = /^(?!\.)[A-Za-z0-9._'!#^~-]{1,64}(?<!\.)@(?=[^@]{1,48}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
 const show = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v));
 
@@ -124,7 +125,7 @@ const schema = z.object({
         .regex(GUID, { error: (i) => `${TENANT_ID_KEY} ${show(i.input)} must be a Directory (tenant) ID: a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47` })
         .transform((s) => s.toLowerCase()),
     serviceUserPrincipalName: z.string({ error: () => "serviceUserPrincipalName is required: the service user's sign-in name, such as jtel-presence@contoso.com" })
-        .regex(UPN, { error: (i) => `serviceUserPrincipalName ${show(i.input)} must be an email-like UPN such as jtel-presence@contoso.com` }),
+        .regex(UPN, { error: (i) => `serviceUserPrincipalName ${show(i.input)} must be an email-like UPN such as jtel-presence@contoso.com (up to 64 characters before the @, 48 after)` }),
     appDisplayName: text("appDisplayName", "jtel Teams Presence", 120),
     serviceUserDisplayName: text("serviceUserDisplayName", "jtel Teams Presence Service", 256),
     delegatedPermissions: nameList("delegatedPermissions", ["User.Read", "Presence.Read.All"], '["User.Read","Presence.Read.All"]'),

@@ -75,8 +75,9 @@ function childSpec(program: Program): string {
         entry: program.entry,
         root: ROOT,
         project: "jtel-teams-presence",
-        // What the azuread provider returns for every resource this program reads an output of.
-        outputs: { objectId: "5b2c1a7e-0d0f-4c77-9a43-6f7e4d9b1c02", clientId: "5b2c1a7e-0d0f-4c77-9a43-6f7e4d9b1c03", result: "Bench-Passw0rd!", value: "bench-secret", keyId: "k" },
+        // What the azuread provider returns for every resource this program reads an output of. `result` is the
+        // RandomPassword's: 32 characters the service user's password check accepts, as @pulumi/random would draw.
+        outputs: { objectId: "5b2c1a7e-0d0f-4c77-9a43-6f7e4d9b1c02", clientId: "5b2c1a7e-0d0f-4c77-9a43-6f7e4d9b1c03", result: "Bench-Passw0rd!Bench-Passw0rd!32", value: "bench-secret", keyId: "k" },
         invokes: {
             "azuread:index/getClientConfig:getClientConfig": { tenantId: TENANT_ID, clientId: "c", objectId: "o" },
             "azuread:index/getServicePrincipal:getServicePrincipal": {

@@ -6,6 +6,21 @@ import { randomPasswordLike } from "../support/tenantMocks";
 // Entra ID's allowed symbols (../shared/reference/entra-and-graph.md), without space.
 const ENTRA_SYMBOLS = "@#$%^&*-_!+=[]{}|\\:',.?/`~\"();<>";
 
+/** The connector's forbidden characters, each on its own (the manual guide's list), spelled out. */
+const CONNECTOR_REJECTS_EACH: readonly (readonly [string, string])[] = [
+    ["[", "an opening bracket ["], ["]", "a closing bracket ]"], ["<", "a less-than sign <"], [">", "a greater-than sign >"],
+    ["?", "a question mark ?"], ["#", "a hash #"], ["&", "an ampersand &"],
+];
+const CONNECTOR_RULE = "contains a character the connector rejects ([ ] < > ? # &)";
+
+/** Entra ID's password symbols (learn.microsoft.com/entra/identity/authentication/concept-sspr-policy), each spelled out. */
+const ENTRA_SYMBOLS_EACH: readonly (readonly [string, string])[] = [
+    ["@", "@"], ["#", "#"], ["$", "$"], ["%", "%"], ["^", "^"], ["&", "&"], ["*", "*"], ["-", "-"], ["_", "_"], ["!", "!"],
+    ["+", "+"], ["=", "="], ["[", "["], ["]", "]"], ["{", "{"], ["}", "}"], ["|", "|"], ["\\", "a backslash"], [":", ":"],
+    ["'", "an apostrophe"], [",", ","], [".", "."], ["?", "?"], ["/", "/"], ["`", "a backtick"], ["~", "~"],
+    ['"', "a double quote"], ["(", "("], [")", ")"], [";", ";"], ["<", "<"], [">", ">"], [" ", "a space"],
+];
+
 describe("the service user's password policy", () => {
     it("never puts [ ] < > ? # & in the service user's password", () => {
         for (const c of CONNECTOR_FORBIDDEN_CHARACTERS) assert.ok(!PASSWORD_SYMBOLS.includes(c), c);
@@ -70,6 +85,40 @@ describe("the service user's password policy", () => {
         assert.deepEqual(passwordProblems("ABCD1234!ABCD1234"), ["has no lower-case letter"]);
         assert.deepEqual(passwordProblems("Abcd1234Abcd1234"), ["has no symbol"]);
     });
+
+    // One test per character, spelled out here rather than read from CONNECTOR_FORBIDDEN_CHARACTERS: a character
+    // dropped from the rule (or from the constant) must fail its own test, not silently shrink the loop.
+    for (const [c, name] of CONNECTOR_REJECTS_EACH) {
+        it(`refuses a generated password holding ${name} and nothing else wrong, naming the connector's rule`, () => {
+            assert.deepEqual(passwordProblems(`Abcd1234!efgh${c}ijkl`), [CONNECTOR_RULE]);
+        });
+    }
+
+    it("accepts the password those tests start from, so each refusal above is the character's alone", () => {
+        assert.deepEqual(passwordProblems("Abcd1234!efghijkl"), []);
+    });
+
+    it("takes 16 characters, the shortest passwordLength, and names 15 as too short", () => {
+        assert.deepEqual(passwordProblems("Abcd1234!efghijk"), []);
+        assert.deepEqual(passwordProblems("Abcd1234!efghij"), ["shorter than 16 characters"]);
+    });
+
+    it("measures against the configured length when given one: 32 is enough for 32, 31 is not", () => {
+        assert.deepEqual(passwordProblems("Ab1!".repeat(8), 32), []);
+        assert.deepEqual(passwordProblems("Ab1!".repeat(8).slice(1), 32), ["shorter than 32 characters"]);
+    });
+
+    it("takes ! and ~, the first and last printable ASCII symbols, and names DEL past ~ as outside ASCII's printable range", () => {
+        assert.deepEqual(passwordProblems("Abcd1234efghijk!~"), []);
+        assert.deepEqual(passwordProblems("Abcd1234!efghijk\x7f"), ["contains a non-ASCII character"]);
+    });
+});
+
+describe("the generator's password length (passwordSpec)", () => {
+    it("takes 16, the shortest length", () => assert.equal(passwordSpec(16).length, 16));
+    it("refuses 15, one below the shortest", () => assert.throws(() => passwordSpec(15), /^RangeError: password length 15 must be a whole number from 16 to 256$/));
+    it("takes 256, the longest length", () => assert.equal(passwordSpec(256).length, 256));
+    it("refuses 257, one above the longest", () => assert.throws(() => passwordSpec(257), /^RangeError: password length 257 must be a whole number from 16 to 256$/));
 });
 
 describe("a password set by hand (kept by adoption)", () => {
@@ -110,5 +159,54 @@ describe("a password set by hand (kept by adoption)", () => {
 
     it("treats every character the generator draws as one Entra ID allows", () => {
         for (const c of PASSWORD_SYMBOLS) assert.ok(ENTRA_PASSWORD_SYMBOLS.includes(c), c);
+    });
+
+    for (const [c, name] of CONNECTOR_REJECTS_EACH) {
+        it(`is refused for ${name} alone, naming exactly the connector's rule`, () => {
+            assert.deepEqual(handMadePasswordProblems(`Current-Passw0rd${c}`), [CONNECTOR_RULE]);
+        });
+    }
+
+    it("is accepted at 8 characters, Entra ID's shortest, and refused at 7", () => {
+        assert.deepEqual(handMadePasswordProblems("Curr3nt!"), []);
+        assert.deepEqual(handMadePasswordProblems("Curr3nt"), ["is shorter than 8 characters (Entra ID needs 8 to 256)"]);
+    });
+
+    it("is accepted at 256 characters, Entra ID's longest, and refused at 257", () => {
+        assert.deepEqual(handMadePasswordProblems(`Curr3nt!${"x".repeat(248)}`), []);
+        assert.deepEqual(handMadePasswordProblems(`Curr3nt!${"x".repeat(249)}`), ["is longer than 256 characters (Entra ID needs 8 to 256)"]);
+    });
+
+    // Entra ID's symbols one by one: "current" + symbol + "passw0rd" has lower-case letters and a digit, so it
+    // reaches three classes only if the symbol counts, and is refused outright if the symbol is not allowed.
+    for (const [c, name] of ENTRA_SYMBOLS_EACH) {
+        const expected = "[]<>?#&".includes(c) ? [CONNECTOR_RULE] : [];
+        it(`counts ${name} as one of Entra ID's symbols${expected.length > 0 ? " (which the connector still rejects)" : ""}`, () => {
+            assert.deepEqual(handMadePasswordProblems(`current${c}passw0rd`), expected);
+        });
+    }
+
+    it("knows exactly the 33 symbols those tests name, space included", () => {
+        assert.equal(ENTRA_PASSWORD_SYMBOLS.length, 33);
+        assert.deepEqual([...ENTRA_PASSWORD_SYMBOLS].sort(), ENTRA_SYMBOLS_EACH.map(([c]) => c).sort());
+    });
+
+    // Each class is a range; the characters just inside count for it, those just outside are symbols.
+    for (const [c, other] of [["a", "ABCD1234"], ["z", "ABCD1234"], ["A", "abcd1234"], ["Z", "abcd1234"], ["0", "abcdEFGH"], ["9", "abcdEFGH"]]) {
+        it(`counts ${c}, at the edge of its range, as a letter or digit that makes a third class`, () => {
+            assert.deepEqual(handMadePasswordProblems(`${other}${c}`), []);
+        });
+    }
+    for (const [c, letters, missing] of [
+        ["`", "ABCDEFGH", "lower-case letter and no digit"], ["{", "ABCDEFGH", "lower-case letter and no digit"],
+        ["@", "abcdefgh", "upper-case letter and no digit"], ["/", "abcdefgh", "upper-case letter and no digit"],
+        [":", "abcdefgh", "upper-case letter and no digit"],
+    ]) {
+        it(`counts ${c}, just outside a letter or digit range, as a symbol only`, () => {
+            assert.deepEqual(handMadePasswordProblems(`${letters}${c}`), [`uses 2 of the 4 character classes, Entra ID needs 3: it has no ${missing}`]);
+        });
+    }
+    it("counts [, just past Z, as a symbol only (and one the connector rejects)", () => {
+        assert.deepEqual(handMadePasswordProblems("abcdefgh["), [CONNECTOR_RULE, "uses 2 of the 4 character classes, Entra ID needs 3: it has no upper-case letter and no digit"]);
     });
 });
