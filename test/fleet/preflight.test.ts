@@ -248,7 +248,7 @@ describe("npm run doctor against GitHub and Azure as the bootstrap left them", f
         assertReadOnly(run, inputs);
     });
 
-    it("the same command as gh run view --log shows GitHub's subject line, as docs/gitops.md says (the run's zip)", async () => {
+    it("gh run view --log, as docs/gitops.md shows it, prints the subject lines the doctor reads (from the run's zip)", async () => {
         const probe = bench.github.state.runs.at(-1);
         assert.ok(probe);
         const child = spawn("gh", ["run", "view", String(probe.id), "--log"], { env: { PATH: process.env.PATH, HOME: bench.dir, ...bench.github.env({ repo }) }, stdio: ["ignore", "pipe", "pipe"] });
@@ -335,7 +335,7 @@ describe("npm run doctor in a customer's tenant that is not ready", function () 
 });
 
 describe("npm run doctor's printed az commands", () => {
-    it("are the ones it runs, and the ones new-tenant's next steps already show parse as shell words", () => {
+    it("are the exact commands it runs, shell-quoted, and new-tenant's next steps name the preflight", () => {
         const printed = shellLine("az", az.directoryRoles("https://graph.microsoft.com"));
         assert.equal(printed, "az rest --method get --url 'https://graph.microsoft.com/v1.0/me/transitiveMemberOf/microsoft.graph.directoryRole?$select=displayName,roleTemplateId' --resource https://graph.microsoft.com --query 'value[].[roleTemplateId, displayName]' -o tsv");
         assert.match(shellLine("az", az.subscriptions(TENANTS.contoso)), /^az account list --query '\[\?tenantId=='\\''0f1e2d3c-4b5a-4697-8a9b-acbdcedff001'\\''\]\.\[id, name\]' -o tsv$/);
