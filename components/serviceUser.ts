@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import * as random from "@pulumi/random";
 import type { Adoption } from "./adoption";
-import { UserError } from "../stack/userError";
+import { UserError } from "./userError";
 import { passwordProblems, passwordSpec } from "./passwordPolicy";
 
 export interface ServiceUserArgs {

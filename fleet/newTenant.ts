@@ -138,6 +138,7 @@ export function bootstrapInstructions(tenant: ValidTenant, repo: string | undefi
     const lines = [
         `Wrote Pulumi.${stack}.yaml. Next, the one-time bootstrap of ${stack} (docs/gitops.md, "Onboarding a tenant"); every phase can be run again:`,
         "",
+        `0. The preflight, read-only, by whoever runs a phase next (and again after the oidc-subject run): npm run doctor -- --stack ${stack}`,
         "1. jtel operator: az signed in to jtel's tenant, gh as an admin of this repository, and the repository's",
         "   settings exported (STATE_SUBSCRIPTION_ID, STATE_TENANT_ID, STATE_RESOURCE_GROUP, STATE_STORAGE_ACCOUNT,",
         "   STATE_KEY_VAULT, STATE_LOCATION, PREVIEW_REVIEWERS_TEAM; docs/gitops.md, \"Once per repository\"):",
@@ -174,7 +175,8 @@ export function bootstrapInstructions(tenant: ValidTenant, repo: string | undefi
     lines.push(
         `  - Commit Pulumi.${stack}.yaml (with the key stack init added) in a pull request: in reviewed mode a reviewer approves`,
         `    its preview in ${names.previewEnvironment}, in offline-plan mode it shows the offline plan; merging runs the first pulumi up.`,
-        `    Then hand over: npm run handoff -- --stack ${stack}. To see the subjects GitHub sends, run .github/workflows/oidc-subject.yml.`,
+        `    Then hand over: npm run handoff -- --stack ${stack}. To see the subjects GitHub sends, run .github/workflows/oidc-subject.yml`,
+        `    (gh workflow run oidc-subject.yml --ref main -f stack=${stack}), then npm run doctor -- --stack ${stack} again: it compares them with the credentials.`,
     );
     return `${lines.join("\n")}\n`;
 }

@@ -19,6 +19,10 @@
 #             and reader app registrations, their federated credentials, their directory roles.
 #   link      the jtel operator again: stores the two apps' client IDs in the environments, and with
 #             --subscription-id the subscription of a handoffKeyVault.
+#   inspect   anyone whose gh can read the repository: reads from GitHub what the jtel phase reads and decides (the
+#             repository, the subject prefix and template, main's protection, the preview mode and PREVIEW_MODE, the
+#             stack's environments) and prints it as key=value lines; GET requests only, nothing is created. This is
+#             the one implementation of "which prefix GitHub sends": `npm run doctor` (cli/doctor.ts) runs it.
 #
 # Preview modes (docs/gitops.md, "Preview modes"), chosen from what GitHub's plan allows, stored as the
 # repository variable PREVIEW_MODE (read by .github/workflows/tenants.yml):
@@ -45,6 +49,7 @@
 #   bootstrap-tenant.sh customer --stack NAME --tenant-id GUID --repo ORG/REPO --subject-prefix PREFIX
 #                                --preview-mode reviewed|offline-plan [--application-permissions]
 #   bootstrap-tenant.sh link     --stack NAME --deployer-client-id GUID --reader-client-id GUID [--subscription-id GUID] [--repo ORG/REPO]
+#   bootstrap-tenant.sh inspect  --stack NAME [--repo ORG/REPO] [--subject-prefix PREFIX]
 # Exit codes: 0 done; 1 a prerequisite is missing (the message says which and what to do; nothing was created
 # by that run unless it says so); 2 bad usage or input.
 # The jtel and link phases take the repository-wide settings from the environment (docs/gitops.md, "Once per
@@ -100,6 +105,7 @@ Usage:
   bootstrap-tenant.sh customer --stack NAME --tenant-id GUID --repo ORG/REPO --subject-prefix PREFIX
                                --preview-mode reviewed|offline-plan [--application-permissions]
   bootstrap-tenant.sh link     --stack NAME --deployer-client-id GUID --reader-client-id GUID [--subscription-id GUID] [--repo ORG/REPO]
+  bootstrap-tenant.sh inspect  --stack NAME [--repo ORG/REPO] [--subject-prefix PREFIX]   (read-only; npm run doctor runs it)
 The jtel phase prints the customer's command with --subject-prefix and --preview-mode filled in.
 USAGE
   exit 2
@@ -173,6 +179,7 @@ require_tenant() {
 }
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+read_only=false
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -212,12 +219,13 @@ template_command() {
   printf "gh api -X PUT repos/%s/actions/oidc/customization/sub --input - <<<'{\"use_default\": false, \"include_claim_keys\": [\"repo\", \"context\", \"event_name\"]%s}'" "$repo" "$immutable"
 }
 
-# Sets subject_prefix: the repo part GitHub puts into this repository's tokens, and checks that the subject
-# template is {repo, context, event_name}. GitHub's REST reference (actions/oidc): the repository's GET answers
+# Sets subject_prefix: the repo part GitHub puts into this repository's tokens, and reported_prefix, use_default
+# and template_keys for check_subject_template. GitHub's REST reference (actions/oidc): the repository's GET answers
 # use_default, include_claim_keys (absent: the organization's template applies), use_immutable_subject (absent:
 # the organization's setting applies) and sub_claim_prefix ("the current sub claim prefix for this repository").
 read_subject_settings() {
-  local settings status=0 use_default keys immutable reported format
+  local settings status=0 keys immutable reported
+  use_default="" template_keys="" reported_prefix=""
   settings=$(gh api "repos/${repo}/actions/oidc/customization/sub" \
     --jq '.use_default, ((.include_claim_keys // []) | join(",")), (if has("use_immutable_subject") then (.use_immutable_subject | tostring) else "" end), (.sub_claim_prefix // "")' \
     2>"$work/oidc-error") || status=$?
@@ -225,6 +233,7 @@ read_subject_settings() {
     if [[ -n "$prefix_arg" ]]; then
       note "GitHub did not answer for the subject settings ($(tr '\n' ' ' <"$work/oidc-error")); using --subject-prefix ${prefix_arg} as given, the subject template unchecked"
       subject_prefix="$prefix_arg"
+      use_default=unchecked
       return
     fi
     fail "gh could not read the OIDC subject settings of ${repo} ($(tr '\n' ' ' <"$work/oidc-error")): sign gh in as an admin of ${repo} with the repo scope (gh auth refresh -s repo), or pass --subject-prefix PREFIX (run .github/workflows/oidc-subject.yml to see the subject GitHub sends)"
@@ -234,6 +243,7 @@ read_subject_settings() {
   local -a fields
   mapfile -t fields <<<"$settings"
   use_default="${fields[0]:-}" keys="${fields[1]:-}" immutable="${fields[2]:-}" reported="${fields[3]:-}"
+  template_keys="$keys" reported_prefix="$reported"
   if [[ -z "$immutable" && "$owner_type" == Organization ]]; then
     immutable=$(github_get "orgs/${owner}/actions/oidc/customization/sub" 'if has("use_immutable_subject") then (.use_immutable_subject | tostring) else "" end' 2>/dev/null) || immutable=""
   fi
@@ -253,19 +263,37 @@ read_subject_settings() {
     subject_prefix="repo:${owner}/${repo_name}"
     [[ "$immutable" == false ]] || note "GitHub reported no subject format (GitHub Enterprise Server has only the classic one): using ${subject_prefix}; pass --subject-prefix if .github/workflows/oidc-subject.yml shows another"
   fi
+}
 
-  format=classic
+# Sets template_keys (the template in force: the repository's, or the organization's when the repository opted in
+# without keys), template_fix (the command that sets {repo, context, event_name}, keeping an immutable format
+# immutable) and, when the template is not that or cannot be read, template_problem. Reads only.
+check_subject_template() {
+  local format=classic keys="$template_keys"
   [[ "$subject_prefix" == *@* ]] && format=immutable
+  template_fix=$(template_command "$format")
+  template_problem=""
+  [[ "$use_default" != unchecked ]] || { template_keys=unchecked; return 0; }
   if [[ "$use_default" == false && -z "$keys" && "$owner_type" == Organization ]]; then
-    keys=$(github_get "orgs/${owner}/actions/oidc/customization/sub" '(.include_claim_keys // []) | join(",")') \
-      || fail "${repo} uses the organization's subject template, which gh could not read (above): read:org scope (gh auth refresh -s read:org), or give the repository its own template: $(template_command "$format")"
+    if ! keys=$(github_get "orgs/${owner}/actions/oidc/customization/sub" '(.include_claim_keys // []) | join(",")'); then
+      template_keys=unreadable
+      template_problem="${repo} uses the organization's subject template, which gh could not read (above): read:org scope (gh auth refresh -s read:org), or give the repository its own template"
+      return 0
+    fi
   fi
   [[ "$use_default" == true ]] && keys="repo,context (GitHub's default)"
-  if [[ "$keys" != "$SUBJECT_CLAIMS" ]]; then
-    fail "the OIDC subject template of ${repo} is {${keys}}, not {${SUBJECT_CLAIMS}}: every federated credential names the environment AND the event (docs/gitops.md, \"Subjects name the environment and the event\"). As an admin of ${repo}, run once:
-  $(template_command "$format")
+  template_keys="$keys"
+  [[ "$keys" == "$SUBJECT_CLAIMS" ]] || template_problem="the OIDC subject template of ${repo} is {${keys}}, not {${SUBJECT_CLAIMS}}"
+}
+
+# Stops unless the subject template is {repo, context, event_name}, with the command that sets it.
+require_subject_template() {
+  check_subject_template
+  [[ -n "$template_problem" ]] || return 0
+  [[ "$template_keys" != unreadable ]] || fail "${template_problem}: ${template_fix}"
+  fail "${template_problem}: every federated credential names the environment AND the event (docs/gitops.md, \"Subjects name the environment and the event\"). As an admin of ${repo}, run once:
+  ${template_fix}
 then run this phase again."
-  fi
 }
 
 # Fails unless main is protected: whatever reaches main is deployed to every tenant within a day.
@@ -274,13 +302,18 @@ require_protected_main() {
     || fail "main is not protected: require pull request reviews on main first (docs/gitops.md, \"Once per repository\"); whatever reaches main is deployed"
 }
 
+# The deployment branch policies of an environment, as type:name,type:name (all pages).
+branch_policies() {
+  gh api --paginate "repos/${repo}/environments/$1/deployment-branch-policies" --jq '.branch_policies[] | "\(.type // "branch"):\(.name)"' | paste -s -d ',' -
+}
+
 # Fails when an existing main-only environment admits more than main: the bootstrap would otherwise trust it.
 require_main_only_if_exists() {
   local env="$1" status=0 existing
   github_get "repos/${repo}/environments/${env}" .name >/dev/null || status=$?
   ((status == 3)) && return
   ((status == 0)) || fail "gh could not read environment ${env} (above)"
-  existing=$(gh api --paginate "repos/${repo}/environments/${env}/deployment-branch-policies" --jq '.branch_policies[] | "\(.type // "branch"):\(.name)"' | paste -s -d ',' -)
+  existing=$(branch_policies "$env")
   [[ -z "$existing" || "$existing" == "branch:main" ]] \
     || fail "environment ${env} already admits ${existing}; remove every deployment branch policy but main (Settings > Environments > ${env}), then run this phase again"
 }
@@ -319,9 +352,20 @@ detect_preview_mode() {
   plan=$(github_get "orgs/${owner}" '.plan.name // ""' 2>/dev/null) || plan=""
   case "$plan" in
     enterprise) preview_mode=reviewed; preview_reason="${owner} is on GitHub Enterprise: required reviewers exist for private repositories"; return ;;
-    free) fail "${repo} is private and ${owner} is on GitHub Free, which offers no environments for private repositories (docs.github.com, \"Managing environments for deployment\"): make the repository public or move ${owner} to Team or Enterprise" ;;
+    free) preview_mode=unavailable; preview_reason="${repo} is private and ${owner} is on GitHub Free, which offers no environments for private repositories (docs.github.com, \"Managing environments for deployment\"): make the repository public or move ${owner} to Team or Enterprise"; return ;;
     pro | team) preview_mode=offline-plan; preview_reason="${repo} is private and ${owner} is on GitHub ${plan^}: required reviewers exist there only for public repositories"; return ;;
   esac
+  if [[ "$read_only" == true ]]; then
+    # No trial: a preview environment that already has required reviewers is GitHub's acceptance of the rule.
+    if [[ "$(github_get "repos/${repo}/environments/${preview_env}" '[.protection_rules[]? | select(.type == "required_reviewers")] | length' 2>/dev/null)" =~ ^[1-9] ]]; then
+      preview_mode=reviewed
+      preview_reason="${preview_env} has required reviewers: GitHub accepted the rule for ${repo}"
+    else
+      preview_mode=unknown
+      preview_reason="${owner}'s plan is shown to an owner's token only; the jtel phase tries required reviewers on ${preview_env} and takes GitHub's answer (accepted: reviewed, 422: offline-plan)"
+    fi
+    return
+  fi
   resolve_reviewers_team
   github_get "repos/${repo}/environments/${preview_env}" .name >/dev/null 2>&1 || existed=false
   step "${owner}'s plan is not readable with this token: trying required reviewers on ${preview_env}"
@@ -514,6 +558,7 @@ phase_jtel() {
   # Everything this phase depends on is read and checked first: a stop below creates nothing.
   read_repository
   read_subject_settings
+  require_subject_template
   require_protected_main
   require_main_only_if_exists "$deploy_env"
   require_main_only_if_exists "$drift_env"
@@ -522,6 +567,7 @@ phase_jtel() {
   account_id=$(az storage account show --name "$STATE_STORAGE_ACCOUNT" --resource-group "$STATE_RESOURCE_GROUP" --query id -o tsv)
   vault_id=$(az keyvault show --name "$STATE_KEY_VAULT" --resource-group "$STATE_RESOURCE_GROUP" --query id -o tsv)
   detect_preview_mode
+  [[ "$preview_mode" != unavailable ]] || fail "$preview_reason"
   [[ "$preview_mode" != reviewed || -n "${team_id:-}" ]] || resolve_reviewers_team
 
   cat <<SUMMARY
@@ -718,9 +764,51 @@ phase_link() {
   fi
 }
 
+# --- Inspect (read-only) ----------------------------------------------------------------------------------------
+
+# One environment as "absent", or "branches=<type:name,...|all|protected> reviewers=<n>" (GET only).
+environment_state() {
+  local env="$1" status=0 fields custom reviewers branches
+  fields=$(github_get "repos/${repo}/environments/${env}" '[(.deployment_branch_policy.custom_branch_policies // "none" | tostring), ([.protection_rules[]? | select(.type == "required_reviewers") | .reviewers[]?] | length | tostring)] | join(" ")' 2>/dev/null) || status=$?
+  if ((status == 3)); then echo absent; return; fi
+  if ((status != 0)); then echo unreadable; return; fi
+  read -r custom reviewers <<<"$fields"
+  case "$custom" in
+    true) branches=$(branch_policies "$env" 2>/dev/null) || branches=unreadable ;;
+    false) branches=protected ;;
+    *) branches=all ;;
+  esac
+  echo "branches=${branches:-none} reviewers=${reviewers}"
+}
+
+# What the jtel phase would read and decide, as key=value lines (one value per line; the keys are read by
+# cli/doctor.ts). A stop of read_repository or read_subject_settings (exit 1, the reason on stderr) means GitHub
+# could not be read; every other finding is printed, not acted on.
+phase_inspect() {
+  [[ -z "$prefix_arg" ]] || require_prefix --subject-prefix "$prefix_arg"
+  read_only=true
+  require_gh
+  read_repository
+  read_subject_settings
+  check_subject_template
+  detect_preview_mode
+  local protected variable env
+  protected=$(github_get "repos/${repo}/branches/main" .protected 2>/dev/null) || protected=false
+  variable=$(github_get "repos/${repo}/actions/variables/PREVIEW_MODE" .value 2>/dev/null) || variable=""
+  printf '%s=%s\n' \
+    repository "$repo" visibility "$visibility" owner_type "$owner_type" owner_id "$owner_id" repo_id "$repo_id" \
+    subject_prefix "$subject_prefix" reported_prefix "$reported_prefix" \
+    template "$template_keys" template_problem "$template_problem" template_fix "$template_fix" \
+    main_protected "$protected" preview_mode "$preview_mode" preview_reason "$preview_reason" preview_mode_variable "$variable"
+  for env in "$deploy_env" "$drift_env" "$preview_env"; do
+    printf 'environment=%s %s\n' "$env" "$(environment_state "$env")"
+  done
+}
+
 case "$phase" in
   jtel) phase_jtel ;;
   customer) phase_customer ;;
   link) phase_link ;;
+  inspect) phase_inspect ;;
   *) usage ;;
 esac

@@ -5,6 +5,8 @@
 // The bootstrap's commands are the argument lists its az stand-in received (fakeCli.ts) in real runs of every
 // phase, both preview modes, and the re-runs that replace and remove federated credentials. The docs' commands are
 // taken from README.md's and docs/gitops.md's shell blocks and inline code, and from new-tenant's printed steps.
+// The preflight's commands (npm run doctor: what it runs and what it prints for the customer's administrator) come
+// from its command table, fleet/preflightCommands.ts; test/fleet/preflight.test.ts checks the doctor runs no other.
 // One shape is parsed once (IDs and names normalised).
 //
 // Debian's azure-cli 2.45 cannot load two of them: `az keyvault key create` and `az keyvault secret show` build
@@ -26,6 +28,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bootstrapInstructions, validateTenant } from "../../fleet/newTenant";
+import { doctorAzCommands, shellLine } from "../../fleet/preflightCommands";
 import { root } from "../gitops/workflowModel";
 import { azCommandsIn, azCommandsInMarkdown, azPython, networkIsolation, runAzOffline, verdictOf, type AzResult } from "../support/azCli";
 import { BootstrapBench, scenario, SCRIPT, TENANTS } from "./bootstrapHarness";
@@ -81,6 +84,7 @@ describe("every az command the bootstrap runs and the docs show, through the Azu
     const bootstrapCalls: string[][] = [];
     let results: AzResult[] = [];
     const fromDocs: [string, string[]][] = [];
+    const fromDoctor: string[][] = [];
 
     before(async function () {
         if (!azPython()) {
@@ -116,7 +120,11 @@ describe("every az command the bootstrap runs and the docs show, through the Azu
             config: { handoffKeyVault: '{"resourceGroupName":"rg","vaultName":"kv-contoso"}' },
         }), "jtel/jtel-teams-presence");
         for (const line of printed.split("\n").filter((l) => /^\s+az /.test(l))) for (const args of azCommandsIn(line.trim(), sample)) fromDocs.push(["npm run new-tenant's next steps", args]);
-        const batch = [...bootstrapCalls, ...fromDocs.map(([, args]) => args)];
+        // As run, and as printed for someone else to paste (shell-quoted, read back by the shell-word reader).
+        for (const args of doctorAzCommands({ stack: "contoso", repo: "jtel/jtel-teams-presence", tenant: TENANTS.contoso, graph: "https://graph.microsoft.com", resourceGroup: "jtel-state", subscription: GUID, appId: GUID })) {
+            fromDoctor.push(args, ...azCommandsIn(shellLine("az", args), sample));
+        }
+        const batch = [...bootstrapCalls, ...fromDocs.map(([, args]) => args), ...fromDoctor];
         const unique = [...new Map(batch.map((args) => [shape(args), args])).values()];
         results = await runAzOffline(unique);
     });
@@ -152,6 +160,20 @@ describe("every az command the bootstrap runs and the docs show, through the Azu
             const verdict = verdictOf(result);
             if (verdict === "parse-error") problems.push(`${where}: az ${args.join(" ")}\n${result.stderr.split("\n").filter((l) => /ERROR|error:/.test(l)).join("\n")}`);
             if (verdict === "cannot-load") problems.push(...sourceCheck(args).map((p) => `${where}: ${p}`));
+        }
+        assert.deepEqual(problems, []);
+    });
+
+    it("parses every az command npm run doctor runs or prints, each of which only reads", () => {
+        assert.ok(fromDoctor.length >= 22, `only ${fromDoctor.length} doctor commands`);
+        const problems: string[] = [];
+        for (const args of fromDoctor) {
+            const result = results.find((r) => shape(r.args) === shape(args)) as AzResult;
+            const verdict = verdictOf(result);
+            if (verdict === "parse-error") problems.push(`az ${args.join(" ")}\n${result.stderr.split("\n").filter((l) => /ERROR|error:/.test(l)).join("\n")}`);
+            if (verdict === "cannot-load") problems.push(...sourceCheck(args));
+            if (/\b(create|update|delete|set|add|remove|assign)\b/.test(args.slice(0, 4).join(" ")) && !args.includes("--help")) problems.push(`az ${args.join(" ")} changes something`);
+            if (args[0] === "rest" && args[args.indexOf("--method") + 1] !== "get") problems.push(`az ${args.join(" ")} is not a GET`);
         }
         assert.deepEqual(problems, []);
     });

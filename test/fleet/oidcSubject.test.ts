@@ -98,13 +98,33 @@ describe("the OIDC subject probe (oidc-subject.yml)", function () {
         assert.ok(!noSub.stderr.includes(jwt));
     });
 
+    it("probes only a stack whose environments the jtel phase created, before its stack file reaches main (real gh against the fake GitHub)", async () => {
+        const step = workflow.jobs.stack.steps?.find((s) => s.run) as { run: string };
+        const check = async (stack: string, mode: string) => {
+            const child = spawn("bash", ["-e", "-o", "pipefail", "-c", step.run], {
+                env: { PATH: process.env.PATH, HOME: dir, STACK: stack, PREVIEW_MODE: mode, REPOSITORY: github.fullName, ...github.env() }, stdio: ["ignore", "pipe", "pipe"],
+            });
+            let stderr = "";
+            child.stderr.on("data", (c: Buffer) => { stderr += c.toString(); });
+            return { status: await new Promise<number | null>((resolve) => child.on("close", resolve)), stderr };
+        };
+        const before = await check("contoso", "offline-plan");
+        assert.equal(before.status, 1);
+        assert.match(before.stderr, /::error::There is no environment tenant-contoso: run the bootstrap's jtel phase for contoso first/);
+        for (const name of ["tenant-contoso", "tenant-contoso-drift"]) github.state.environments.set(name, { name, id: 1, createdAt: "", waitTimer: 0, reviewers: [], preventSelfReview: false, branchPolicy: { protected_branches: false, custom_branch_policies: true }, branchPolicies: [], variables: new Map() });
+        assert.equal((await check("contoso", "offline-plan")).status, 0);
+        assert.match((await check("contoso", "reviewed")).stderr, /There is no environment tenant-contoso-preview/);
+        assert.match((await check("Contoso", "offline-plan")).stderr, /The stack input "Contoso" is not a stack name/);
+        assert.ok(github.requests.every((r) => r.method === "GET"));
+    });
+
     it("runs one probe job per environment of the stack, from main only, and the preview one only in reviewed mode", () => {
         const jobs = (vars: Record<string, string>, ctx = DISPATCH_MAIN) => jobsFor({ "oidc-subject.yml": workflow }, withVars(ctx, vars)).filter(({ job }) => printsSubjectOnly(job)).map(({ job }) => environmentName(job));
         assert.deepEqual(jobs({ PREVIEW_MODE: "reviewed" }), ["tenant-${{ inputs.stack }}", "tenant-${{ inputs.stack }}-drift", "tenant-${{ inputs.stack }}-preview"]);
         assert.deepEqual(jobs({ PREVIEW_MODE: "offline-plan" }), ["tenant-${{ inputs.stack }}", "tenant-${{ inputs.stack }}-drift"]);
         assert.deepEqual(jobs({ PREVIEW_MODE: "reviewed" }, DISPATCH_BRANCH), []);
         for (const [id, job] of Object.entries(workflow.jobs)) {
-            if (id === "stack") { assert.deepEqual(permissionsOf(job), {}, "the stack check holds no token"); continue; }
+            if (id === "stack") { assert.deepEqual(permissionsOf(job), { actions: "read" }, "the stack check holds no OIDC token and reads only the environments"); continue; }
             assert.deepEqual(permissionsOf(job), { contents: "read", "id-token": "write" }, id);
             assert.equal(job.env?.ENVIRONMENT, environmentName(job), id);
             assert.deepEqual(job.needs, "stack");

@@ -1,7 +1,7 @@
 // The handoff's expiry rules at their edges: a secret is handed over up to the last millisecond before it
 // expires, and the previous secret may expire together with the newest but never after it.
 import assert from "node:assert/strict";
-import { HandoffOutputsError, parseHandoffOutputs } from "../../handoff";
+import { HandoffOutputsError, parseHandoffOutputs } from "../../handoff/index";
 
 const EXPIRES = "2027-05-26T09:00:00.000Z";
 

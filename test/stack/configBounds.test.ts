@@ -5,7 +5,7 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { ConfigError, parseStackConfig, RawConfig } from "../../stack/config";
-import { BASE_CONFIG, tenantMocks } from "../support/azureMocks";
+import { BASE_CONFIG, tenantMocks } from "../support/tenantMocks";
 import { installMocks } from "../support/pulumiHarness";
 
 const TENANT = "0f1e2d3c-4b5a-6978-8a9b-acbdcedff001";

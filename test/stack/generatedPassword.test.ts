@@ -3,8 +3,8 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { checkedGeneratedPassword, GeneratedPasswordError } from "../../components/serviceUser";
-import { UserError } from "../../stack/userError";
-import { AZUREAD_TYPES, azureInvokeHandlers, azureResourceHandlers, BASE_CONFIG, MockTenant } from "../support/azureMocks";
+import { UserError } from "../../components/userError";
+import { AZUREAD_TYPES, azureInvokeHandlers, azureResourceHandlers, BASE_CONFIG, MockTenant } from "../support/tenantMocks";
 import { installMocks, RecordingMocks } from "../support/pulumiHarness";
 
 const T = AZUREAD_TYPES;

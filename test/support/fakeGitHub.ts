@@ -24,6 +24,31 @@
 //   - deployment branch policies (GET/POST/DELETE; 303 for a pattern that exists, 404 while the environment
 //     does not restrict to custom policies);
 //   - environment and repository variables (GET/POST/PATCH/DELETE, POST 201, PATCH 204);
+//   - Actions workflow runs, their jobs and logs (addWorkflowRun() records a finished run; docs.github.com/en/rest/
+//     actions/workflow-runs and /workflow-jobs):
+//       GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}            a workflow by numeric ID or file name
+//           (`state.workflows`: the files on the default branch; a run adds its own);
+//       POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches  {ref, inputs}: 204, recorded in
+//           `state.dispatches` (what `gh workflow run` sends);
+//       GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs       {total_count, workflow_runs}, newest
+//           first, filtered by `branch`, `event` and `status` (a status such as `completed`, or a conclusion such as
+//           `success`: the reference lists both under `status`); 404 for a workflow file the repository lacks;
+//       GET /repos/{owner}/{repo}/actions/runs/{run_id}                      one run;
+//       GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs                 {total_count, jobs} with steps;
+//       GET /repos/{owner}/{repo}/actions/jobs/{job_id}                      one job;
+//       GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs                 302, Location: a blob URL of the job's
+//           plain-text log ("Gets a redirect URL to download a plain text file of logs for a workflow job. This link
+//           expires after 1 minute. Look for Location: in the response header");
+//       GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs                 302 to a zip of the run's logs ("an
+//           archive of log files"): one `<job name>/<step number>_<step name>.txt` per step, which is what
+//           `gh run view --log` reads, and `<n>_<job name>.txt` per job;
+//     The blob host is Azure Storage, where github.com's redirects point today (observed:
+//     https://productionresultssa1.blob.core.windows.net/actions-results/<id>/workflow-job-run-<id>/logs/job/
+//     job-logs.txt?rsct=text%2Fplain&se=...&sig=...&sp=r&spr=https&sr=b&st=...&sv=2021-12-02, in
+//     MicrosoftDocs/playfab-docs#546). The proxy admits CONNECT to it too, serves it from memory (a valid `sig` that
+//     has not expired: the log, else Azure's 403 AuthenticationFailed) and records in `blobRequests` whether a
+//     request carried an Authorization header: the SAS in the URL is the only credential that host needs. A job
+//     log starts with a UTF-8 byte order mark and each line with an ISO timestamp, as GitHub's do;
 //   - pagination with per_page/page and a Link header on every list, as GitHub does.
 // Errors carry GitHub's body shape {"message", "documentation_url", "status"}. Anything else answers 404.
 //
@@ -33,17 +58,23 @@
 //   gh.subjectFor(environment, event)             the `sub` GitHub would put into that job's token
 //   gh.state                                       the live repository and organization, to assert on or change
 //   gh.requests / gh.refused                       every request (with a process.hrtime.bigint() time) / refusals
-//   gh.route(method, /^\/path$/, handler)          add an endpoint (e.g. Actions runs and logs)
+//   gh.addWorkflowRun({ workflow, jobs })          a finished workflow run with its jobs' steps and log lines
+//   gh.blobRequests                                every request to the blob host (log downloads)
+//   gh.route(method, /^\/path$/, handler)          add an endpoint
 //   await gh.stop()
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSecureContext, TLSSocket } from "node:tls";
+import { crc32 } from "node:zlib";
 import { makeLoopbackTls } from "../../emulator/certificate";
 
 export const API_HOST = "api.github.com";
+/** Where github.com redirects log downloads today (Azure Storage; see the header). */
+export const BLOB_HOST = "productionresultssa1.blob.core.windows.net";
 const API = `https://${API_HOST}`;
 
 export type Plan = "free" | "pro" | "team" | "enterprise";
@@ -91,11 +122,57 @@ export interface FakeEnvironment {
     variables: Map<string, string>;
 }
 
+export interface FakeStep {
+    number: number;
+    name: string;
+    conclusion: "success" | "failure" | "skipped";
+    /** The step's log lines, without timestamps. */
+    lines: string[];
+}
+
+export interface FakeJob {
+    id: number;
+    runId: number;
+    name: string;
+    conclusion: "success" | "failure" | "skipped" | "cancelled";
+    startedAt: string;
+    completedAt: string;
+    steps: FakeStep[];
+}
+
+export interface FakeRun {
+    id: number;
+    runNumber: number;
+    /** The workflow's file name under .github/workflows. */
+    workflow: string;
+    event: string;
+    branch: string;
+    conclusion: "success" | "failure" | "cancelled";
+    createdAt: string;
+    jobs: FakeJob[];
+}
+
+/** A finished run as a test describes it: jobs, each with steps of log lines (conclusions default to success). */
+export interface RunInput {
+    workflow: string;
+    event?: string;
+    branch?: string;
+    createdAt?: string;
+    jobs: { name: string; conclusion?: FakeJob["conclusion"]; steps: { name: string; lines: string[]; conclusion?: FakeStep["conclusion"] }[] }[];
+}
+
+export interface BlobRequest { at: bigint; method: string; path: string; status: number; authorization: boolean }
+
 export interface FakeState {
     scenario: FakeScenario;
     oidc: OidcTemplate;
     environments: Map<string, FakeEnvironment>;
     variables: Map<string, string>;
+    /** Workflow files on the default branch (a run adds its own). */
+    workflows: Set<string>;
+    runs: FakeRun[];
+    /** Every workflow_dispatch event created (POST .../dispatches): the workflow file, ref and inputs. */
+    dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[];
 }
 
 export interface RecordedRequest {
@@ -119,12 +196,58 @@ function error(status: number, message: string, docs = DOCS): { status: number; 
     return { status, body: { message, documentation_url: docs, status: String(status) } };
 }
 
+/** A zip archive of stored (uncompressed) files: the local headers, then the central directory (PKWARE APPNOTE 4.3). */
+export function zipOf(files: { name: string; text: string }[]): Buffer {
+    const local: Buffer[] = [];
+    const central: Buffer[] = [];
+    let offset = 0;
+    for (const file of files) {
+        const name = Buffer.from(file.name, "utf8");
+        const data = Buffer.from(file.text, "utf8");
+        const crc = crc32(data);
+        const header = Buffer.alloc(30);
+        header.writeUInt32LE(0x04034b50, 0);
+        header.writeUInt16LE(20, 4);
+        header.writeUInt16LE(0x0800, 6); // UTF-8 names
+        header.writeUInt32LE(crc, 14);
+        header.writeUInt32LE(data.length, 18);
+        header.writeUInt32LE(data.length, 22);
+        header.writeUInt16LE(name.length, 26);
+        local.push(header, name, data);
+        const entry = Buffer.alloc(46);
+        entry.writeUInt32LE(0x02014b50, 0);
+        entry.writeUInt16LE(20, 4);
+        entry.writeUInt16LE(20, 6);
+        entry.writeUInt16LE(0x0800, 8);
+        entry.writeUInt32LE(crc, 16);
+        entry.writeUInt32LE(data.length, 20);
+        entry.writeUInt32LE(data.length, 24);
+        entry.writeUInt16LE(name.length, 28);
+        entry.writeUInt32LE(offset, 42);
+        central.push(entry, name);
+        offset += header.length + name.length + data.length;
+    }
+    const directory = Buffer.concat(central);
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(files.length, 8);
+    end.writeUInt16LE(files.length, 10);
+    end.writeUInt32LE(directory.length, 12);
+    end.writeUInt32LE(offset, 16);
+    return Buffer.concat([...local, directory, end]);
+}
+
 export class FakeGitHub {
     readonly requests: RecordedRequest[] = [];
     readonly refused: string[] = [];
+    readonly blobRequests: BlobRequest[] = [];
     readonly state: FakeState;
     private readonly routes: { method: string; pattern: RegExp; handler: Handler }[] = [];
     private nextId = 1000;
+    /** Signs the blob URLs this fake hands out (a stand-in for a storage account key; never leaves the process). */
+    private readonly blobKey = randomBytes(32);
+    /** Blob path -> what it serves. */
+    private readonly blobs = new Map<string, { type: string; body: () => Buffer }>();
 
     private constructor(scenario: FakeScenario, private readonly proxy: Server, private readonly dir: string) {
         this.state = {
@@ -132,24 +255,29 @@ export class FakeGitHub {
             oidc: structuredClone(scenario.oidc),
             environments: new Map(),
             variables: new Map(),
+            workflows: new Set(),
+            runs: [],
+            dispatches: [],
         };
         this.defineRoutes();
     }
 
     static async start(scenario: FakeScenario): Promise<FakeGitHub> {
-        const tls = await makeLoopbackTls(new Date(), 2, { dns: [API_HOST], ip: [] });
+        const tls = await makeLoopbackTls(new Date(), 2, { dns: [API_HOST, BLOB_HOST], ip: [] });
         const dir = mkdtempSync(join(tmpdir(), "fake-github-"));
         writeFileSync(join(dir, "ca.pem"), tls.caCertificate);
         const context = createSecureContext({ key: tls.privateKey, cert: tls.certificate });
         const proxy = createServer();
         const fake = new FakeGitHub(scenario, proxy, dir);
         const api = createServer((req, res) => fake.serve(req, res));
+        const blob = createServer((req, res) => fake.serveBlob(req, res));
         proxy.on("request", (req: IncomingMessage, res: ServerResponse) => {
             fake.refused.push(`${req.method} ${req.url}`);
             res.writeHead(403).end();
         });
         proxy.on("connect", (req: IncomingMessage, socket: Socket) => {
-            if (req.url !== `${API_HOST}:443`) {
+            const server = req.url === `${API_HOST}:443` ? api : req.url === `${BLOB_HOST}:443` ? blob : undefined;
+            if (!server) {
                 fake.refused.push(`CONNECT ${req.url}`);
                 socket.end("HTTP/1.1 403 Forbidden\r\n\r\n");
                 return;
@@ -157,7 +285,7 @@ export class FakeGitHub {
             socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
             const secure = new TLSSocket(socket, { isServer: true, secureContext: context, ALPNProtocols: ["http/1.1"] });
             secure.on("error", () => socket.destroy());
-            api.emit("connection", secure);
+            server.emit("connection", secure);
         });
         await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
         return fake;
@@ -225,6 +353,109 @@ export class FakeGitHub {
             repository_id: String(this.state.scenario.repo.id),
         };
         return this.claimKeys().map((key) => (key === "context" ? claims.context : `${key}:${claims[key]}`)).join(":");
+    }
+
+    /** Records a finished workflow run (newest last), as GitHub would after its jobs ran; returns it. */
+    addWorkflowRun(input: RunInput): FakeRun {
+        const created = input.createdAt ?? new Date(Date.now() + this.state.runs.length * 1000).toISOString();
+        const id = (this.nextId += 10_000);
+        const jobs: FakeJob[] = input.jobs.map((job) => ({
+            id: (this.nextId += 1), runId: id, name: job.name, conclusion: job.conclusion ?? "success", startedAt: created, completedAt: created,
+            steps: job.steps.map((step, i) => ({ number: i + 1, name: step.name, lines: step.lines, conclusion: step.conclusion ?? "success" })),
+        }));
+        const failed = jobs.some((j) => j.conclusion === "failure" || j.conclusion === "cancelled");
+        const run: FakeRun = {
+            id, runNumber: this.state.runs.length + 1, workflow: input.workflow, event: input.event ?? "workflow_dispatch",
+            branch: input.branch ?? "main", conclusion: failed ? "failure" : "success", createdAt: created, jobs,
+        };
+        this.state.runs.push(run);
+        this.state.workflows.add(input.workflow);
+        return run;
+    }
+
+    /** A job's plain-text log as GitHub serves it: a byte order mark, then every step's lines, each after its timestamp. */
+    jobLog(job: FakeJob): string {
+        const at = (i: number) => new Date(Date.parse(job.startedAt) + i * 137).toISOString().replace("Z", "0000Z");
+        let i = 0;
+        return `\ufeff${job.steps.flatMap((step) => step.lines).map((line) => `${at(i++)} ${line}`).join("\n")}\n`;
+    }
+
+    /** The zip GitHub serves for a run's logs: `<job>/<n>_<step>.txt` per step and `<i>_<job>.txt` per job. */
+    runLogZip(run: FakeRun): Buffer {
+        const files: { name: string; text: string }[] = [];
+        run.jobs.forEach((job, index) => {
+            const log = this.jobLog(job);
+            files.push({ name: `${index}_${job.name}.txt`, text: log });
+            const lines = log.replace(/^\ufeff/, "").split("\n");
+            let at = 0;
+            for (const step of job.steps) {
+                files.push({ name: `${job.name}/${step.number}_${step.name.replace(/\//g, "")}.txt`, text: `\ufeff${lines.slice(at, at + step.lines.length).join("\n")}\n` });
+                at += step.lines.length;
+            }
+        });
+        return zipOf(files);
+    }
+
+    private workflowId(file: string): number {
+        return 160_000 + [...file].reduce((sum, c) => sum + c.charCodeAt(0), 0);
+    }
+
+    /** A blob URL like github.com's (an Azure Storage SAS that expires after a minute) for `body`. */
+    private blobUrl(kind: string, type: string, body: () => Buffer): string {
+        const path = `/actions-results/${randomUUID()}/${kind}`;
+        const start = new Date();
+        const expiry = new Date(start.getTime() + 60_000);
+        const se = expiry.toISOString().replace(/\.\d+Z$/, "Z");
+        this.blobs.set(path, { type, body });
+        const query = new URLSearchParams({
+            rsct: type, se, sig: this.blobSignature(path, se), sp: "r", spr: "https", sr: "b", st: start.toISOString().replace(/\.\d+Z$/, "Z"), sv: "2021-12-02",
+        });
+        return `https://${BLOB_HOST}${path}?${query.toString()}`;
+    }
+
+    private blobSignature(path: string, expiry: string): string {
+        return createHmac("sha256", this.blobKey).update(`${path}\n${expiry}`).digest("base64");
+    }
+
+    private serveBlob(req: IncomingMessage, res: ServerResponse): void {
+        const url = new URL(req.url ?? "/", `https://${BLOB_HOST}`);
+        const blob = this.blobs.get(url.pathname);
+        const se = url.searchParams.get("se") ?? "";
+        const valid = blob !== undefined && url.searchParams.get("sig") === this.blobSignature(url.pathname, se) && Date.parse(se) > Date.now();
+        const status = req.method !== "GET" ? 405 : valid ? 200 : 403;
+        this.blobRequests.push({ at: process.hrtime.bigint(), method: req.method ?? "GET", path: url.pathname, status, authorization: req.headers.authorization !== undefined });
+        req.resume();
+        if (status === 200 && blob) {
+            res.writeHead(200, { "content-type": blob.type, "x-ms-blob-type": "BlockBlob", "x-ms-version": "2021-12-02" }).end(blob.body());
+            return;
+        }
+        // Azure Storage's answer to a missing, wrong or expired SAS signature.
+        res.writeHead(status, { "content-type": "application/xml" }).end(
+            `\ufeff<?xml version="1.0" encoding="utf-8"?><Error><Code>AuthenticationFailed</Code><Message>Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.</Message></Error>`,
+        );
+    }
+
+    private runJson(run: FakeRun): unknown {
+        const repo = this.fullName;
+        const base = `${API}/repos/${repo}/actions/runs/${run.id}`;
+        return {
+            id: run.id, name: run.workflow.replace(/\.ya?ml$/, ""), node_id: `WFR_${run.id}`, head_branch: run.branch, head_sha: "0".repeat(40),
+            path: `.github/workflows/${run.workflow}`, display_title: run.workflow.replace(/\.ya?ml$/, ""), run_number: run.runNumber, run_attempt: 1,
+            event: run.event, status: "completed", conclusion: run.conclusion, workflow_id: this.workflowId(run.workflow),
+            url: base, html_url: `https://github.com/${repo}/actions/runs/${run.id}`, jobs_url: `${base}/jobs`, logs_url: `${base}/logs`,
+            created_at: run.createdAt, updated_at: run.createdAt, run_started_at: run.createdAt,
+        };
+    }
+
+    private jobJson(job: FakeJob): unknown {
+        const repo = this.fullName;
+        return {
+            id: job.id, run_id: job.runId, run_url: `${API}/repos/${repo}/actions/runs/${job.runId}`, run_attempt: 1, node_id: `CR_${job.id}`,
+            head_sha: "0".repeat(40), url: `${API}/repos/${repo}/actions/jobs/${job.id}`, html_url: `https://github.com/${repo}/actions/runs/${job.runId}/job/${job.id}`,
+            status: "completed", conclusion: job.conclusion, started_at: job.startedAt, completed_at: job.completedAt, name: job.name,
+            steps: job.steps.map((s) => ({ name: s.name, status: "completed", conclusion: s.conclusion, number: s.number, started_at: job.startedAt, completed_at: job.completedAt })),
+            check_run_url: `${API}/repos/${repo}/check-runs/${job.id}`, labels: ["ubuntu-latest"], runner_name: "GitHub Actions 1", workflow_name: this.state.runs.find((r) => r.id === job.runId)?.workflow.replace(/\.ya?ml$/, ""),
+        };
     }
 
     private planAllowsRules(): boolean {
@@ -388,6 +619,65 @@ export class FakeGitHub {
             const found = env(match[3]);
             if (found) found.branchPolicies = found.branchPolicies.filter((p) => p.id !== Number(match[4]));
             return { status: 204 };
+        });
+
+        // Actions: workflows, runs, jobs and their logs (see the header).
+        const actionsDocs = `${DOCS}/actions/workflow-runs`;
+        const workflowOf = (idOrFile: string) => {
+            const key = decodeURIComponent(idOrFile);
+            return [...this.state.workflows].find((w) => w === key || String(this.workflowId(w)) === key);
+        };
+        add("GET", `${repoPath}/actions/workflows/([^/]+)`, ({ match }) => {
+            const workflow = workflowOf(match[3]);
+            if (!workflow) return error(404, "Not Found", `${DOCS}/actions/workflows#get-a-workflow`);
+            const id = this.workflowId(workflow);
+            return { status: 200, body: { id, node_id: `W_${id}`, name: workflow.replace(/\.ya?ml$/, ""), path: `.github/workflows/${workflow}`, state: "active", url: `${API}/repos/${this.fullName}/actions/workflows/${id}` } };
+        });
+        add("GET", `${repoPath}/actions/workflows/([^/]+)/runs`, ({ match, path, query }) => {
+            const workflow = workflowOf(match[3]);
+            if (!workflow) return error(404, "Not Found", `${actionsDocs}#list-workflow-runs-for-a-workflow`);
+            const status = query.get("status");
+            const runs = this.state.runs
+                .filter((r) => r.workflow === workflow)
+                .filter((r) => !query.get("branch") || r.branch === query.get("branch"))
+                .filter((r) => !query.get("event") || r.event === query.get("event"))
+                .filter((r) => !status || status === "completed" || r.conclusion === status)
+                .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id);
+            return this.page(path, query, "workflow_runs", runs.map((r) => this.runJson(r)));
+        });
+        add("POST", `${repoPath}/actions/workflows/([^/]+)/dispatches`, ({ match, body }) => {
+            const workflow = workflowOf(match[3]);
+            const b = (body ?? {}) as { ref?: string; inputs?: Record<string, string> };
+            const docs = `${DOCS}/actions/workflows#create-a-workflow-dispatch-event`;
+            if (!workflow) return error(404, "Not Found", docs);
+            if (typeof b.ref !== "string") return error(422, "Invalid request.\n\n\"ref\" wasn't supplied.", docs);
+            this.state.dispatches.push({ workflow, ref: b.ref, inputs: b.inputs ?? {} });
+            return { status: 204 };
+        });
+        add("GET", `${repoPath}/actions/runs/(\\d+)`, ({ match }) => {
+            const run = this.state.runs.find((r) => r.id === Number(match[3]));
+            return run ? { status: 200, body: this.runJson(run) } : error(404, "Not Found", `${actionsDocs}#get-a-workflow-run`);
+        });
+        add("GET", `${repoPath}/actions/runs/(\\d+)/jobs`, ({ match, path, query }) => {
+            const run = this.state.runs.find((r) => r.id === Number(match[3]));
+            if (!run) return error(404, "Not Found", `${DOCS}/actions/workflow-jobs#list-jobs-for-a-workflow-run`);
+            return this.page(path, query, "jobs", run.jobs.map((j) => this.jobJson(j)));
+        });
+        add("GET", `${repoPath}/actions/jobs/(\\d+)`, ({ match }) => {
+            const job = this.state.runs.flatMap((r) => r.jobs).find((j) => j.id === Number(match[3]));
+            return job ? { status: 200, body: this.jobJson(job) } : error(404, "Not Found", `${DOCS}/actions/workflow-jobs#get-a-job-for-a-workflow-run`);
+        });
+        add("GET", `${repoPath}/actions/jobs/(\\d+)/logs`, ({ match }) => {
+            const job = this.state.runs.flatMap((r) => r.jobs).find((j) => j.id === Number(match[3]));
+            if (!job) return error(404, "Not Found", `${DOCS}/actions/workflow-jobs#download-job-logs-for-a-workflow-run`);
+            const location = this.blobUrl(`workflow-job-run-${randomUUID()}/logs/job/job-logs.txt`, "text/plain", () => Buffer.from(this.jobLog(job), "utf8"));
+            return { status: 302, headers: { location } };
+        });
+        add("GET", `${repoPath}/actions/runs/(\\d+)/logs`, ({ match }) => {
+            const run = this.state.runs.find((r) => r.id === Number(match[3]));
+            if (!run) return error(404, "Not Found", `${actionsDocs}#download-workflow-run-logs`);
+            const location = this.blobUrl(`workflow-run-${run.id}/logs/run/logs.zip`, "application/zip", () => this.runLogZip(run));
+            return { status: 302, headers: { location } };
         });
 
         const variables = (collection: (match: RegExpExecArray) => Map<string, string> | undefined, base: string) => {
