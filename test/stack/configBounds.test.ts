@@ -193,8 +193,21 @@ describe("the configuration's numeric bounds, at their edges", () => {
         }
     });
 
+    describe("verifyPasswordAttempts: from 1 to one below the cloud's smart lockout threshold", () => {
+        const budget = (value: number, top: number, threshold: number, cloud: string) =>
+            `verifyPasswordAttempts ${value} must be a whole number from 1 to ${top} in cloud ${cloud}: smart lockout locks an account there after ${threshold} failed sign-ins by default (a tenant with Entra ID P1 may set fewer; then choose fewer attempts still)`;
+        it("takes 1", () => assert.equal(accepted({ verifyPasswordAttempts: "1" }).verifyPasswordAttempts, 1));
+        it("refuses 0", () => refusedWith({ verifyPasswordAttempts: "0" }, budget(0, 9, 10, "public")));
+        it("takes 9 in public (threshold 10)", () => assert.equal(accepted({ verifyPasswordAttempts: "9" }).verifyPasswordAttempts, 9));
+        it("refuses 10 in public", () => refusedWith({ verifyPasswordAttempts: "10" }, budget(10, 9, 10, "public")));
+        for (const cloud of ["usgovernment", "usgovernmentdod"]) {
+            it(`takes 2 in ${cloud} (threshold 3)`, () => assert.equal(accepted({ cloud, verifyPasswordAttempts: "2" }).verifyPasswordAttempts, 2));
+            it(`refuses 3 in ${cloud}`, () => refusedWith({ cloud, verifyPasswordAttempts: "3" }, budget(3, 2, 3, cloud)));
+        }
+    });
+
     describe("names in a fixed list, one by one", () => {
-        for (const cloud of ["public", "usgovernment", "china"]) {
+        for (const cloud of ["public", "usgovernment", "usgovernmentdod"]) {
             it(`takes cloud ${cloud}`, () => assert.equal(accepted({ cloud }).cloud, cloud));
         }
         for (const consent of ["tenant", "serviceUser"]) {
