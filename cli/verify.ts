@@ -40,7 +40,8 @@ export const USAGE = `Usage: npm run verify -- (--stack NAME | --handoff FILE|-)
                            prints (the handoff object; npm run emulator's file adds its endpoints and CA, used
                            unless a flag below says otherwise) or what \`pulumi stack output --json --show-secrets\`
                            prints (the stack's outputs)
-  --cloud NAME             public (default), usgovernment or usgovernmentdod
+  --cloud NAME             public, usgovernment or usgovernmentdod (default: the stack's cloud output with --stack
+                           or a stack's outputs file, else public)
   --authority-host URL     override the Entra ID authority host
   --graph-endpoint URL     override the Microsoft Graph endpoint
   --agents LIST            comma-separated agent sign-in names or object IDs
@@ -87,6 +88,8 @@ interface Loaded {
     secretCreatedAt?: number;
     /** Where the values came from, for messages: `--handoff h.json`, `--stack contoso`. */
     source: string;
+    /** The stack's `cloud` output, when the values came from a stack's outputs. */
+    cloud?: unknown;
     /** Endpoints and CA file a handoff object carried (npm run emulator's file). */
     endpoints: Partial<Record<EndpointKey, unknown>>;
     /** For a file: which shape it had, one line for stderr. */
@@ -104,6 +107,12 @@ function createdAt(outputs: unknown, source: string): { secretCreatedAt?: number
         if (error instanceof HandoffOutputsError) throw new UsageError(error.message);
         throw error;
     }
+}
+
+/** The cloud a stack's outputs say it was deployed to (the `cloud` output), when they say one. */
+function cloudOf(outputs: unknown): { cloud?: unknown } {
+    const cloud = (outputs as { cloud?: unknown } | null)?.cloud;
+    return cloud === undefined || cloud === null ? {} : { cloud };
 }
 
 async function loadHandoff(values: { stack?: string; handoff?: string }, io: CliIo): Promise<Loaded> {
@@ -130,7 +139,7 @@ async function loadHandoff(values: { stack?: string; handoff?: string }, io: Cli
             const shape = describeHandoffFile(file, source);
             if (file.shape === "handoff object") return { handoff: parseHandoff(file.handoff, source), source, endpoints: file.endpoints, shape, stdin };
             const handoff = handoffOutputOf(file.outputs, source, `run \`pulumi up\` first, then pass what ${STACK_OUTPUTS_COMMAND} prints`);
-            return { handoff: parseHandoff(handoff, `${source} output handoff`), source, endpoints: {}, shape, stdin, ...createdAt(file.outputs, source) };
+            return { handoff: parseHandoff(handoff, `${source} output handoff`), source, endpoints: {}, shape, stdin, ...createdAt(file.outputs, source), ...cloudOf(file.outputs) };
         } catch (error) {
             if (error instanceof HandoffFileError || error instanceof HandoffOutputsError) throw new UsageError(error.message);
             throw error;
@@ -148,7 +157,7 @@ async function loadHandoff(values: { stack?: string; handoff?: string }, io: Cli
         }
         const handoff = (outputs as { handoff?: unknown } | null)?.handoff;
         if (handoff === undefined) throw new UsageError(`${source}: the stack has no \`handoff\` output; run \`pulumi up\` first`);
-        return { handoff: parseHandoff(handoff, `${source} output handoff`), source, endpoints: {}, ...createdAt(outputs, source) };
+        return { handoff: parseHandoff(handoff, `${source} output handoff`), source, endpoints: {}, ...createdAt(outputs, source), ...cloudOf(outputs) };
     }
     throw new UsageError("Pass --stack NAME or --handoff FILE|- to say which handoff values to verify");
 }
@@ -156,13 +165,17 @@ async function loadHandoff(values: { stack?: string; handoff?: string }, io: Cli
 /**
  * Where to verify: the flags, and the endpoints a handoff file carried (the emulator's) where no flag names the
  * host; none of the file's when --cloud is given. The file's CA counts only with an endpoint taken from it.
- * `source` names the file in messages (`--handoff h.json authorityHost "…" must use https://…`).
+ * `source` names the file in messages (`--handoff h.json authorityHost "…" must use https://…`). A stack's outputs
+ * name its cloud (`outputsCloud`), which counts where no flag names one.
  */
 export function chooseEndpoints(
     flags: { cloud?: string; authorityHost?: string; graphEndpoint?: string },
     file: Partial<Record<EndpointKey, unknown>>,
     source: string,
+    outputsCloud?: unknown,
 ): { choice: EndpointChoice; names: EndpointNames; caFile?: unknown } {
+    const cloudFromOutputs = flags.cloud === undefined && outputsCloud !== undefined;
+    const cloud = cloudFromOutputs ? outputsCloud : flags.cloud;
     const usable = flags.cloud === undefined ? file : {};
     const authorityHost = flags.authorityHost ?? usable.authorityHost;
     const graphEndpoint = flags.graphEndpoint ?? usable.graphEndpoint;
@@ -170,12 +183,12 @@ export function chooseEndpoints(
     const graphFromFile = flags.graphEndpoint === undefined && usable.graphEndpoint !== undefined;
     return {
         choice: {
-            ...(flags.cloud !== undefined ? { cloud: flags.cloud as CloudName } : {}),
+            ...(cloud !== undefined ? { cloud: cloud as CloudName } : {}),
             ...(authorityHost !== undefined ? { authorityHost: authorityHost as string } : {}),
             ...(graphEndpoint !== undefined ? { graphEndpoint: graphEndpoint as string } : {}),
         },
         names: {
-            cloud: "--cloud",
+            cloud: cloudFromOutputs ? `${source} output cloud` : "--cloud",
             authorityHost: hostFromFile ? `${source} authorityHost` : "--authority-host",
             graphEndpoint: graphFromFile ? `${source} graphEndpoint` : "--graph-endpoint",
         },
@@ -259,13 +272,19 @@ async function parse(argv: readonly string[], io: CliIo): Promise<Parsed | "help
     const changedAt: ChangedAt | undefined = values.fresh
         ? JUST_PROVISIONED
         : secretCreatedAt !== undefined ? { secret: secretCreatedAt, app: secretCreatedAt, user: secretCreatedAt } : undefined;
-    const chosen = chooseEndpoints(flags, loaded.endpoints, loaded.source);
+    const chosen = chooseEndpoints(flags, loaded.endpoints, loaded.source, loaded.cloud);
     let endpoints;
     try {
         endpoints = resolveEndpoints(chosen.choice, chosen.names);
     } catch (error) {
         if (error instanceof EndpointError) throw new UsageError(error.message);
         throw error;
+    }
+    // A stack deployed to another cloud (its `cloud` output) verifies there, with that cloud's password budget.
+    const effectiveCloud = (chosen.choice.cloud ?? cloud) as CloudName;
+    if (values["password-attempts"] !== undefined && effectiveCloud !== cloud) {
+        const problem = passwordAttemptsProblem("--password-attempts", values["password-attempts"], effectiveCloud);
+        if (problem) throw new UsageError(problem);
     }
     let caFile: string | undefined;
     if (chosen.caFile !== undefined) {
@@ -279,7 +298,7 @@ async function parse(argv: readonly string[], io: CliIo): Promise<Parsed | "help
         ...(loaded.shape !== undefined ? { shape: loaded.shape } : {}),
         ...(loaded.stdin !== undefined ? { stdin: loaded.stdin } : {}),
         options: {
-            cloud,
+            cloud: effectiveCloud,
             ...endpoints,
             ...(maxPasswordAttempts !== undefined ? { maxPasswordAttempts } : {}),
             ...(changedAt ? { changedAt } : {}),

@@ -138,4 +138,57 @@ describe("where verify signs in, given flags and a handoff file's endpoints", ()
             names: { cloud: "--cloud", authorityHost: "--authority-host", graphEndpoint: "--graph-endpoint" },
         });
     });
+
+    it("takes a stack's cloud output where no flag names a cloud, and names it in messages; --cloud still wins", () => {
+        assert.deepEqual(chooseEndpoints({}, {}, "--stack contoso", "usgovernmentdod"), {
+            choice: { cloud: "usgovernmentdod" },
+            names: { cloud: "--stack contoso output cloud", authorityHost: "--authority-host", graphEndpoint: "--graph-endpoint" },
+        });
+        assert.deepEqual(chooseEndpoints({ cloud: "public" }, {}, "--stack contoso", "usgovernment").choice, { cloud: "public" });
+    });
 });
+
+describe("npm run verify --stack with a stack deployed to another cloud", () => {
+    async function verifyStack(argv: string[], outputs: Record<string, unknown>): Promise<{ code: number; stderr: string; sent: boolean }> {
+        let stderr = "";
+        let sent = false;
+        const io: CliIo = {
+            stdout: () => undefined,
+            stderr: (t) => {
+                stderr += t;
+            },
+            readStdin: async () => "",
+            readFile: async () => "",
+            execFile: async () => ({ stdout: JSON.stringify(outputs), stderr: "" }),
+            // Nothing may be sent: each case is refused before the verification starts, and a verification that
+            // starts stops at its first reading of the clock, before any request.
+            verifyOverrides: {
+                clock: () => {
+                    sent = true;
+                    throw new Error("the verification started");
+                },
+            },
+        };
+        const code = await runVerifyCli(["--stack", "contoso", ...argv], io);
+        return { code, stderr, sent };
+    }
+    const HANDOFF = {
+        applicationClientId: "0f1e2d3c-4b5a-4697-8a9b-acbdcedff001", directoryTenantId: "8a7b6c5d-4e3f-4a21-9b0c-d1e2f3a4b5c6",
+        secretValue: "abc~Def.ghi_JKL-mnoPQRstuVWXyz0123456789", userEmail: "jtel-presence@contoso.com", userPassword: "Str0ng!Passw0rd-For-Tests",
+    };
+
+    it("refuses a china stack, naming the output, before anything is sent (exit 2)", async () => {
+        const out = await verifyStack([], { handoff: HANDOFF, cloud: "china" });
+        assert.equal(out.code, 2);
+        assert.match(out.stderr, /^--stack contoso output cloud "china"/);
+        assert.equal(out.sent, false);
+    });
+
+    it("holds --password-attempts to the stack's cloud's budget (usgovernment: at most 2)", async () => {
+        const out = await verifyStack(["--password-attempts", "3"], { handoff: HANDOFF, cloud: "usgovernment" });
+        assert.equal(out.code, 2);
+        assert.match(out.stderr, /^--password-attempts 3 must be a whole number from 1 to 2 in cloud usgovernment/);
+        assert.equal(out.sent, false);
+    });
+});
+
