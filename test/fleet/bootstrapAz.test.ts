@@ -178,8 +178,8 @@ describe("every az command the bootstrap runs and the docs show, through the Azu
         assert.deepEqual(problems, []);
     });
 
-    it("has .ci/run install gh, Debian's azure-cli and unshare, so these checks fail rather than skip without them", () => {
-        const ciRun = readFileSync(join(root, ".ci", "run"), "utf8");
+    it("has .ci/tools (run by .ci/run and ci.yml) install gh, Debian's azure-cli and unshare, so these checks fail rather than skip without them", () => {
+        const ciRun = readFileSync(join(root, ".ci", "tools"), "utf8");
         for (const [tool, pkg] of [["gh", "gh"], ["az", "azure-cli"], ["unshare", "util-linux"]]) {
             assert.match(ciRun, new RegExp(`command -v ${tool} >/dev/null \\|\\| missing\\+=\\(${pkg}\\)`), tool);
         }

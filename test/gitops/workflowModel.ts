@@ -29,6 +29,7 @@ export interface Job {
     if?: string;
     "runs-on"?: string | string[];
     environment?: string | { name: string };
+    container?: string | { image: string; options?: string };
     concurrency?: string | { group: string; "cancel-in-progress"?: boolean | string };
     permissions?: string | Record<string, string>;
     strategy?: { "fail-fast"?: boolean; "max-parallel"?: number; matrix?: Record<string, unknown> };

@@ -752,7 +752,8 @@ describe("the CI workflow and .ci/run", () => {
     const job = workflows["ci.yml"].jobs.test;
 
     it("runs npm ci and the README's test command, as .ci/run does", () => {
-        assert.deepEqual((job.steps ?? []).filter((s) => s.run !== undefined).map((s) => s.run?.trim()), ["npm ci --no-audit --no-fund", "npm test"]);
+        assert.deepEqual((job.steps ?? []).filter((s) => s.run !== undefined).map((s) => s.run?.trim()), ["bash .ci/tools", "npm ci --no-audit --no-fund", "npm test"]);
+        assert.match(ciRun, /^bash \.ci\/tools$/m);
         assert.match(ciRun, /^npm ci --no-audit --no-fund$/m);
         assert.match(ciRun, /^npm test$/m);
         const quickStart = readFileSync(join(root, "README.md"), "utf8").split("## Quick start")[1].split("\n## ")[0];
@@ -766,12 +767,17 @@ describe("the CI workflow and .ci/run", () => {
         assert.deepEqual(setup.with, { "node-version": "${{ matrix.node }}", cache: "npm" });
     });
 
-    it("has .ci/run install jq, shellcheck and curl and run the tests again on Node 22 from npm", () => {
-        assert.match(ciRun, /command -v jq >\/dev\/null \|\| missing\+=\(jq\)/);
-        assert.match(ciRun, /command -v shellcheck >\/dev\/null \|\| missing\+=\(shellcheck\)/);
-        assert.match(ciRun, /command -v curl >\/dev\/null \|\| missing\+=\(curl\)/);
-        assert.match(ciRun, /apt-get install -y -qq "\$\{missing\[@\]\}"/);
+    it("has .ci/tools install jq, shellcheck and curl, and .ci/run run the tests again on Node 22 from npm", () => {
+        const tools = readFileSync(join(root, ".ci", "tools"), "utf8");
+        assert.match(tools, /command -v jq >\/dev\/null \|\| missing\+=\(jq\)/);
+        assert.match(tools, /command -v shellcheck >\/dev\/null \|\| missing\+=\(shellcheck\)/);
+        assert.match(tools, /command -v curl >\/dev\/null \|\| missing\+=\(curl\)/);
+        assert.match(tools, /apt-get install -y -qq "\$\{missing\[@\]\}"/);
         assert.match(ciRun, /npx --yes --package=node@22 -- npm test/);
+    });
+
+    it("tests in a Debian bookworm container, so GitHub's CI has the gh and az .ci/run has (Debian's 2.23 and 2.45)", () => {
+        assert.equal(job.container, "node:${{ matrix.node }}-bookworm");
     });
 });
 
