@@ -10,7 +10,7 @@ import {
 import { runAsMain } from "./processIo";
 import { readStackOutputs, StackOutputsError } from "./stackOutputs";
 import {
-    describeAgents, EndpointError, JUST_PROVISIONED, redact, resolveEndpoints, verifyPresenceAccess, type ChangedAt, type CloudName, type EndpointChoice, type EndpointNames, type Handoff,
+    describeAgents, EndpointError, isLoopbackHost, JUST_PROVISIONED, redact, resolveEndpoints, verifyPresenceAccess, type ChangedAt, type CloudName, type EndpointChoice, type EndpointNames, type Handoff,
     type VerificationReport, type VerifyOptions,
 } from "../verifier/index";
 import { passwordAttemptsProblem } from "../verifier/clouds";
@@ -115,6 +115,14 @@ function cloudOf(outputs: unknown): { cloud?: unknown } {
     return cloud === undefined || cloud === null ? {} : { cloud };
 }
 
+function onLoopback(value: unknown): boolean {
+    try {
+        return typeof value === "string" && isLoopbackHost(new URL(value).hostname);
+    } catch {
+        return false;
+    }
+}
+
 async function loadHandoff(values: { stack?: string; handoff?: string }, io: CliIo): Promise<Loaded> {
     if (values.stack !== undefined && values.handoff !== undefined) throw new UsageError("Pass either --stack NAME or --handoff FILE|-, not both");
     if (values.stack !== undefined && values.stack.trim() === "") throw new UsageError('--stack "" must name a stack, such as contoso or my-org/jtel-teams-presence/contoso');
@@ -181,6 +189,13 @@ export function chooseEndpoints(
     const graphEndpoint = flags.graphEndpoint ?? usable.graphEndpoint;
     const hostFromFile = flags.authorityHost === undefined && usable.authorityHost !== undefined;
     const graphFromFile = flags.graphEndpoint === undefined && usable.graphEndpoint !== undefined;
+    // Only npm run emulator writes endpoints into a handoff file, and always loopback ones: a file never sends the
+    // secret and the password (or trusts a CA) anywhere else; a real host must be named on the command line.
+    for (const [key, fromFile, flag] of [["authorityHost", hostFromFile, "--authority-host"], ["graphEndpoint", graphFromFile, "--graph-endpoint"]] as const) {
+        if (fromFile && !onLoopback(usable[key])) {
+            throw new UsageError(`${source} ${key} ${JSON.stringify(String(usable[key]))} is not a loopback address: a handoff file may name only the local emulator's endpoints; pass ${flag} URL (or --cloud NAME) to sign in elsewhere`);
+        }
+    }
     return {
         choice: {
             ...(cloud !== undefined ? { cloud: cloud as CloudName } : {}),

@@ -79,7 +79,10 @@ describe("npm run verify --handoff: the file's shape and endpoints", () => {
         assert.deepEqual(out.restarts, [], "http needs no CA");
         const refused = await cli(["--handoff", await file({ ...seed.handoff, authorityHost: "http://login.example.com" })]);
         assert.equal(refused.code, 2);
-        assert.match(refused.stderr, /h\.json authorityHost "http:\/\/login\.example\.com" must use https:\/\//);
+        assert.match(refused.stderr, /h\.json authorityHost "http:\/\/login\.example\.com" is not a loopback address: a handoff file may name only the local emulator's endpoints/);
+        const notHttp = await cli(["--handoff", await file({ ...seed.handoff, authorityHost: "ftp://127.0.0.1:21" })]);
+        assert.equal(notHttp.code, 2);
+        assert.match(notHttp.stderr, /h\.json authorityHost "ftp:\/\/127\.0\.0\.1:21" must use https:\/\//);
     });
 
     it("lets an endpoint flag win over the file's endpoint", async () => {
@@ -130,6 +133,22 @@ describe("where verify signs in, given flags and a handoff file's endpoints", ()
         assert.equal(one.caFile, FILE.caFile);
         const both = chooseEndpoints({ authorityHost: "https://a.example.com", graphEndpoint: "https://g.example.com" }, FILE, "--handoff h.json");
         assert.equal(both.caFile, undefined, "no endpoint of the file is used, so neither is its CA");
+    });
+
+    it("refuses a file naming an endpoint off loopback, so a file never sends the secret and password elsewhere nor installs its CA", () => {
+        const elsewhere = { authorityHost: "https://login.example.com", graphEndpoint: FILE.graphEndpoint, caFile: "/tmp/x/evil.pem" };
+        assert.throws(() => chooseEndpoints({}, elsewhere, "--handoff h.json"), {
+            message: '--handoff h.json authorityHost "https://login.example.com" is not a loopback address: a handoff file may name only the local emulator\'s endpoints; pass --authority-host URL (or --cloud NAME) to sign in elsewhere',
+        });
+        assert.throws(() => chooseEndpoints({}, { graphEndpoint: "https://graph.example.com" }, "--handoff h.json"), /^Error: --handoff h\.json graphEndpoint "https:\/\/graph\.example\.com" is not a loopback address/);
+        // Named on the command line, the same host is the operator's choice, and the file's CA is not used for it.
+        assert.deepEqual(chooseEndpoints({ authorityHost: "https://login.example.com" }, { authorityHost: "https://login.example.com", caFile: "/tmp/x/evil.pem" }, "--handoff h.json"), {
+            choice: { authorityHost: "https://login.example.com" },
+            names: { cloud: "--cloud", authorityHost: "--authority-host", graphEndpoint: "--graph-endpoint" },
+        });
+        for (const host of ["http://localhost:4000", "https://[::1]:4000", "http://127.8.9.10:4000"]) {
+            assert.equal(chooseEndpoints({}, { authorityHost: host }, "--handoff h.json").choice.authorityHost, host);
+        }
     });
 
     it("uses none of the file's endpoints when --cloud names a cloud", () => {
