@@ -145,7 +145,7 @@ function heading(plan: StackPlan): string {
 }
 
 /** One stack's section; `failed` when the up the merge runs would fail. */
-export function stackSection(plan: StackPlan): { lines: string[]; failed: boolean } {
+export function stackSection(plan: StackPlan): { lines: string[]; failed: boolean; quiet?: boolean } {
     const lines = [heading(plan), ""];
     const result = plan.result;
     if (plan.file === "removed") {
@@ -155,7 +155,7 @@ export function stackSection(plan: StackPlan): { lines: string[]; failed: boolea
     }
     if (!result) {
         lines.push(`Pulumi.${plan.stack}.yaml and the program are the same as on main: nothing to plan.`);
-        return { lines, failed: false };
+        return { lines, failed: false, quiet: true };
     }
     if (result.outcome === "failed") {
         const side = result.side === "base" ? "with main's settings, so the plan cannot tell what main deployed" : "with this change's settings, so the `pulumi up` the merge runs would fail";
@@ -177,7 +177,27 @@ export function stackSection(plan: StackPlan): { lines: string[]; failed: boolea
     }
     if (plan.file === "added") warnings.unshift(`**First deploy:** after the \`pulumi up\` the merge runs, hand over the five values (\`npm run handoff -- --stack ${plan.stack}\` on a trusted machine, or the Key Vault when handoffKeyVault is set).`);
     if (warnings.length > 0) lines.push("", ...warnings.map((w) => `- ⚠️ ${w}`));
-    return { lines, failed: result.steps.some((s) => s.refusal !== undefined) };
+    return { lines, failed: result.steps.some((s) => s.refusal !== undefined), quiet: changes.length === 0 && warnings.length === 0 };
+}
+
+/** GitHub refuses an issue or pull request comment body longer than 65,536 characters; this leaves room for the
+ * pointer line and the quiet stacks' names. */
+const COMMENT_LIMIT = 60_000;
+/** Up to this many stacks where nothing changes get a section each; more share one line. */
+const QUIET_SECTIONS = 20;
+/** Room kept for the line that names the stacks left out. */
+const POINTER_ROOM = 5_000;
+
+/** Stack names, comma-separated, within `limit` characters: "a, b, c and 12 more". */
+export function namesWithin(names: readonly string[], limit: number): string {
+    let text = "";
+    for (let i = 0; i < names.length; i++) {
+        const next = text === "" ? names[i] : `${text}, ${names[i]}`;
+        const rest = names.length - i - 1;
+        if (next.length + (rest > 0 ? ` and ${rest} more`.length : 0) > limit) return text === "" ? `${names.length} stacks` : `${text} and ${names.length - i} more`;
+        text = next;
+    }
+    return text;
 }
 
 /** The whole report: what it is and cannot see, then a section per stack, or that there is nothing to plan. */
@@ -193,11 +213,29 @@ export function planReport(plans: readonly StackPlan[], context: PlanReportConte
     if (context.dependenciesChanged) {
         lines.push("", "package-lock.json changed: both sides ran with this change's packages, so a provider upgrade's own diff rules are not in this plan (planner/tables.ts follows the locked providers).");
     }
-    let failed = false;
-    for (const plan of plans) {
-        const section = stackSection(plan);
-        failed ||= section.failed;
+    // Failures first, then changes; past QUIET_SECTIONS, stacks where nothing changes share one line, so a program
+    // change planned over a large fleet still fits one pull request comment.
+    const sections = plans.map((plan) => ({ plan, ...stackSection(plan) }));
+    const failed = sections.some((s) => s.failed);
+    const calm = sections.filter((s) => !s.failed && s.quiet);
+    const collapse = calm.length > QUIET_SECTIONS;
+    const loud = [...sections.filter((s) => s.failed), ...sections.filter((s) => !s.failed && !s.quiet), ...(collapse ? [] : calm)];
+    const quiet = collapse ? calm.map((s) => s.plan.stack) : [];
+    const tail = quiet.length === 0 ? [] : ["", `### ${quiet.length} stacks where nothing in the tenant changes`, "", namesWithin(quiet, COMMENT_LIMIT / 4)];
+    let length = lines.join("\n").length + tail.join("\n").length + POINTER_ROOM;
+    let shown = 0;
+    for (const section of loud) {
+        const size = section.lines.join("\n").length + 2;
+        if (length + size > COMMENT_LIMIT) break;
         lines.push("", ...section.lines);
+        length += size;
+        shown++;
     }
+    if (shown < loud.length) {
+        const left = loud.slice(shown).map((s) => s.plan.stack);
+        lines.push("", `**${left.length} more ${left.length === 1 ? "stack changes" : "stacks change"}${loud.slice(shown).some((s) => s.failed) ? " or fail" : ""}, left out to stay within GitHub's ` +
+            `comment limit:** ${namesWithin(left, POINTER_ROOM - 200)}. Run \`npm run plan -- --stack NAME\` for each.`);
+    }
+    lines.push(...tail);
     return { text: `${lines.join("\n")}\n`, failed };
 }

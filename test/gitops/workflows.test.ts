@@ -345,7 +345,7 @@ const rules = {
      */
     offlinePlanOnPullRequests(wfs: Workflows): string[] {
         const out: string[] = [];
-        const PLAN = /^npm run --silent plan -- --changed --base HEAD\^1 > offline-plan\/comment\.md \|\| status=\$\?$/m;
+        const PLAN = /^npm run --silent plan -- --changed --base HEAD\^1 > offline-plan\/comment\.md 2> offline-plan\/stderr\.txt \|\| status=\$\?$/m;
         for (const mode of Object.keys(PREVIEW_MODES) as PreviewMode[]) {
             for (const ctx of [inMode(SAME_REPO_PR, mode), inMode(FORK_PR, mode)]) {
                 const fork = ctx.github === FORK_PR.github;

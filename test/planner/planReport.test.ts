@@ -2,7 +2,7 @@
 // warning for every step that changes a value the connector holds.
 import { strict as assert } from "node:assert";
 import type { PlanStep } from "../../planner/plan";
-import { planReport, stackSection, warningsFor } from "../../planner/planReport";
+import { namesWithin, planReport, stackSection, warningsFor, type StackPlan } from "../../planner/planReport";
 import { APPLICATION_PASSWORD, APPLICATION_REGISTRATION, RANDOM_PASSWORD, USER } from "../../planner/tables";
 
 const step = (type: string, name: string, op: PlanStep["op"], changed: string[] = [], replacedBy: string[] = [], refusal?: string): PlanStep =>
@@ -68,3 +68,42 @@ describe("the offline plan's words", () => {
         assert.match(planReport([], { base: "main (abc)", at: AT, programChanged: false, dependenciesChanged: false }).text, /^Nothing to plan: /m);
     });
 });
+
+describe("the offline plan as one pull request comment, for a fleet of any size", () => {
+    const CONTEXT = { base: "main (abc)", at: AT, programChanged: true, dependenciesChanged: false };
+    const renamed = (stack: string): StackPlan => ({
+        stack, file: "unchanged", secure: [],
+        result: { outcome: "planned", steps: [step(APPLICATION_REGISTRATION.token, "jtel-presence-registration-app", "update", ["displayName"])] },
+    });
+    const quiet = (stack: string): StackPlan => ({ stack, file: "unchanged", secure: [], result: { outcome: "planned", steps: [step(USER.token, "jtel-presence-service-user-user", "same")] } });
+    const failing = (stack: string): StackPlan => ({ stack, file: "edited", secure: [], result: { outcome: "failed", side: "head", message: "bad" } });
+
+    it("shows failures first, then changes, then each stack where nothing changes; past 20 of those, one line names them", () => {
+        const few = planReport([quiet("a"), renamed("b"), quiet("c"), failing("d")], CONTEXT);
+        assert.equal(few.failed, true);
+        assert.deepEqual([...few.text.matchAll(/^### (.+)$/gm)].map((m) => m[1]), ["d: the program stops", "b: update 1", "a: no change in the tenant", "c: no change in the tenant"]);
+        const calm = Array.from({ length: 21 }, (_, i) => quiet(`calm-${i}`));
+        const many = planReport([...calm, renamed("b")], CONTEXT);
+        assert.deepEqual([...many.text.matchAll(/^### (.+)$/gm)].map((m) => m[1]), ["b: update 1", "21 stacks where nothing in the tenant changes"]);
+        assert.match(many.text, /\n\ncalm-0, calm-1, .*, calm-20\n$/);
+        assert.equal(planReport(calm.slice(0, 20), CONTEXT).text.match(/^### calm-\d+: no change in the tenant$/gm)?.length, 20);
+    });
+
+    it("stays within GitHub's 65,536-character comment limit for 3,000 changed stacks, naming those left out and keeping a failure", () => {
+        const plans = [...Array.from({ length: 2_999 }, (_, i) => renamed(`tenant-${i}`)), failing("broken"), ...Array.from({ length: 3_000 }, (_, i) => quiet(`calm-${i}`))];
+        const { text, failed } = planReport(plans, CONTEXT);
+        assert.ok(text.length <= 65_536, `${text.length} characters`);
+        assert.equal(failed, true);
+        assert.match(text, /^### broken/m, "the failing stack is shown first");
+        assert.match(text, /^\*\*\d+ more stacks change, left out to stay within GitHub's comment limit:\*\* tenant-\d+, /m);
+        assert.match(text, /^### 3000 stacks where nothing in the tenant changes$/m);
+        assert.match(text, / and \d+ more\n$/);
+    });
+
+    it("names stacks within a budget, saying how many more there are", () => {
+        assert.equal(namesWithin(["a", "b", "c"], 100), "a, b, c");
+        assert.equal(namesWithin(["alpha", "beta", "gamma"], 20), "alpha and 2 more");
+        assert.equal(namesWithin(["a-very-long-stack-name"], 5), "1 stacks");
+    });
+});
+
