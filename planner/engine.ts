@@ -10,7 +10,7 @@ import { SECRET_CONFIG_KEYS } from "../stack/config";
 
 /** The tenant (or a model of it) the engine carries a plan out against, the way the provider would. */
 export interface TenantModel {
-    /** Look-ups (getClientConfig, getServicePrincipal). */
+    /** Look-ups (getClientConfig, getServicePrincipal, getUser, getDirectoryObject). */
     invoke(token: string, inputs: Record<string, unknown>): Promise<Record<string, unknown>>;
     /** Provider Create, ending with its Read: the ID and the state it stores. */
     create(type: string, name: string, inputs: Record<string, unknown>): Promise<{ id: string; outputs: Record<string, unknown> }>;
@@ -31,6 +31,16 @@ export function unwrapSecrets(value: unknown): unknown {
         return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined).map(([k, v]) => [k, unwrapSecrets(v)]));
     }
     return value;
+}
+
+/**
+ * A look-up the provider failed, as the program receives it: the language host rejects with the engine's gRPC
+ * error details (@pulumi/pulumi runtime/invoke.js: `new Error(err.details)`), which carry the bridge's
+ * `invoking {token}: ...` (pulumi-terraform-bridge pkg/tfbridge/provider.go, Invoke) around the provider's message.
+ */
+export function failedLookUp(token: string, message: string): Error & { details: string } {
+    const details = `invoking ${token}: 1 error occurred:\n\t* ${message}`;
+    return Object.assign(new Error(details), { details });
 }
 
 interface RequestOptions { protect: boolean; ignoreChanges: string[] }
@@ -80,7 +90,13 @@ export class DeploymentEngine implements pulumi.runtime.Mocks {
     }
 
     async call(args: pulumi.runtime.MockCallArgs): Promise<Record<string, unknown>> {
-        return this.tenant.invoke(args.token, args.inputs as Record<string, unknown>);
+        try {
+            return await this.tenant.invoke(args.token, args.inputs as Record<string, unknown>);
+        } catch (error) {
+            // Under mocks the program gets only an error's `details`, as from the engine; without them, no message.
+            if (typeof (error as { details?: unknown } | null)?.details === "string") throw error;
+            throw failedLookUp(args.token, error instanceof Error ? error.message : String(error));
+        }
     }
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string | undefined; state: Record<string, unknown> }> {
