@@ -2,7 +2,8 @@
 // already has state: each registration is planned against the previous run's state (plan.ts), an
 // unchanged resource hands the program its stored outputs, and only what the plan calls for reaches the
 // tenant. Chaining runs gives the state each run leaves behind, so a scenario ("first deploy, redeploy a
-// day later") runs the real program twice and compares plans. Test support for the tests and `npm run demo`.
+// day later") runs the real program twice and compares plans. It carries out the tests' runs, `npm run demo`'s
+// deployments against the emulator and `npm run plan`'s offline plans (offlinePlan.ts).
 import * as pulumi from "@pulumi/pulumi";
 import { planResource, planRun, type PlanStep, type Registration, type StateEntry } from "./plan";
 import { semanticsOf, storedState } from "./tables";
