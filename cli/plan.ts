@@ -36,7 +36,8 @@ export const USAGE = `Usage: npm run plan -- (--stack NAME [--stack NAME ...] | 
   --help           show this help
 
 It runs the real program against a model of the tenant, without credentials, state or network: it cannot see
-drift or changes made by hand in a tenant, what main really deployed, or the values of secure: settings.
+drift or changes made by hand in a tenant, what main really deployed, whether the servicePrincipalOwners IDs are
+the tenant's users or service principals (it assumes so), or the values of secure: settings.
 Exit codes: 0 planned, 1 the program stops or a step would fail with this change, 2 bad usage or input.`;
 
 const OPTIONS = "--stack, --changed, --base, --at, --help";

@@ -7,6 +7,8 @@ import { GraphError, type Client } from "@microsoft/microsoft-graph-client";
 import type { TenantModel } from "../planner/engine";
 import type { StateEntry } from "../planner/plan";
 import { drawPassword } from "../planner/randomPassword";
+import { failedLookUp } from "../planner/engine";
+import { DIRECTORY_OBJECT_LOOK_UP } from "../planner/tenantModel";
 import {
     APP_ROLE_ASSIGNMENT, APPLICATION_API_ACCESS, APPLICATION_OWNER, APPLICATION_PASSWORD, APPLICATION_REGISTRATION,
     credentialDateRoundTrip, DELEGATED_GRANT, RANDOM_PASSWORD, SERVICE_PRINCIPAL, storedState, USER,
@@ -121,6 +123,19 @@ export class EmulatorTenant implements TenantModel {
                     throw error;
                 }
                 return { id: user.id, objectId: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName };
+            }
+            case DIRECTORY_OBJECT_LOOK_UP: {
+                // directory_object_data_source.go:46-77: GET /directoryObjects/{id}; a 404 fails the look-up, else the type.
+                const objectId = String(inputs.objectId);
+                let found: { id: string; "@odata.type"?: string };
+                try {
+                    found = await this.graph("GET", `/directoryObjects/${objectId}`, undefined, false);
+                } catch (error) {
+                    if (error instanceof GraphError && error.statusCode === 404) throw failedLookUp(token, `Directory Object (Directory Object: ${JSON.stringify(objectId)}) was not found`);
+                    throw error;
+                }
+                if (!found["@odata.type"]) throw new Error(`Graph answered GET /directoryObjects/${objectId} without @odata.type`);
+                return { id: `/directoryObjects/${objectId}`, objectId, type: odataTypeName(found["@odata.type"]) };
             }
             default:
                 throw new Error(`the offline demo cannot carry out the look-up ${token}`);
@@ -443,6 +458,12 @@ export class EmulatorTenant implements TenantModel {
             }
         }
     }
+}
+
+/** The provider's formatODataType (directoryobjects.go:13-15): `#microsoft.graph.servicePrincipal` → `ServicePrincipal`. */
+function odataTypeName(odataType: string): string {
+    const name = odataType.replace(/^#microsoft\.graph\./, "");
+    return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
 function accessOf(inputs: Record<string, unknown>): { id: string; type: "Role" | "Scope" }[] {

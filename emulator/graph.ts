@@ -7,6 +7,7 @@ import { DirectoryError, type EmulatedDirectory } from "./directory";
 import type { FaultCounters } from "./faults";
 import { applicationRoutes } from "./routes/applications";
 import { batchRoutes } from "./routes/batch";
+import { directoryObjectRoutes } from "./routes/directoryObjects";
 import { grantRoutes } from "./routes/oauth2PermissionGrants";
 import { presenceRoutes } from "./routes/presence";
 import { reportRoutes } from "./routes/reports";
@@ -34,7 +35,7 @@ export class GraphApi implements GraphContext {
         readonly log: (entry: LoggedRequest) => void,
     ) {
         const route = (method: string, template: string, handler: Handler) => this.route(method, template, handler);
-        for (const register of [batchRoutes, presenceRoutes, userRoutes, applicationRoutes, servicePrincipalRoutes, grantRoutes, reportRoutes]) {
+        for (const register of [batchRoutes, presenceRoutes, userRoutes, applicationRoutes, servicePrincipalRoutes, grantRoutes, reportRoutes, directoryObjectRoutes]) {
             register(route, this);
         }
     }

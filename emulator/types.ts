@@ -128,7 +128,8 @@ export interface Faults {
      * times) or `examples` (the reference page's examples: keyType `secret`, `expirationDate`, times at offset
      * `-8:00`, and a filtered answer of one credential as a bare entity without `value`). */
     reportShape: "metadata" | "examples";
-    /** How long after a sign-in the credential activity report shows it; 0 (at once) by default. Microsoft does not
+    /** How long after a sign-in the credential activity report shows it, and after a client secret's start that it
+     * lists the secret at all; 0 (at once) by default. Microsoft does not
      * document this report's lag; a user's signInActivity "might take up to 24 hours to update"
      * (MicrosoftDocs/entra-docs docs/identity/monitoring-health/howto-manage-inactive-user-accounts.md). */
     reportDelayMs: number;

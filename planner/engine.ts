@@ -2,7 +2,8 @@
 // already has state: each registration is planned against the previous run's state (plan.ts), an
 // unchanged resource hands the program its stored outputs, and only what the plan calls for reaches the
 // tenant. Chaining runs gives the state each run leaves behind, so a scenario ("first deploy, redeploy a
-// day later") runs the real program twice and compares plans. Test support for the tests and `npm run demo`.
+// day later") runs the real program twice and compares plans. It carries out the tests' runs, `npm run demo`'s
+// deployments against the emulator and `npm run plan`'s offline plans (offlinePlan.ts).
 import * as pulumi from "@pulumi/pulumi";
 import { planResource, planRun, type PlanStep, type Registration, type StateEntry } from "./plan";
 import { semanticsOf, storedState } from "./tables";
@@ -10,7 +11,7 @@ import { SECRET_CONFIG_KEYS } from "../stack/config";
 
 /** The tenant (or a model of it) the engine carries a plan out against, the way the provider would. */
 export interface TenantModel {
-    /** Look-ups (getClientConfig, getServicePrincipal). */
+    /** Look-ups (getClientConfig, getServicePrincipal, getUser, getDirectoryObject). */
     invoke(token: string, inputs: Record<string, unknown>): Promise<Record<string, unknown>>;
     /** Provider Create, ending with its Read: the ID and the state it stores. */
     create(type: string, name: string, inputs: Record<string, unknown>): Promise<{ id: string; outputs: Record<string, unknown> }>;
@@ -31,6 +32,16 @@ export function unwrapSecrets(value: unknown): unknown {
         return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined).map(([k, v]) => [k, unwrapSecrets(v)]));
     }
     return value;
+}
+
+/**
+ * A look-up the provider failed, as the program receives it: the language host rejects with the engine's gRPC
+ * error details (@pulumi/pulumi runtime/invoke.js: `new Error(err.details)`), which carry the bridge's
+ * `invoking {token}: ...` (pulumi-terraform-bridge pkg/tfbridge/provider.go, Invoke) around the provider's message.
+ */
+export function failedLookUp(token: string, message: string): Error & { details: string } {
+    const details = `invoking ${token}: 1 error occurred:\n\t* ${message}`;
+    return Object.assign(new Error(details), { details });
 }
 
 interface RequestOptions { protect: boolean; ignoreChanges: string[] }
@@ -80,7 +91,13 @@ export class DeploymentEngine implements pulumi.runtime.Mocks {
     }
 
     async call(args: pulumi.runtime.MockCallArgs): Promise<Record<string, unknown>> {
-        return this.tenant.invoke(args.token, args.inputs as Record<string, unknown>);
+        try {
+            return await this.tenant.invoke(args.token, args.inputs as Record<string, unknown>);
+        } catch (error) {
+            // Under mocks the program gets only an error's `details`, as from the engine; without them, no message.
+            if (typeof (error as { details?: unknown } | null)?.details === "string") throw error;
+            throw failedLookUp(args.token, error instanceof Error ? error.message : String(error));
+        }
     }
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string | undefined; state: Record<string, unknown> }> {

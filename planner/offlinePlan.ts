@@ -41,7 +41,9 @@ export type OfflinePlanResult =
 
 /**
  * The model of the tenant the plan runs against. Objects that `adopt` names are assumed to exist as the manual
- * guide leaves them (the model cannot read the real tenant), with the stack's own service user name.
+ * guide leaves them (the model cannot read the real tenant), with the stack's own service user name. Any other
+ * object ID (a servicePrincipalOwners entry) is assumed to be a user: only an ID the model holds itself, such as
+ * the adopted app registration's, is refused here; the real `pulumi up` looks each one up in the tenant.
  */
 class PlanTenant extends MockTenant {
     constructor(tenantId: string | undefined, private readonly serviceUser: string | undefined, adopt: HandMadeIds | undefined) {
@@ -52,6 +54,10 @@ class PlanTenant extends MockTenant {
         const found = await super.read(type, id);
         if (!found || type !== USER.token || !this.serviceUser) return found;
         return { ...found, userPrincipalName: this.serviceUser, mailNickname: this.serviceUser.split("@")[0] };
+    }
+
+    protected override directoryObjectType(objectId: string): string | undefined {
+        return super.directoryObjectType(objectId) ?? "User";
     }
 
     // The program's own look-up of the adopted user (adoption refuses another name) sees the same assumption.

@@ -39,7 +39,8 @@ export interface PlanReportContext {
 const SYMBOL: Record<string, string> = { create: "+ create ", import: "= import ", update: "~ update ", replace: "+-replace", delete: "- delete " };
 
 export const CANNOT_SEE = "It cannot see drift or changes made by hand in a tenant, what main really deployed and when (it assumes main's " +
-    "settings were deployed at this same instant, so rotations due by the clock do not show), or the values of `secure:` settings. " +
+    "settings were deployed at this same instant, so rotations due by the clock do not show), whether the object IDs servicePrincipalOwners lists " +
+    "are users or service principals of the tenant (it assumes they are; `pulumi up` looks each one up before it creates anything), or the values of `secure:` settings. " +
     "The real `pulumi preview` runs on main right before each `pulumi up`, with the tenant's identities, and is kept in that run's summary.";
 
 function slotOf(step: PlanStep): string {

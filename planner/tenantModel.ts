@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { randomBytes, randomUUID } from "node:crypto";
 import { drawPassword } from "./randomPassword";
 import { GRAPH_APP_ROLES, GRAPH_DELEGATED_SCOPES } from "../emulator/microsoftGraph";
-import { DeploymentEngine, type RunResult, type TenantModel } from "./engine";
+import { DeploymentEngine, failedLookUp, type RunResult, type TenantModel } from "./engine";
 import type { StateEntry } from "./plan";
 import {
     APP_ROLE_ASSIGNMENT, APPLICATION_API_ACCESS, APPLICATION_OWNER, APPLICATION_PASSWORD, APPLICATION_REGISTRATION,
@@ -38,6 +38,8 @@ export const AZUREAD_TYPES = {
 export const TENANT_ID = "0f1e2d3c-4b5a-6978-8a9b-acbdcedff001";
 export const OTHER_TENANT_ID = "99999999-8888-7777-6666-555555555555";
 export const MICROSOFT_GRAPH_CLIENT_ID = "00000003-0000-0000-c000-000000000000";
+/** azuread's getDirectoryObject: the program's look-up of each servicePrincipalOwners entry. */
+export const DIRECTORY_OBJECT_LOOK_UP = "azuread:index/getDirectoryObject:getDirectoryObject";
 
 export interface TenantMockOptions {
     /** Tenant the deploying identity signs in to; TENANT_ID by default. */
@@ -50,6 +52,9 @@ export interface TenantMockOptions {
     /** Owners the hand-made setup has besides the service user's link: of the service principal (the enterprise
      * application) and of the app registration (e.g. whoever registered it). */
     handMadeOwners?: { servicePrincipal?: string[]; application?: string[] };
+    /** Other objects of the directory, by object ID, with the type getDirectoryObject answers for each (`User`,
+     * `ServicePrincipal`, `Group`, ...): people and apps the stack does not manage. */
+    directoryObjects?: Readonly<Record<string, string>>;
 }
 
 /** Object IDs of a setup made in the portal (the `adopt` config). */
@@ -63,6 +68,9 @@ export interface HandMadeIds {
 /** The demo's RandomPassword stand-in, drawn as @pulumi/random draws: the minimum of each class, then any. */
 export const randomPasswordLike = drawPassword;
 
+/** The deploying identity getClientConfig names: a user signed in with the Azure CLI (its client ID is the CLI's). */
+export const DEPLOYER_OBJECT_ID = "aaaaaaaa-0000-0000-0000-000000000001";
+
 function refuse(message: string): Error {
     return new Error(message);
 }
@@ -72,10 +80,14 @@ export class MockTenant implements TenantModel {
     now?: Date;
     private readonly objects = new Map<string, Map<string, Record<string, unknown>>>();
     private readonly signedInTenantId: string;
+    /** Directory objects outside the stack's resources (the deployer, Graph, hand-made owners), by ID: their type. */
+    private readonly others = new Map<string, string>();
 
     constructor(options: TenantMockOptions = {}) {
         this.now = options.now;
         this.signedInTenantId = options.signedInTenantId ?? TENANT_ID;
+        this.others.set(DEPLOYER_OBJECT_ID, "User").set(GRAPH_SP_OBJECT_ID, "ServicePrincipal");
+        for (const [id, type] of Object.entries(options.directoryObjects ?? {})) this.others.set(id.toLowerCase(), type);
         if (options.handMadeSetup) this.seedHandMadeSetup(options.handMadeSetup, options.handMadeOwners);
     }
 
@@ -93,7 +105,7 @@ export class MockTenant implements TenantModel {
     async invoke(token: string, inputs: Record<string, unknown>): Promise<Record<string, unknown>> {
         switch (token) {
             case "azuread:index/getClientConfig:getClientConfig":
-                return { tenantId: this.signedInTenantId, clientId: "04b07795-8ddb-461a-bbee-02f9e1bf7b46", objectId: "aaaaaaaa-0000-0000-0000-000000000001", id: "client-config" };
+                return { tenantId: this.signedInTenantId, clientId: "04b07795-8ddb-461a-bbee-02f9e1bf7b46", objectId: DEPLOYER_OBJECT_ID, id: "client-config" };
             case "azuread:index/getServicePrincipal:getServicePrincipal":
                 if (inputs.clientId !== MICROSOFT_GRAPH_CLIENT_ID) throw new Error(`unexpected service principal look-up ${JSON.stringify(inputs)}`);
                 return {
@@ -106,9 +118,24 @@ export class MockTenant implements TenantModel {
                 if (!user) throw new Error(`User not found with object ID: ${JSON.stringify(String(inputs.objectId))}`);
                 return { id: user.objectId, objectId: user.objectId, userPrincipalName: user.userPrincipalName, displayName: user.displayName };
             }
+            case DIRECTORY_OBJECT_LOOK_UP: {
+                const objectId = String(inputs.objectId);
+                const type = this.directoryObjectType(objectId);
+                // directory_object_data_source.go:49-54: GET /directoryObjects/{id}, and a 404 fails the look-up.
+                if (type === undefined) throw failedLookUp(token, `Directory Object (Directory Object: ${JSON.stringify(objectId)}) was not found`);
+                return { id: `/directoryObjects/${objectId}`, objectId, type };
+            }
             default:
                 throw new Error(`unexpected invoke ${token}: add a handler to the test's mocks`);
         }
+    }
+
+    /** The type getDirectoryObject answers for an object of the model (directoryobjects.go:13-15), or undefined. */
+    protected directoryObjectType(objectId: string): string | undefined {
+        const id = objectId.toLowerCase();
+        const types: [string, string][] = [[USER.token, "User"], [SERVICE_PRINCIPAL.token, "ServicePrincipal"], [APPLICATION_REGISTRATION.token, "Application"]];
+        for (const [token, type] of types) if (this.list(token).some((o) => String(o.objectId).toLowerCase() === id)) return type;
+        return this.others.get(id);
     }
 
     /** Refuses a create whose key (tables.ts) an existing object of the type already holds. */
@@ -218,6 +245,10 @@ export class MockTenant implements TenantModel {
      * tenant-wide grant; with `owners`, more owners of the service principal and of the app.
      */
     seedHandMadeSetup(ids: HandMadeIds, owners: TenantMockOptions["handMadeOwners"] = {}): void {
+        // Whoever owns a hand-made app or enterprise app is a person of the tenant (adoption.ts, scenarios).
+        for (const owner of [...(owners.servicePrincipal ?? []), ...(owners.application ?? [])]) {
+            if (!this.others.has(owner.toLowerCase())) this.others.set(owner.toLowerCase(), "User");
+        }
         const appId = `/applications/${ids.applicationObjectId}`;
         const clientId = "c0ffee00-1111-4222-8333-444455556666";
         this.of(APPLICATION_REGISTRATION.token).set(appId, {

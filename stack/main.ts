@@ -5,6 +5,7 @@ import * as azuread from "@pulumi/azuread";
 import { adoptedUserProblem } from "../components/adoption";
 import { MICROSOFT_GRAPH_APP_ID, resolvePermissions } from "../components/graphPermissions";
 import { PresenceTenant } from "../components/presenceTenant";
+import { isDirectoryObjectNotFound, servicePrincipalOwnerProblem } from "../components/servicePrincipalOwners";
 import { ConfigError, parseStackConfig, RawConfig, SECRET_CONFIG_KEYS, StackConfig, TENANT_ID_KEY } from "./config";
 import { postDeployVerification, VerifyFunction } from "./postDeployVerification";
 import { assertSameTenant } from "./tenantGuard";
@@ -47,6 +48,17 @@ export function readSecretKeys(): Set<string> {
     return new Set(SECRET_CONFIG_KEYS.filter((key) => secret(`${prefix}${key}`)));
 }
 
+/** The directory object's type (`User`, `ServicePrincipal`, `Group`, ...), or undefined when the tenant has none
+ * with this ID; any other failure of the look-up is the provider's to report. */
+async function directoryObjectType(objectId: string): Promise<string | undefined> {
+    try {
+        return (await azuread.getDirectoryObject({ objectId })).type;
+    } catch (error) {
+        if (isDirectoryObjectNotFound(error)) return undefined;
+        throw error;
+    }
+}
+
 export async function main(options: MainOptions = {}) {
     const config: StackConfig = parseStackConfig(readRawConfig(), readSecretKeys());
     const now = options.now ?? new Date();
@@ -59,6 +71,11 @@ export async function main(options: MainOptions = {}) {
         const problem = adoptedUserProblem(config.adopt, config.serviceUserPrincipalName, existing.userPrincipalName);
         if (problem) throw new ConfigError([problem]);
     }
+
+    // A wrong owner would otherwise fail at the service principal's create, after the app registration exists.
+    const ownerProblems = (await Promise.all(config.servicePrincipalOwners.map(async (id) => servicePrincipalOwnerProblem(id, await directoryObjectType(id)))))
+        .filter((p): p is string => p !== undefined);
+    if (ownerProblems.length > 0) throw new ConfigError(ownerProblems);
 
     const graph = await azuread.getServicePrincipal({ clientId: MICROSOFT_GRAPH_APP_ID });
     const delegated = resolvePermissions("delegatedPermissions", config.delegatedPermissions, graph.oauth2PermissionScopeIds, "delegated");

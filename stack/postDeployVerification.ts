@@ -96,11 +96,13 @@ export function summarize(report: VerificationReport): VerificationSummary {
  * What replication can explain during `pulumi up`: errors about the secret for minutes after its start date (read
  * back from Graph); errors about the app or user for minutes after this verification starts, since whatever this
  * run created or changed was provisioned just before it, and neither resource reads back a creation time
- * (terraform-provider-azuread v3.8.0 application_registration_resource.go, user_resource.go).
+ * (terraform-provider-azuread v3.8.0 application_registration_resource.go, user_resource.go). A secret whose start
+ * date was not read back counts as just created too: inside `pulumi up` it may be, and taking it for an old one
+ * would stop a fresh deployment after two tries.
  */
 export function changedAtFor(secretCreatedAt: string | null | undefined): ChangedAt {
     const secret = secretCreatedAt ? Date.parse(secretCreatedAt) : Number.NaN;
-    return { ...(Number.isNaN(secret) ? {} : { secret }), app: "now", user: "now" };
+    return { secret: Number.isNaN(secret) ? "now" : secret, app: "now", user: "now" };
 }
 
 // The verifier (Graph client, token decoding) loads only when a verification runs: every preview and the

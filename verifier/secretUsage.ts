@@ -30,7 +30,9 @@
 //   shows it when the newest secret's entry carries that request ID, or a use at or after the sign-in (less the
 //   clock slack) that is not the verification's own client-credentials check (known by its request ID: seconds
 //   earlier, it falls in the same window), or any use after the verification ended. Until it does, `idle` is
-//   `unknown` (not-recorded-yet): the report lags behind a sign-in that happened. CANARY_GRACE_HOURS after the
+//   `unknown` (not-recorded-yet): the report lags behind a sign-in that happened. So are entries none of which
+//   is one of the stack's secrets (otherwise `malformed`): right after an adoption the connector still uses the
+//   hand-made secret, and a lagging report does not list the new one yet. CANARY_GRACE_HOURS after the
 //   sign-in without it, the report does not record these sign-ins in this tenant (or lags more than that), and
 //   every classification is `unknown` (not-recording): silence in such a report proves nothing. Without a
 //   recorded password sign-in (verify off, outputs from before this version) there is no canary and the rules
@@ -242,12 +244,16 @@ export function classifySecretUsage(record: UsageRecord, options: ClassifyOption
     // Key IDs are GUIDs; Graph does not promise their case.
     const newestKey = record.currentSecretKeyId.toLowerCase();
     const known = [newestKey, record.previousSecretKeyId?.toLowerCase()];
+    const newest = report.credentials.find((c) => c.keyId.toLowerCase() === newestKey);
+    const canary = verificationCanary(record, newest, readAt);
     if (report.credentials.length > 0 && !report.credentials.some((c) => known.includes(c.keyId.toLowerCase()))) {
+        // A report lagging behind the last verification may not list its secret yet: right after an adoption it
+        // shows only the hand-made secret the connector still uses. Only once it should show that sign-in do
+        // entries without one of the stack's secrets mean a shape this reader misplaces.
+        if (canary.state === "pending") return unknown("not-recorded-yet", notShown(canary, readAt));
         // Entries, but not one the stack manages: a report in a shape this reader misplaces, not silence.
         return unknown("malformed", `${MESSAGES.malformed}: it lists ${report.credentials.length} client secret${report.credentials.length === 1 ? "" : "s"} for the app, none with the stack's key IDs (currentSecretKeyId, previousSecretKeyId)`);
     }
-    const newest = report.credentials.find((c) => c.keyId.toLowerCase() === newestKey);
-    const canary = verificationCanary(record, newest, readAt);
     if (canary.state === "missing") return unknown("not-recording", notShown(canary, readAt));
     const byUse = classifyByUse(record, record.currentSecretKeyId, report.credentials, newest, readAt, options);
     if (canary.state === "pending" && byUse.kind === "idle") return unknown("not-recorded-yet", notShown(canary, readAt));

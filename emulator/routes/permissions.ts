@@ -50,6 +50,11 @@ export const REQUIREMENTS = {
         operation: "PATCH /applications/{id}, addPassword, removePassword, DELETE", page: "application-update, application-addpassword",
         application: [["Application.ReadWrite.All"]], delegated: [["Application.ReadWrite.All"]], delegatedRoles: APP_ADMINS, ownerMay: true,
     },
+    readDirectoryObjects: {
+        // No directory role is named for delegated callers: a signed-in member reads the directory with the scope.
+        operation: "GET /directoryObjects/{id}", page: "directoryobject-get",
+        application: [["Directory.Read.All"]], delegated: [["Directory.Read.All"]],
+    },
     addOwner: {
         operation: "POST /applications/{id}/owners/$ref", page: "application-post-owners",
         // "Application.ReadWrite.OwnedBy isn't sufficient to add another owner."

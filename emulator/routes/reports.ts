@@ -3,7 +3,7 @@
 // type) and microsoftgraph/microsoft-graph-docs-contrib api-reference/beta/api/
 // reportroot-list-appcredentialsigninactivities.md ($filter on appId and keyId, $top). A client secret's last use
 // is when the token endpoint last accepted it (EmulatedDirectory.secretUsesOf), with that answer's x-ms-request-id as
-// lastSignInRequestId, as of `faults.reportDelayMs` ago and without password sign-ins under
+// lastSignInRequestId, as of `faults.reportDelayMs` ago (so a secret created since is not listed yet) and without password sign-ins under
 // `faults.reportSkipsPasswordSignIns`. Refusals as Graph gives them:
 // without AuditLog.Read.All 403 Authentication_MSGraphPermissionMissing (microsoftgraph/microsoft-graph-docs-contrib
 // #8997), in a tenant without Entra ID P1/P2 (`faults.withoutPremiumLicence`) 403
@@ -43,9 +43,12 @@ export function reportRoutes(route: RouteRegistrar, g: GraphContext): void {
         }
         const query = ctx.request.query;
         const graphSp = directory.graphServicePrincipal;
+        // A report as of `reportDelayMs` ago lists no client secret created since.
+        const shownUntil = g.now().getTime() - g.faults.reportDelayMs;
         const rows = directory.visibleApplications().flatMap((app) => {
             const sp = directory.visibleServicePrincipalByAppId(app.appId);
-            return app.passwordCredentials.map((c: Credential): Record<string, unknown> & { appId: string; keyId: string; id: string } => {
+            const listed = app.passwordCredentials.filter((c) => Date.parse(c.startDateTime) <= shownUntil);
+            return listed.map((c: Credential): Record<string, unknown> & { appId: string; keyId: string; id: string } => {
                 const use = shownUse(g, c.keyId);
                 const used = use?.at;
                 const common = {

@@ -449,8 +449,10 @@ describe("npm run status", () => {
             const several = await status(["--outputs", file, "--stack", "contoso", "--stack", "fabrikam"]);
             assert.equal(several.code, 2);
             assert.match(several.stderr, /holds one stack's outputs: pass at most one --stack NAME, or a folder saved by --save/);
-            writeFileSync(file, JSON.stringify({ applicationClientId: "0f1e2d3c-4b5a-4697-8877-665544332211", secretValue: SECRET }));
-            const handoff = await status(["--outputs", file, "--stack", "contoso"]);
+            // A file of its own: `mode` applies only when a file is created, and this one holds a secret.
+            const handoffFile = join(dir, "handoff.json");
+            writeFileSync(handoffFile, JSON.stringify({ applicationClientId: "0f1e2d3c-4b5a-4697-8877-665544332211", secretValue: SECRET }), { mode: 0o600 });
+            const handoff = await status(["--outputs", handoffFile, "--stack", "contoso"]);
             assert.equal(handoff.code, 2);
             assert.match(handoff.stderr, /is the handoff object \(the five values\), which has nothing status reads; pass the stack's outputs as `pulumi stack output --json` prints them/);
             assert.ok(!handoff.stderr.includes(SECRET));

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import yaml from "js-yaml";
 import program from "../../index";
 import { offlinePlan, type PlanSide, type Program } from "../../planner/offlinePlan";
-import { stackSection, type FileChange, type SecureChange } from "../../planner/planReport";
+import { CANNOT_SEE, stackSection, type FileChange, type SecureChange } from "../../planner/planReport";
 import { endsAdoption, parseStackFile, programConfig, projectDefaults, type StackSettings } from "../../planner/stackFile";
 import { BASE_CONFIG, MockTenant } from "../support/tenantMocks";
 import { planOf, SCENARIOS, type Run, type Scenario } from "./scenarios";
@@ -230,5 +230,17 @@ describe("npm run plan: what the model assumes", function () {
         assert.deepEqual(result.outcome === "planned" && result.steps.filter((s) => s.refusal).map((s) => s.refusal), []);
         // The tenant model itself (the tests' hand-made setup) has another name, which a real import would refuse.
         assert.notEqual(new MockTenant({ handMadeSetup: JSON.parse(config.adopt) }).list("azuread:index/user:User")[0].userPrincipalName, config.serviceUserPrincipalName);
+    });
+
+    it("takes a servicePrincipalOwners ID it cannot look up for a user, says so, and refuses one it holds that is no user", async () => {
+        const person = "9a8b7c6d-5e4f-4321-8765-fedcba987654";
+        const owned = await planFiles(stackFileText(BASE_CONFIG), stackFileText({ ...BASE_CONFIG, servicePrincipalOwners: JSON.stringify([person]) }), "2026-11-27T11:00:00Z");
+        assert.deepEqual(owned.result.outcome === "planned" && planOf(owned.result.steps), { update: ["jtel-presence-registration-sp"] });
+        assert.match(CANNOT_SEE, /whether the object IDs servicePrincipalOwners lists are users or service principals of the tenant \(it assumes they are/);
+        // The adopted app registration's object ID, where its enterprise application's belongs.
+        const scenario = SCENARIOS.find((s) => s.name === "adopt a hand-made setup") as Scenario;
+        const appId = (JSON.parse(String(scenario.run.config?.adopt)) as { applicationObjectId: string }).applicationObjectId;
+        const wrong = await planFiles(undefined, stackFileText({ ...BASE_CONFIG, ...scenario.run.config, servicePrincipalOwners: JSON.stringify([appId]) }), scenario.run.at);
+        assert.match(wrong.result.outcome === "failed" ? wrong.result.message : "", new RegExp(`servicePrincipalOwners entry "${appId}" is an Application, which cannot own an enterprise application`));
     });
 });

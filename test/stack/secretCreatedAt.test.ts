@@ -6,7 +6,10 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import type { VerificationReport, VerifyOptions } from "../../verifier/index";
-import { REMEDIES } from "../../verifier/index";
+import { JUST_PROVISIONED, REMEDIES } from "../../verifier/index";
+import { diagnoseTokenError } from "../../verifier/diagnosis";
+import { retryUntilSettled, UNEXPLAINED_TRIES } from "../../verifier/retry";
+import { changedAtFor } from "../../stack/postDeployVerification";
 import { BASE_CONFIG, deployAt, MockTenant, tenantMocks } from "../support/tenantMocks";
 import { installMocks, valueOf } from "../support/pulumiHarness";
 
@@ -34,6 +37,33 @@ describe("the newest client secret's creation time", () => {
         await valueOf(outputs.verification);
         assert.equal(calls.length, 1);
         assert.deepEqual(calls[0].changedAt, { secret: Date.parse("2026-11-27T10:00:00Z"), app: "now", user: "now" });
+    });
+
+    it("counts as just created inside `pulumi up` when the provider read back no start date, as the app and user do", async () => {
+        const calls: VerifyOptions[] = [];
+        // Without a clock the tenant model stores no startDate, as when the provider could not read one back.
+        await installMocks(tenantMocks(), { config: { ...BASE_CONFIG, verify: "true" } });
+        const { main } = await import("../../stack/main");
+        const outputs = await main({ now: NOW, verify: async (_handoff, options) => { calls.push(options); return verified; } });
+        await valueOf(outputs.verification);
+        assert.equal(await valueOf(outputs.currentSecretCreatedAt), null);
+        assert.deepEqual(calls.map((c) => c.changedAt), [{ secret: "now", app: "now", user: "now" }]);
+        for (const unread of [null, undefined, "", "not a date"]) assert.deepEqual(changedAtFor(unread), JUST_PROVISIONED, String(unread));
+    });
+
+    it("keeps retrying an invalid secret inside `pulumi up` when its start date is unknown, as replication can explain it", async () => {
+        let tries = 0;
+        let t = 1_000_000;
+        const settled = await retryUntilSettled({ label: "Client credentials check", baseMs: 500 }, {
+            now: () => t, sleep: async (ms) => { t += ms; }, random: () => 0.5, deadlineMs: t + 60_000, capMs: 10_000,
+            progress: () => undefined, startedMs: t, changedAt: changedAtFor(null),
+        }, async () => {
+            tries++;
+            return { ok: false, diagnosis: diagnoseTokenError("Client credentials check", 401, { error: "invalid_client", error_codes: [7000215] }) };
+        });
+        assert.ok(!settled.ok);
+        assert.ok(tries > UNEXPLAINED_TRIES, `${tries} tries`);
+        assert.equal(settled.gaveUp, true, "retried until the timeout, not stopped as a wrong value");
     });
 
     it("stays the first secret's on a redeploy a day later, which plans nothing", async () => {

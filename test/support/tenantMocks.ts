@@ -5,7 +5,7 @@ import {
     APP_ROLE_ASSIGNMENT, APPLICATION_API_ACCESS, APPLICATION_OWNER, APPLICATION_PASSWORD, APPLICATION_REGISTRATION,
     AZURE_NATIVE_PROVIDER, DELEGATED_GRANT, KEY_VAULT_SECRET, RANDOM_PASSWORD, SERVICE_PRINCIPAL, USER,
 } from "../../planner/tables";
-import { MockTenant, type TenantMockOptions } from "../../planner/tenantModel";
+import { DIRECTORY_OBJECT_LOOK_UP, MockTenant, type TenantMockOptions } from "../../planner/tenantModel";
 import { InvokeHandler, RecordingMocks, ResourceHandler } from "./pulumiHarness";
 
 export * from "../../planner/tenantModel";
@@ -29,9 +29,10 @@ export function azureResourceHandlers(tenant: MockTenant = new MockTenant()): Re
 }
 
 export function azureInvokeHandlers(options: TenantMockOptions = {}): Record<string, InvokeHandler> {
-    const tenant = new MockTenant({ signedInTenantId: options.signedInTenantId, handMadeSetup: options.handMadeSetup });
+    const tenant = new MockTenant({ signedInTenantId: options.signedInTenantId, handMadeSetup: options.handMadeSetup, handMadeOwners: options.handMadeOwners, directoryObjects: options.directoryObjects });
     return Object.fromEntries([
         "azuread:index/getClientConfig:getClientConfig", "azuread:index/getServicePrincipal:getServicePrincipal", "azuread:index/getUser:getUser",
+        DIRECTORY_OBJECT_LOOK_UP,
     ].map((token) => [token, (inputs: Record<string, unknown>) => tenant.invoke(token, inputs)]));
 }
 

@@ -313,7 +313,7 @@ describe("npm run verify", () => {
 
         it("rejects a handoff file that is not JSON without quoting its content", async () => {
             const path = join(dir, "broken.json");
-            await writeFile(path, '{"secretValue": "Abc8Q~leaky-secret-0123456789" ');
+            await writeFile(path, '{"secretValue": "Abc8Q~leaky-secret-0123456789" ', { mode: 0o600 });
             const out = await cli(["--handoff", path]);
             assert.equal(out.code, 2);
             assert.match(out.stderr, /is not valid JSON/);

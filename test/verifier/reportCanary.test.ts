@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { pickUsageOutputs, readUsageRecord } from "../../cli/secretUsage";
 import { addReportReader, type Handoff } from "../../emulator/index";
 import { summarize } from "../../stack/postDeployVerification";
-import { verifyPresenceAccess, type VerificationReport } from "../../verifier/index";
+import { JUST_PROVISIONED, verifyPresenceAccess, type VerificationReport } from "../../verifier/index";
 import { CANARY_GRACE_HOURS, classifySecretUsage, type Classification } from "../../verifier/secretUsage";
 import { postToken, ropcForm } from "../emulator/support";
 import { startTenant, type Tenant } from "./support";
@@ -81,6 +81,29 @@ describe("the verification as a canary for the credential activity report (emula
         const late = await statusAfter(CANARY_GRACE_HOURS + 1);
         assert.equal(reason(late), "not-recording");
         assert.match(late.kind === "unknown" ? late.message : "", /only the verification's client-credentials check/);
+    });
+
+    it("recording delayed, right after an adoption: not-recorded-yet (not malformed) while the report lists only the hand-made secret, then not-switched", async () => {
+        tenant.emulator.faults.reportDelayMs = 6 * HOUR;
+        // The connector signs in with the secret made by hand; a day later `pulumi up` adopts the setup, adds the
+        // stack's own secret and verifies with it, and the connector keeps the hand-made one.
+        const handMade = keyId;
+        tenant.time.ms += 24 * HOUR;
+        assert.equal((await postToken(tenant.emulator, ropcForm(handoff))).status, 200);
+        const app = tenant.emulator.directory.applications().find((a) => a.appId === handoff.applicationClientId)!;
+        const managed = tenant.emulator.directory.addPassword(app.id, { displayName: "jtel-presence-secret-b" });
+        const connectorHandoff = handoff;
+        handoff = { ...handoff, secretValue: managed.secretText };
+        keyId = managed.keyId;
+        verification = await verifyPresenceAccess(handoff, tenant.options({ changedAt: JUST_PROVISIONED }));
+        assert.equal(verification.ok, true, verification.message);
+        handoff = connectorHandoff;
+        await connectorSignsInAfter(1);
+        const lagging = await statusAfter(3);
+        assert.equal(reason(lagging), "not-recorded-yet", "the report does not list the new secret yet: not a shape this reader misplaces");
+        const caughtUp = await statusAfter(8);
+        assert.equal(reason(caughtUp), "not-switched");
+        assert.deepEqual(caughtUp.kind === "not-switched" ? [caughtUp.keyId, caughtUp.slot] : [], [handMade, "other"]);
     });
 
     it("recording delayed: not-recorded-yet while the report lags, then the right classification, never not-recording", async () => {

@@ -63,6 +63,20 @@ describe("the verification as a canary: does the report record the connector's k
         assert.equal(reason(classify([used(N, null), used(P, after(2.5))], after(3))), "not-switched");
     });
 
+    it("right after an adoption, a lagging report that lists only the hand-made secret is not-recorded-yet, not malformed; past the grace, or without a canary, malformed", () => {
+        const HAND_MADE = "c4d3e2f1-a0b9-4c8d-9e7f-6a5b4c3d2e1f";
+        const adopted = (readAt: string, verification: UsageRecord["verification"] = VERIFICATION) => classifySecretUsage({
+            readAt, currentSecretKeyId: N, previousSecretKeyId: null, previousSecretExpiresAt: null, verification,
+            // The connector still signs in with the secret made by hand; the report does not list the managed one yet.
+            report: { available: true, credentials: [used(HAND_MADE, after(2))] },
+        }, { now: new Date(readAt), idleHours: 12 });
+        const lagging = adopted(after(3));
+        assert.equal(reason(lagging), "not-recorded-yet");
+        assert.match(describeUsage(lagging), /does not show the post-deploy verification's own password sign-in of 2026-11-27 03:20 UTC yet/);
+        assert.equal(reason(adopted(after(CANARY_GRACE_HOURS))), "malformed");
+        assert.equal(reason(adopted(after(3), null)), "malformed");
+    });
+
     it(`decides not-recording exactly from ${CANARY_GRACE_HOURS} hours after the sign-in`, () => {
         const at = (offsetMs: number) => reason(classify([used(N, null)], new Date(Date.parse(SIGN_IN_AT) + CANARY_GRACE_HOURS * HOUR + offsetMs).toISOString()));
         assert.deepEqual([at(-1), at(0)], ["not-recorded-yet", "not-recording"]);
