@@ -19,11 +19,11 @@ const ROOT = join(__dirname, "..", "..");
 const GUARD = join(ROOT, "test", "support", "loopbackOnly.cjs");
 /** A closed port on loopback: a proxied request fails there instead of leaving the machine. */
 const CLOSED_PROXY = "http://127.0.0.1:9";
-/** Per block: the longest (npm run bench -- --quick) takes about 30 s alone, more next to the other documents. */
+/** Per block: the longest (the README's demo and emulator) take 10-20 s alone, several times that on a loaded machine. */
 const BLOCK_SECONDS = 150;
 
 /** What a marker may name: something this machine does not have or must not do in a test. */
-const KNOWN_NEEDS = /\b(tenant|Azure|Pulumi CLI|GitHub|npm registry|az and gh|state|minutes|an hour)\b/;
+const KNOWN_NEEDS = /\b(tenant|Azure|Pulumi CLI|GitHub|npm registry|az and gh|state|quiet machine|minutes|an hour)\b/;
 
 interface Session { file: string; blocks: CodeBlock[]; code: number | null; output: string; timedOut?: CodeBlock; leftRunning: boolean; seconds: number }
 
@@ -100,7 +100,8 @@ function runSession(file: string, blocks: CodeBlock[], base: string, prefix: rea
             for (const match of chunk.matchAll(/@@block (\d+)/g)) { current = Number(match[1]); arm(); }
         });
         child.once("error", reject);
-        child.once("close", async (code) => {
+        // The shell's exit, not the pipes' close: a server a block left running would hold the pipes open.
+        const exited = new Promise<void>((done) => child.once("exit", async (code) => {
             clearTimeout(timer);
             session.code = code;
             session.seconds = (Date.now() - started) / 1000;
@@ -108,6 +109,10 @@ function runSession(file: string, blocks: CodeBlock[], base: string, prefix: rea
             // seconds after the shell (an emulator notices that npm is gone within a quarter second) is a leak.
             session.leftRunning = await groupOutlives(child.pid!, 5000);
             if (session.leftRunning) process.kill(-child.pid!, "SIGKILL");
+            done();
+        }));
+        child.once("close", async () => {
+            await exited;
             rmSync(dir, { recursive: true, force: true });
             resolve(session);
         });
@@ -169,6 +174,30 @@ describe("the commands README.md and docs/*.md show", () => {
         }
     });
 
+    it("run with a preload that refuses every host but loopback, before a connection is attempted", () => {
+        // Documentation addresses (RFC 5737, RFC 3849): were the preload broken, the process exits before the
+        // connection that net starts on the next tick, so nothing is sent even then.
+        const probe = `
+            const net = require("node:net");
+            const http = require("node:http");
+            const results = {};
+            const attempt = (name, open) => { try { const s = open(); s.on("error", () => {}); s.destroy(); results[name] = "allowed"; } catch { results[name] = "refused"; } };
+            for (const [host, port] of [["192.0.2.1", 443], ["2001:db8::1", 443], ["127.0.0.1", 9], ["127.1.2.3", 9], ["::1", 9], ["localhost", 9]]) {
+                attempt(host, () => new net.Socket().connect(port, host));
+            }
+            attempt("options 192.0.2.1", () => net.connect({ host: "192.0.2.1", port: 443 }));
+            attempt("http 192.0.2.1", () => http.request({ host: "192.0.2.1", port: 80 }));
+            process.stdout.write(JSON.stringify(results));
+            process.exit(0);`;
+        const run = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8", env: { PATH: process.env.PATH, NODE_OPTIONS: `--require ${GUARD}` } });
+        const results = JSON.parse(run.stdout) as Record<string, string>;
+        assert.deepEqual(results, {
+            "192.0.2.1": "refused", "2001:db8::1": "refused", "127.0.0.1": "allowed", "127.1.2.3": "allowed", "::1": "allowed", localhost: "allowed",
+            "options 192.0.2.1": "refused", "http 192.0.2.1": "refused",
+        });
+        assert.match(run.stderr, /doc test: a connection to 192\.0\.2\.1:443 was refused: a command the docs run offline must stay on loopback/);
+    });
+
     describe("run offline, as written, in a scratch copy of the repository", function () {
         const byDoc = documents(ROOT).map(({ file, markdown }) => ({ file, blocks: codeBlocks(file, markdown).filter((b) => b.lang === "sh" && needsOf(b) === undefined) }))
             .filter((d) => d.blocks.length > 0);
@@ -194,9 +223,10 @@ describe("the commands README.md and docs/*.md show", () => {
                 const tail = session.output.split("\n").slice(-60).join("\n");
                 assert.equal(session.timedOut, undefined, `${doc.file}:${session.timedOut?.line} still ran after ${BLOCK_SECONDS} s:\n${session.timedOut?.text}\n--- output\n${tail}`);
                 const stopped = failedBlock(session);
-                assert.equal(session.code, 0, `${doc.file}:${stopped?.line} failed (exit ${session.code}):\n${stopped?.text}\n--- output\n${tail}`);
+                const leak = session.leftRunning ? " (and left a process running)" : "";
+                assert.equal(session.code, 0, `${doc.file}:${stopped?.line} failed (exit ${session.code})${leak}:\n${stopped?.text}\n--- output\n${tail}`);
                 assert.match(session.output, /@@done/);
-                assert.equal(session.leftRunning, false, `${doc.file}: a block left a process running; stop what a block starts`);
+                assert.equal(session.leftRunning, false, `${doc.file}: a block left a process running (${session.seconds.toFixed(0)} s); stop what a block starts`);
             });
         }
     });
