@@ -218,7 +218,8 @@ describe("the commands README.md and docs/*.md show", () => {
         });
 
         for (const doc of byDoc) {
-            it(`${doc.file}: its ${doc.blocks.length} offline block${doc.blocks.length === 1 ? "" : "s"} (lines ${doc.blocks.map((b) => b.line).join(", ")}) succeed and stop what they start`, async () => {
+            const one = doc.blocks.length === 1;
+            it(`${doc.file}: its ${one ? "offline block (line" : `${doc.blocks.length} offline blocks (lines`} ${doc.blocks.map((b) => b.line).join(", ")}) ${one ? "succeeds and stops what it starts" : "succeed and stop what they start"}`, async () => {
                 const session = await sessions.get(doc.file)!;
                 const tail = session.output.split("\n").slice(-60).join("\n");
                 assert.equal(session.timedOut, undefined, `${doc.file}:${session.timedOut?.line} still ran after ${BLOCK_SECONDS} s:\n${session.timedOut?.text}\n--- output\n${tail}`);
