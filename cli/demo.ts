@@ -1,9 +1,11 @@
 // `npm run demo`: the whole mission offline (see demo/runDemo.ts).
+import { existsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { runDemo } from "../demo/runDemo";
 import { SCENARIO_NAMES, SCENARIOS } from "../demo/scenarios";
 import { parseFlags, UsageError } from "./flags";
 
-export const USAGE = `Usage: npm run demo -- [--scenario NAME] [--now DATE] [--show-secrets]
+export const USAGE = `Usage: npm run demo -- [--scenario NAME] [--now DATE] [--show-secrets] [--save-outputs FILE]
 
 Runs the stack program against a local Entra ID + Microsoft Graph emulator, verifies presence access as the
 jtel connector will, and prints the handoff table. No Azure account or Pulumi CLI needed.
@@ -11,6 +13,9 @@ jtel connector will, and prints the handoff table. No Azure account or Pulumi CL
   --scenario NAME   run a failure scenario: ${SCENARIO_NAMES.join(", ")}
   --now DATE        run the program at another date (ISO 8601, e.g. 2027-01-15) to see the rotation schedule
   --show-secrets    print the client secret and password instead of masking them
+  --save-outputs FILE
+                    once verified, write the stack's outputs to FILE (0600), as \`pulumi stack output --json
+                    --show-secrets\` prints them, for npm run handoff --outputs and npm run status --outputs
   --help            this text
 
 Exit codes: 0 verified, 1 verification failed, 2 bad usage, 3 gave up on errors that stayed transient.`;
@@ -35,10 +40,11 @@ export interface DemoIo {
     stderr: (line: string) => void;
 }
 
-function parse(argv: readonly string[]): { scenario?: string; now?: Date; showSecrets: boolean } | "help" {
+function parse(argv: readonly string[]): { scenario?: string; now?: Date; showSecrets: boolean; saveOutputs?: string } | "help" {
     const values = parseFlags(argv, {
-        scenario: { type: "string" }, now: { type: "string" }, "show-secrets": { type: "boolean" }, help: { type: "boolean", short: "h" },
-    }, "the options are --scenario NAME, --now DATE, --show-secrets, --help");
+        scenario: { type: "string" }, now: { type: "string" }, "show-secrets": { type: "boolean" }, "save-outputs": { type: "string" },
+        help: { type: "boolean", short: "h" },
+    }, "the options are --scenario NAME, --now DATE, --show-secrets, --save-outputs FILE, --help");
     if (values.help) return "help";
     if (values.scenario !== undefined && !Object.hasOwn(SCENARIOS, values.scenario)) {
         throw new UsageError(`--scenario "${values.scenario}" is not a scenario; choose one of: ${SCENARIO_NAMES.join(", ")}`);
@@ -50,7 +56,15 @@ function parse(argv: readonly string[]): { scenario?: string; now?: Date; showSe
             throw new UsageError(`--now "${values.now}" must be a calendar date in ISO 8601 such as 2027-01-15 (midnight UTC) or 2027-01-15T09:00:00Z (a time needs Z or an offset such as +01:00)`);
         }
     }
-    return { scenario: values.scenario, now, showSecrets: values["show-secrets"] ?? false };
+    const saveOutputs = values["save-outputs"];
+    if (saveOutputs !== undefined) {
+        // Checked before the demo runs, so a typo costs no deployment.
+        const folder = dirname(resolve(saveOutputs));
+        if (saveOutputs === "" || !existsSync(folder) || !statSync(folder).isDirectory() || (existsSync(saveOutputs) && statSync(saveOutputs).isDirectory())) {
+            throw new UsageError(`--save-outputs "${saveOutputs}" must name a file in an existing folder (it is written with mode 0600)`);
+        }
+    }
+    return { scenario: values.scenario, now, showSecrets: values["show-secrets"] ?? false, ...(saveOutputs !== undefined ? { saveOutputs } : {}) };
 }
 
 export async function runDemoCli(argv: readonly string[], io: DemoIo): Promise<number> {

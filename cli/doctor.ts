@@ -150,7 +150,7 @@ function minimum(script: string, name: string): string {
 
 /**
  * The pulumi CLI the workflows pin: the release of the installed (locked) @pulumi/pulumi, CLI and SDK being released
- * together (docs/gitops.md, "Bumping the toolchain"; README, "Real tenant: prerequisites").
+ * together (docs/gitops.md, "Bumping the toolchain"; README, "First deployment").
  */
 function pulumiMinimum(): string {
     return (JSON.parse(readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;

@@ -202,7 +202,7 @@ async function readFromPulumi(stack: string, parsed: Parsed, io: StatusCliIo): P
     try {
         ({ stdout } = await io.exec("pulumi", statusOutputArgs(stack), env));
     } catch (error) {
-        // Unreadable, as README's exit codes say: the row says why and how to read the outputs without pulumi.
+        // Unreadable, as docs/gitops.md's exit codes say: the row says why and how to read the outputs without pulumi.
         if ((error as { code?: unknown }).code === "ENOENT") {
             return { stack, error: "the pulumi CLI was not found on PATH; install it (https://www.pulumi.com/docs/install/) or pass --outputs with outputs saved by --save" };
         }

@@ -1,6 +1,6 @@
-// The least-privileged identity that can run `pulumi up` for this project, exactly as README's "Real
-// tenant: prerequisites" table states it, and how the offline demo and the tests sign it in to the
-// emulator. test/emulator/deployerPermissions.test.ts proves every row: with all of them a deployment
+// The least-privileged identity that can run `pulumi up` for this project, exactly as README's "What to ask
+// of the customer's administrator" states it (the table, and the one directory role after it), and how the
+// offline demo and the tests sign it in to the emulator. test/emulator/deployerPermissions.test.ts proves every row: with all of them a deployment
 // succeeds; without any one of them Graph answers 403 where the row says it is needed.
 import type { Emulator } from "../emulator/index";
 
@@ -9,7 +9,7 @@ export interface DeployerRow {
     readonly servicePrincipal: string;
     /** Entra role of a deploying user (signed in with `az login`). */
     readonly userRole: string;
-    /** When the row is needed and for what (README's third column). */
+    /** When the row is needed and for what (the third column of README's table). */
     readonly neededFor: string;
     /** Needed only in this situation; always needed otherwise. */
     readonly onlyWhen?: "applicationPermissions" | "passwordSetAgain";

@@ -1,5 +1,6 @@
 // The whole mission offline: a local tenant, the real stack program carried out against it through Graph
 // calls, the post-deploy verification over HTTP, and the handoff table for the jtel contact.
+import { chmodSync, writeFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import program from "../index";
 import { startEmulator, type Emulator } from "../emulator/index";
@@ -21,6 +22,8 @@ export interface DemoOptions {
     now?: Date;
     /** Print the secret and password instead of masking them. */
     showSecrets?: boolean;
+    /** After a verified deployment, write the stack's outputs here (0600), as `pulumi stack output --json --show-secrets` prints them. */
+    saveOutputs?: string;
     stdout: (line: string) => void;
     stderr: (line: string) => void;
     /** Receives the handoff values; tests use it to scan the output for them. */
@@ -101,6 +104,19 @@ export async function redeployPlan(d: EmulatorDeployment & { previous: readonly 
     return result.steps;
 }
 
+/** Every stack output resolved, secrets in clear: what `pulumi stack output --json --show-secrets` prints. */
+async function resolveOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const entries = await Promise.all(Object.entries(outputs).map(async ([key, value]) =>
+        [key, pulumi.Output.isInstance(value) ? await (value as unknown as { promise(): Promise<unknown> }).promise() : value] as const));
+    return Object.fromEntries(entries.filter(([, value]) => value !== undefined));
+}
+
+/** Writes a file only its owner can read, also when it existed before with wider rights. */
+function writeSecretFile(path: string, text: string): void {
+    writeFileSync(path, text, { mode: 0o600 });
+    chmodSync(path, 0o600);
+}
+
 function pickWriteOnly(outputs: Record<string, unknown>): Record<string, unknown> {
     return Object.fromEntries(["password", "forcePasswordChange", "value"].filter((k) => k in outputs).map((k) => [k, outputs[k]]));
 }
@@ -179,6 +195,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         const table = formatTable({ handoff, secretExpiresAt, previousSecretExpiresAt, nextRotationAt }, { showSecrets: options.showSecrets ?? false });
         for (const line of table.trimEnd().split("\n")) stdout(line);
         if (!options.showSecrets) stdout("(secrets masked: run with --show-secrets to print them)");
+        if (options.saveOutputs) {
+            writeSecretFile(options.saveOutputs, `${JSON.stringify(await resolveOutputs(outputs), null, 2)}\n`);
+            stdout(`Outputs saved to ${options.saveOutputs} (0600: it holds the secret and the password; delete it when done).`);
+        }
         await scenario?.afterHandoff?.({
             emulator, handoff, stdout, now: tenantNow,
             advance: (ms) => { shiftMs += ms; },

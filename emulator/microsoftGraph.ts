@@ -23,7 +23,7 @@ export const GRAPH_APP_ROLES: readonly { id: string; value: string }[] = [
     { id: "a70e0c2d-e793-494c-94c4-118fa0a67f42", value: "Presence.Read.All" },
     { id: "97235f07-e226-4f63-ace3-39588e11d3a1", value: "User.ReadBasic.All" },
     { id: "df021288-bdef-4463-88db-98f22de89214", value: "User.Read.All" },
-    // The application permissions a deploying service principal may hold (README, real tenant prerequisites).
+    // The application permissions a deploying service principal may hold (README, "What to ask of the customer's administrator").
     { id: "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30", value: "Application.Read.All" },
     { id: "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9", value: "Application.ReadWrite.All" },
     { id: "18a4783c-866b-4cc7-a460-3d5e5662c884", value: "Application.ReadWrite.OwnedBy" },

@@ -11,7 +11,7 @@ export const PROJECT = "jtel-teams-presence";
 /** Keys new-tenant cannot set, and what to do instead. */
 export const EXCLUDED_KEYS: Readonly<Record<string, string>> = {
     existingUserPassword: "is a secret: set it once the stack exists, with `pulumi config set --secret existingUserPassword` (encrypted with the tenant's own key)",
-    adopt: "needs existingUserPassword, a secret that can only be set once the stack exists: onboard first, then follow the README's migration section",
+    adopt: "needs existingUserPassword, a secret that can only be set once the stack exists: onboard first, then follow docs/migration.md",
 };
 
 /** `secretRotationDays` -> `secret-rotation-days`. */

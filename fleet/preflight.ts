@@ -331,7 +331,7 @@ export function credentialRow(stack: string, listing: CredentialListing, prefixS
 /**
  * Entra ID built-in role template IDs (learn.microsoft.com/entra/identity/role-based-access-control/
  * permissions-reference; the bootstrap uses the same). The customer's administrator needs the three README lists for
- * a user ("Real tenant: prerequisites": Cloud Application Administrator, User Administrator, Privileged Role
+ * a user ("What to ask of the customer's administrator": Cloud Application Administrator, User Administrator, Privileged Role
  * Administrator), or Global Administrator, which covers them.
  */
 export const GLOBAL_ADMINISTRATOR = { id: "62e90394-69f5-4237-9190-012177145e10", name: "Global Administrator" };

@@ -174,7 +174,7 @@ export function stackSection(plan: StackPlan): { lines: string[]; failed: boolea
         // The model cannot read the tenant's owners; ServicePrincipal keeps exactly the declared ones
         // (planner/tables.ts, owners), so every owner the adopt run named in its warning goes now.
         warnings.push("**`adopt` is removed: the enterprise application (service principal) keeps only the owners servicePrincipalOwners lists.** " +
-            "The plan cannot see the tenant's owners; the adopting `pulumi up` named each one it would remove. List those that must stay in servicePrincipalOwners first (README, Migrating a tenant set up with the manual guide).");
+            "The plan cannot see the tenant's owners; the adopting `pulumi up` named each one it would remove. List those that must stay in servicePrincipalOwners first (docs/migration.md).");
     }
     if (plan.file === "added") warnings.unshift(`**First deploy:** after the \`pulumi up\` the merge runs, hand over the five values (\`npm run handoff -- --stack ${plan.stack}\` on a trusted machine, or the Key Vault when handoffKeyVault is set).`);
     if (warnings.length > 0) lines.push("", ...warnings.map((w) => `- ⚠️ ${w}`));

@@ -98,7 +98,7 @@ const adoptSchema = z.object({
     applicationObjectId: objectId("applicationObjectId"),
     servicePrincipalObjectId: objectId("servicePrincipalObjectId"),
     serviceUserObjectId: objectId("serviceUserObjectId"),
-    delegatedGrantId: z.string({ error: () => "adopt.delegatedGrantId is required: the ID of the oauth2PermissionGrant that \"Grant admin consent\" created (see the README's migration section)" })
+    delegatedGrantId: z.string({ error: () => "adopt.delegatedGrantId is required: the ID of the oauth2PermissionGrant that \"Grant admin consent\" created (see docs/migration.md)" })
         .regex(/^[A-Za-z0-9_-]{16,128}$/, { error: (i) => `adopt.delegatedGrantId ${show(i.input)} must be an oauth2PermissionGrant ID (letters, digits, - and _)` }),
 }, { error: (i) => `adopt ${show(i.input)} must be an object with applicationObjectId, servicePrincipalObjectId, serviceUserObjectId and delegatedGrantId` }).strict();
 
@@ -177,7 +177,7 @@ const schema = z.object({
     if (c.adopt !== undefined && c.existingUserPassword === undefined) {
         ctx.addIssue({
             code: "custom", path: ["existingUserPassword"],
-            message: "adopt keeps the service user's current password so the connector keeps working: set it with `pulumi config set --secret existingUserPassword` (stored encrypted); to reset it instead, finish the adoption first (see the README's migration section)",
+            message: "adopt keeps the service user's current password so the connector keeps working: set it with `pulumi config set --secret existingUserPassword` (stored encrypted); to reset it instead, finish the adoption first (see docs/migration.md)",
         });
     }
     if (Array.isArray(c.delegatedPermissions) && !c.delegatedPermissions.includes("Presence.Read.All")) {

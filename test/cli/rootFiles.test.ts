@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 
 const ROOT = join(__dirname, "..", "..");
-/** Names a person could write at the root: the README snippet's, a saved handoff, a saved verification. */
+/** Names a person could write at the root: the README snippet's of old, a saved handoff, a saved verification. */
 const ROOT_FILES = ["emulator.json", "handoff.json", "verifier.json", "emulator.js", "handoff.js", "verifier.js"];
 /** Not needed to run the commands, and large (the mutation report) or irrelevant. */
 const LEFT_OUT = new Set([".git", "node_modules", "test", "mutation", "bench", "reports", ".stryker-tmp"]);
@@ -54,7 +54,7 @@ describe("files written at the repository root", function () {
         rmSync(scratch, { recursive: true, force: true });
     });
 
-    it("do not stop the emulator from starting: an empty emulator.json (README's redirect target) is not the emulator/ folder", async () => {
+    it("do not stop the emulator from starting: an empty emulator.json (README's old redirect target) is not the emulator/ folder", async () => {
         const result = await emulator;
         assert.equal(result.stderr, "", result.stderr);
         const line = JSON.parse(result.stdout.split("\n")[0]) as { url: string; handoffFile: string };

@@ -58,7 +58,7 @@ describe("conformance: @azure/msal-node against the HTTPS emulator", function ()
         await emulator?.close();
     });
 
-    /** A fresh ConfidentialClientApplication (own token cache) configured as README tells a developer to. */
+    /** A fresh ConfidentialClientApplication (own token cache) configured as docs/emulator.md tells a developer to. */
     async function msalApp(overrides: Partial<AppConfig> = {}): Promise<string> {
         const name = `app${++appCount}`;
         const config: AppConfig = {
@@ -192,7 +192,7 @@ describe("conformance: @azure/msal-node against the HTTPS emulator", function ()
         assert.ok((await ropc(app)).account);
     });
 
-    it("would ask login.microsoftonline.com for instance discovery without either option, so README names them", async () => {
+    it("would ask login.microsoftonline.com for instance discovery without either option, so docs/emulator.md names them", async () => {
         assert.deepEqual(await clients.call<string[]>({ op: "outside" }), [], "every earlier sign-in stayed on loopback");
         const app = await msalApp({ knownAuthorities: undefined });
         const error = await ropc(app).then(() => undefined, (e: unknown) => e);

@@ -1,4 +1,9 @@
 import { strict as assert } from "node:assert";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseStatusOutputs, pickStatusOutputs } from "../../fleet/status";
+import { readHandoffFile } from "../../handoff/fileShape";
 import { parseNow, runDemoCli } from "../../cli/demo";
 import { runDemo, type DemoOptions } from "../../demo/runDemo";
 import type { Handoff } from "../../handoff/types";
@@ -129,6 +134,34 @@ describe("npm run demo", function () {
         assert.match(text, /verify: Note: The service user has no Teams presence \(Microsoft Graph answered HTTP 404 for it\) — expected without a Teams licence; agents need one/);
         assert.match(text, /verified: scopes .*; service user without Teams presence; agents 4\/4 read/);
         assert.ok(text.includes("[4/4] Handoff for the jtel contact:"));
+    });
+
+    it("saves the stack's outputs with --save-outputs, 0600, as pulumi stack output --json --show-secrets prints them, which handoff and status read", async () => {
+        const dir = mkdtempSync(join(tmpdir(), "demo-outputs-"));
+        try {
+            const file = join(dir, "contoso.json");
+            writeFileSync(file, "old", { mode: 0o644 });
+            const run = await demo({ now: new Date("2026-11-27T09:00:00Z"), saveOutputs: file });
+            assert.equal(run.code, 0, run.out.join("\n"));
+            assert.equal(statSync(file).mode & 0o777, 0o600);
+            const saved = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+            assert.deepEqual(saved.handoff, run.handoff);
+            assert.equal(saved.secretExpiresAt, "2027-02-14T00:00:00Z");
+            assert.equal(saved.previousSecretExpiresAt, null);
+            assert.equal(readHandoffFile(saved, file).shape, "stack outputs");
+            assert.equal(parseStatusOutputs(pickStatusOutputs(saved, file), file).verification?.status, "verified");
+            assert.ok(run.out.includes(`Outputs saved to ${file} (0600: it holds the secret and the password; delete it when done).`));
+            assertNoSecret(run);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("refuses --save-outputs into a folder that does not exist before deploying anything", async () => {
+        const run = await runCli(["--save-outputs", join(tmpdir(), "no-such-folder", "contoso.json")]);
+        assert.equal(run.code, 2);
+        assert.deepEqual(run.out, []);
+        assert.match(run.err.join("\n"), /^--save-outputs ".*no-such-folder\/contoso\.json" must name a file in an existing folder \(it is written with mode 0600\)\nRun with --help for usage\.$/);
     });
 
     it("rejects an unknown scenario or date, naming the flag and what is allowed", async () => {

@@ -1,5 +1,5 @@
-// Every scenario README lists, run as README writes it (`npm run demo -- --scenario NAME`), with the exit code
-// README's scenario table gives it and within a generous bound on its time. The seven run side by side: most of
+// Every scenario docs/emulator.md lists, run as it writes it (`npm run demo -- --scenario NAME`), with the exit code
+// its scenario table gives it and within a generous bound on its time. The seven run side by side: most of
 // their time is waiting (replication delays, the verifier's spread-out password attempts), not work.
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
@@ -11,7 +11,7 @@ const ROOT = join(__dirname, "..", "..");
 
 interface Documented { exit: number; seconds: number; time: string }
 
-/** README's scenario table: `name`, `name` | exit | time ("a few seconds", "about 25 s", "30–40 s: …"). */
+/** docs/emulator.md's scenario table: `name`, `name` | exit | time ("a few seconds", "about 25 s", "30–40 s: …"). */
 function documentedScenarios(readme: string): Map<string, Documented> {
     const table = readme.slice(readme.indexOf("| scenario | exit | time |"));
     const lines = table.split("\n").slice(2);
@@ -46,11 +46,11 @@ function runScenario(name: string, boundSeconds: number): Promise<Run> {
     });
 }
 
-/** Generous: start-up of a TypeScript process on a busy machine, then three times README's figure. */
+/** Generous: start-up of a TypeScript process on a busy machine, then three times the documented figure. */
 const boundFor = (documented: Documented) => 90 + 3 * (Number.isFinite(documented.seconds) ? documented.seconds : 100);
 
-describe("npm run demo -- --scenario NAME: every scenario README lists", function () {
-    const documented = documentedScenarios(readFileSync(join(ROOT, "README.md"), "utf8"));
+describe("npm run demo -- --scenario NAME: every scenario docs/emulator.md lists", function () {
+    const documented = documentedScenarios(readFileSync(join(ROOT, "docs", "emulator.md"), "utf8"));
     this.timeout(1000 * Math.max(...[...documented.values()].map(boundFor)) + 30_000);
     const runs = new Map<string, Promise<Run>>();
 
@@ -65,18 +65,18 @@ describe("npm run demo -- --scenario NAME: every scenario README lists", functio
     it("lists every scenario the demo has, each with an exit code and a time", () => {
         assert.deepEqual([...documented.keys()].sort(), [...SCENARIO_NAMES].sort());
         for (const [name, doc] of documented) {
-            assert.ok([0, 1, 3].includes(doc.exit), `${name}: README's exit "${doc.exit}" is not an exit code of the demo`);
-            assert.ok(Number.isFinite(doc.seconds), `${name}: README's time "${doc.time}" is neither "a few seconds" nor a number of seconds`);
+            assert.ok([0, 1, 3].includes(doc.exit), `${name}: the documented exit "${doc.exit}" is not an exit code of the demo`);
+            assert.ok(Number.isFinite(doc.seconds), `${name}: the documented time "${doc.time}" is neither "a few seconds" nor a number of seconds`);
         }
     });
 
     for (const name of SCENARIO_NAMES) {
-        it(`runs ${name} to README's exit code, within a generous bound on README's time`, async () => {
+        it(`runs ${name} to its documented exit code, within a generous bound on its documented time`, async () => {
             const doc = documented.get(name);
-            assert.ok(doc, `README's scenario table has no row for ${name}`);
+            assert.ok(doc, `docs/emulator.md's scenario table has no row for ${name}`);
             const run = await runs.get(name)!;
             const output = `${run.stdout}\n${run.stderr}`;
-            assert.equal(run.killedAfter, undefined, `${name} was still running after ${run.killedAfter} s (README: ${doc.time})\n${output}`);
+            assert.equal(run.killedAfter, undefined, `${name} was still running after ${run.killedAfter} s (documented: ${doc.time})\n${output}`);
             assert.equal(run.code, doc.exit, output);
             assert.doesNotMatch(run.stderr, /demo failed/, output);
             if (doc.exit === 0) assert.match(run.stdout, /\[4\/4\] Handoff for the jtel contact:/);

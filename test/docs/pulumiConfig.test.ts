@@ -11,12 +11,14 @@ import { appRoleAssignmentViolations } from "../../policy/appRoleAssignment";
 import { delegatedGrantViolations } from "../../policy/delegatedGrant";
 import { ConfigError, parseStackConfig, TENANT_ID_KEY } from "../../stack/config";
 import { configSet, configSetAllJson, fromStackFile, programConfig, validateStackConfig, type Project, type StackValue } from "./pulumiConfigRules";
+import { documents } from "./shellBlocks";
 
 const root = join(__dirname, "..", "..");
-const readme = readFileSync(join(root, "README.md"), "utf8");
+/** README.md and every docs/*.md, one after the other: the commands and settings files they show. */
+const readme = documents(root).map((d) => d.markdown).join("\n");
 const project = yaml.load(readFileSync(join(root, "Pulumi.yaml"), "utf8")) as Project;
 const STACK = "contoso";
-/** The one command the README quotes as a mistake: a list as a JSON string. */
+/** The one command the docs quote as a mistake (docs/configuration.md): a list as a JSON string. */
 const COUNTEREXAMPLE = `pulumi config set delegatedPermissions '["User.Read","Presence.Read.All"]'`;
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
@@ -28,7 +30,7 @@ function baseStack(): Record<string, StackValue> {
     };
 }
 
-/** Words of a shell command line, honouring single and double quotes (enough for the README's commands). */
+/** Words of a shell command line, honouring single and double quotes (enough for the docs' commands). */
 function shellWords(line: string): string[] {
     const words: string[] = [];
     const pattern = /'([^']*)'|"((?:\\.|[^"\\])*)"|(\S+)/g;
@@ -37,7 +39,7 @@ function shellWords(line: string): string[] {
     return words;
 }
 
-/** Placeholders the README leaves for the reader, filled the way a reader would. */
+/** Placeholders the docs leave for the reader, filled the way a reader would. */
 function fillPlaceholders(words: string[]): string[] {
     const key = words.find((w, i) => i > 2 && !w.startsWith("--")) ?? "";
     return words.map((w) => {
@@ -77,14 +79,14 @@ function deploy(stack: Record<string, StackValue>): { pulumi: string[]; program:
     }
 }
 
-/** `pulumi config ...` command lines in the README's shell blocks, block by block. */
+/** `pulumi config ...` command lines in the docs' shell blocks, block by block. */
 function readmeShellBlocks(): string[][] {
     return [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
         .map((m) => m[1].split("\n").map((l) => l.trim()).filter((l) => /^pulumi config (set|set-all|rm)\b/.test(l)))
         .filter((lines) => lines.length > 0);
 }
 
-/** Every `pulumi config ...` command written inline in the README's text (not a bare mention of a subcommand). */
+/** Every `pulumi config ...` command written inline in the docs' text (not a bare mention of a subcommand). */
 function readmeInlineCommands(): string[] {
     return [...readme.matchAll(/`(pulumi config (?:set|set-all|rm)\b[^`]*)`/g)].map((m) => m[1])
         .filter((c) => shellWords(c).slice(3).some((w) => !w.startsWith("--")));
@@ -107,7 +109,7 @@ describe("Pulumi's own checks on this project's configuration", () => {
         assert.deepEqual(deploy(baseStack()), { pulumi: [], program: [] });
     });
 
-    it("refuses a list given as a JSON string, as the README warns", () => {
+    it("refuses a list given as a JSON string, as docs/configuration.md warns", () => {
         const stack = baseStack();
         apply(stack, COUNTEREXAMPLE);
         assert.deepEqual(validateStackConfig(project, stack, STACK), [`Stack '${STACK}' with configuration key 'delegatedPermissions' must be of type 'array<string>'`]);
@@ -116,7 +118,7 @@ describe("Pulumi's own checks on this project's configuration", () => {
 
     it("documents how to set a list, and every documented way works with Pulumi and the program", () => {
         const blocks = readmeShellBlocks();
-        assert.ok(blocks.some((lines) => lines.some((l) => /--path '\w+\[0\]'/.test(l))), "the README shows no `--path 'KEY[0]'` example");
+        assert.ok(blocks.some((lines) => lines.some((l) => /--path '\w+\[0\]'/.test(l))), "no document shows a `--path 'KEY[0]'` example");
         for (const lines of blocks) {
             const stack = baseStack();
             for (const line of lines) apply(stack, line);
@@ -124,7 +126,7 @@ describe("Pulumi's own checks on this project's configuration", () => {
         }
     });
 
-    it("accepts every command the README gives inline, for the key's declared type", () => {
+    it("accepts every command README.md and docs/*.md give inline, for the key's declared type", () => {
         const commands = readmeInlineCommands();
         assert.ok(commands.some((c) => c.startsWith("pulumi config set-all --json")), "no set-all --json example");
         for (const command of commands) {
@@ -135,9 +137,9 @@ describe("Pulumi's own checks on this project's configuration", () => {
         }
     });
 
-    it("accepts the README's stack settings file and Pulumi.dev.yaml, with Pulumi and the program", () => {
+    it("accepts the documented stack settings file and Pulumi.dev.yaml, with Pulumi and the program", () => {
         const file = /```yaml\n# Pulumi\.\w+\.yaml\n([\s\S]*?)```/.exec(readme)?.[1];
-        assert.ok(file, "the README shows no stack settings file");
+        assert.ok(file, "no document shows a stack settings file");
         for (const text of [file, readFileSync(join(root, "Pulumi.dev.yaml"), "utf8").replace("00000000-0000-0000-0000-000000000000", TENANT)]) {
             const config = (yaml.load(text) as { config: Record<string, unknown> }).config;
             assert.deepEqual(deploy(fromStackFile(config)), { pulumi: [], program: [] });

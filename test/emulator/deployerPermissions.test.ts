@@ -1,4 +1,4 @@
-// README's least-privilege table (demo/deployer.ts), proved row by row: the real program deployed against
+// README's least-privilege table and the directory role after it (demo/deployer.ts), proved row by row: the real program deployed against
 // the emulator, whose management routes check permissions as Graph's reference states them
 // (emulator/routes/permissions.ts), succeeds with every row and fails with Graph's 403 without any one.
 import { strict as assert } from "node:assert";
@@ -112,11 +112,24 @@ describe("README's least-privileged deployer, proved against the emulator's Grap
             /appRoleAssignedTo failed \(403 Authorization_RequestDenied\)/);
     });
 
-    it("README's table lists exactly these rows", () => {
+    it("README's table lists exactly the rows whose service principal holds a Graph permission, in honest columns", () => {
         const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
         const table = readme.split("| service principal: Graph permission | or user: Entra role | needed for |")[1]?.split("\n\n")[0] ?? "";
         const rows = table.split("\n").map((l) => l.trim()).filter((l) => l.startsWith("| ") && !l.startsWith("|---"));
+        const graphRows = DEPLOYER_ROWS.filter((r) => servicePrincipalGrants([r]).appRoles.length === 1);
         assert.deepEqual(rows.map((l) => l.split(" | ").map((c) => c.replace(/^\| |`| \|$/g, ""))),
-            DEPLOYER_ROWS.map((r) => [r.servicePrincipal, r.userRole, r.neededFor.replace(/`/g, "")]));
+            graphRows.map((r) => [r.servicePrincipal, r.userRole, r.neededFor.replace(/`/g, "")]));
+        // Every Graph permission column cell is a Graph application permission, every role cell a directory role.
+        for (const r of graphRows) assert.match(r.servicePrincipal, /^[A-Z][A-Za-z]+(\.[A-Z][A-Za-z]+)+$/);
+    });
+
+    it("README states the directory role a service principal needs beside its Graph permissions, row by row, after the table", () => {
+        const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8").replace(/\s+/g, " ");
+        const roleRows = DEPLOYER_ROWS.filter((r) => servicePrincipalGrants([r]).directoryRoles.length === 1);
+        assert.equal(roleRows.length, 1);
+        for (const r of roleRows) {
+            const role = servicePrincipalGrants([r]).directoryRoles[0];
+            assert.ok(readme.includes(`it needs one directory role as well: ${role}, ${r.neededFor}`), `README does not state ${role} for: ${r.neededFor}`);
+        }
     });
 });

@@ -80,7 +80,7 @@ export async function appToken(emulator: Emulator, roles: string[] = [], directo
     return result.body.access_token as string;
 }
 
-/** What README's least-privileged deploying service principal holds (test/emulator/deployerPermissions.test.ts proves each). */
+/** What README's least-privileged deploying service principal holds (its table) (test/emulator/deployerPermissions.test.ts proves each). */
 export const DEPLOYER_ROLES = ["Application.ReadWrite.All", "Directory.Read.All", "User.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All", "AppRoleAssignment.ReadWrite.All"];
 
 export async function graph(

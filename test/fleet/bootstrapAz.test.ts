@@ -31,6 +31,7 @@ import { bootstrapInstructions, validateTenant } from "../../fleet/newTenant";
 import { doctorAzCommands, shellLine } from "../../fleet/preflightCommands";
 import { root } from "../gitops/workflowModel";
 import { azCommandsIn, azCommandsInMarkdown, azPython, networkIsolation, runAzOffline, verdictOf, type AzResult } from "../support/azCli";
+import { documents } from "../docs/shellBlocks";
 import { BootstrapBench, scenario, SCRIPT, TENANTS } from "./bootstrapHarness";
 
 const MIN_AZ = /^readonly MIN_AZ="([\d.]+)"$/m.exec(readFileSync(SCRIPT, "utf8"))?.[1];
@@ -112,8 +113,12 @@ describe("every az command the bootstrap runs and the docs show, through the Azu
             seen.add(shape(call.args));
             bootstrapCalls.push(call.args);
         }
-        for (const file of ["README.md", join("docs", "gitops.md")]) {
-            for (const args of azCommandsInMarkdown(readFileSync(join(root, file), "utf8"), sample)) fromDocs.push([file, args]);
+        for (const { file, markdown } of documents(root)) {
+            for (const args of azCommandsInMarkdown(markdown, sample)) fromDocs.push([file, args]);
+        }
+        // The documents that show az commands: a moved section must not drop out of this check.
+        for (const file of ["README.md", join("docs", "gitops.md"), join("docs", "handoff.md"), join("docs", "migration.md"), join("docs", "secret-usage.md")]) {
+            assert.ok(fromDocs.some(([where]) => where === file), `no az command read from ${file}`);
         }
         const printed = bootstrapInstructions(validateTenant({
             stack: "contoso", tenantId: TENANTS.contoso, serviceUser: "jtel-presence@contoso.com",
@@ -151,7 +156,7 @@ describe("every az command the bootstrap runs and the docs show, through the Azu
         assert.deepEqual(problems, []);
     });
 
-    it("parses every az command README.md, docs/gitops.md and new-tenant show, including the sign-in without a subscription", () => {
+    it("parses every az command README.md, every docs/*.md and new-tenant show, including the sign-in without a subscription", () => {
         assert.ok(fromDocs.some(([, args]) => args.join(" ") === `login --tenant ${GUID} --allow-no-subscriptions`), "the docs sign in with --allow-no-subscriptions");
         assert.ok(!fromDocs.some(([, args]) => args[0] === "login" && !args.includes("--allow-no-subscriptions")), "no sign-in to a customer tenant needs a subscription");
         const problems: string[] = [];

@@ -344,18 +344,32 @@ describe("npm run doctor's printed az commands", () => {
 });
 
 describe("npm run doctor's documentation", () => {
-    it("is a package script, introduced in README with its exit codes, run first in docs/gitops.md's onboarding and again after the oidc-subject run", async () => {
+    it("is a package script, introduced in docs/gitops.md with its exit codes, run in its onboarding before the jtel phase and again after the oidc-subject run", async () => {
         const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
         assert.equal(pkg.scripts.doctor, "ts-node --transpile-only cli/doctor.ts");
-        const readme = readFileSync(join(root, "README.md"), "utf8");
-        assert.match(readme, /`doctor` \*\*0\*\* nothing to fix, \*\*1\*\* something to fix, \*\*2\*\* bad usage/);
+        const gitops = readFileSync(join(root, "docs", "gitops.md"), "utf8");
+        const preflight = gitops.split("### The preflight: `npm run doctor`")[1].split("\n## ")[0];
+        assert.match(preflight, /Exit codes: \*\*0\*\* nothing to fix, \*\*1\*\* something to fix, \*\*2\*\* bad\s+usage/);
         assert.match(USAGE, /Exit codes: 0 nothing to fix, 1 something to fix \(the FIX rows say what\), 2 bad usage\./);
         assert.deepEqual(EXIT, { fine: 0, fix: 1, usage: 2 });
         const help = { stdout: "" };
         assert.equal(await runDoctorCli(["--help"], { stdout: (t) => { help.stdout += t; }, stderr: () => undefined, cwd: root, env: {} }), 0);
         assert.equal(help.stdout, `${USAGE}\n`);
-        const onboarding = readFileSync(join(root, "docs", "gitops.md"), "utf8").split("## Onboarding a tenant")[1];
-        assert.ok(onboarding.indexOf("npm run doctor -- --stack contoso") < onboarding.indexOf("1. `bash .github/scripts/bootstrap-tenant.sh jtel"), "the preflight comes before phase 1");
-        assert.match(onboarding, /4\. .*gh workflow run oidc-subject\.yml --ref main -f stack=contoso`[^]*then `npm run doctor -- --stack contoso` again/);
+        const onboarding = gitops.split("## Onboarding a tenant")[1].split("\n### ")[0];
+        // The steps, numbered in this order: a partner reads them top-down.
+        const steps = [
+            ["1", "npm run new-tenant -- --stack contoso"], ["2", "npm run doctor -- --stack contoso"],
+            ["3", "bash .github/scripts/bootstrap-tenant.sh jtel --stack contoso"], ["4", "bash bootstrap-tenant.sh customer --stack contoso"],
+            ["5", "bash .github/scripts/bootstrap-tenant.sh link --stack contoso"], ["6", "gh workflow run oidc-subject.yml --ref main -f stack=contoso"],
+            ["7", "npm run doctor -- --stack contoso` again"], ["8", "The pull request** with `Pulumi.contoso.yaml`"], ["9", "The handoff"],
+        ];
+        const at = steps.map(([n, text]) => {
+            const step = onboarding.indexOf(`\n${n}. **`);
+            assert.ok(step >= 0, `no step ${n}`);
+            const next = onboarding.indexOf(`\n${Number(n) + 1}. **`);
+            assert.ok(onboarding.slice(step, next < 0 ? undefined : next).includes(text), `step ${n} is not: ${text}`);
+            return step;
+        });
+        assert.deepEqual(at, [...at].sort((a, b) => a - b), "the steps are in order");
     });
 });

@@ -24,7 +24,7 @@ export const ROLES = {
 };
 
 export interface CustomerTenant {
-    /** Role lines; default: the three the README lists. */
+    /** Role lines; default: the three README's checklist names. */
     roles?: string[];
     /** `id<TAB>isVerified` lines; default: contoso.com verified and the initial domain. */
     domains?: string[];

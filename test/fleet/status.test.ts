@@ -406,7 +406,7 @@ describe("npm run status", () => {
         assert.match(run.stderr, /Pulumi\.Tailspin\.yaml: a stack name must be lower-case/);
     });
 
-    it("counts a stack as unreadable, exit 1 as README says, when the pulumi CLI is missing, and says how to install it", async () => {
+    it("counts a stack as unreadable, exit 1 as docs/gitops.md says, when the pulumi CLI is missing, and says how to install it", async () => {
         const run = await status(["--stack", "contoso", "--stack", "fabrikam"], async () => { throw Object.assign(new Error("spawn pulumi ENOENT"), { code: "ENOENT" }); });
         assert.equal(run.code, 1, run.stderr);
         assert.equal(run.stderr, "");

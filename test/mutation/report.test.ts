@@ -1,4 +1,4 @@
-// Keeps the committed mutation-testing result honest (README, Development: mutation testing): every mutant the
+// Keeps the committed mutation-testing result honest (docs/development.md, "Mutation testing"): every mutant the
 // last `npm run mutation` left alive is listed in mutation/survivors.md, either as an accepted equivalent with
 // its reason or as not yet killed with the rule a test should state; the file holds no row for a mutant that no
 // longer survives; and README's score and count of mutants not yet killed are the committed report's.
@@ -69,16 +69,16 @@ describe("the committed mutation-testing result", () => {
         assert.deepEqual(rows.filter((row) => !survivors.some((s) => matches(row, s))).map((r) => `${r.file} ${r.mutator} ${r.code}`), []);
     });
 
-    it("is the score and the count of mutants not yet killed that README's Development section gives", () => {
+    it("is the score and the count of mutants not yet killed that docs/development.md gives", () => {
         const count = (statuses: string[]) => Object.values(report.files).flatMap((f) => f.mutants).filter((m) => statuses.includes(m.status)).length;
         const detected = count(["Killed", "Timeout"]);
         const score = (100 * detected) / (detected + count(["Survived", "NoCoverage"]));
-        const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-        const stated = /mutation score of \*\*(\d+\.\d)%\*\*/.exec(readme);
-        assert.ok(stated, "README's Development section states no mutation score");
+        const development = readFileSync(join(ROOT, "docs", "development.md"), "utf8");
+        const stated = /mutation score of \*\*(\d+\.\d)%\*\*/.exec(development);
+        assert.ok(stated, "docs/development.md states no mutation score");
         assert.equal(stated[1], score.toFixed(1));
-        const notKilled = /\*\*(\d+)\*\* mutants? not yet killed/.exec(readme);
-        assert.ok(notKilled, "README's Development section does not say how many mutants are not yet killed");
+        const notKilled = /\*\*(\d+)\*\* mutants? not yet killed/.exec(development);
+        assert.ok(notKilled, "docs/development.md does not say how many mutants are not yet killed");
         assert.equal(Number(notKilled[1]), open.length);
     });
 });

@@ -1,6 +1,6 @@
 // `npm run plan`'s core on config changes: main's Pulumi.<stack>.yaml and the change's, through the real program
 // (index.ts) at one instant, printed for the reviewer. Every change of settings in the scenario table
-// (scenarios.ts, which README's Rotation section shows) is planned here from stack files, and the two must agree:
+// (scenarios.ts, which docs/rotation.md shows) is planned here from stack files, and the two must agree:
 // the steps are the scenario's plan, and the printed lines and warnings are written out below.
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";

@@ -1,5 +1,5 @@
 // The scenario table: what each `pulumi up` of the real program does to a tenant, with the plan written out.
-// test/planner/redeployScenarios.test.ts runs it; README's Rotation section shows it.
+// test/planner/redeployScenarios.test.ts runs it; docs/rotation.md shows it.
 import type { HandMadeIds, TenantMockOptions } from "../support/tenantMocks";
 import type { Operation, PlanStep } from "../../planner/plan";
 
@@ -36,14 +36,14 @@ export type ExpectedPlan = Partial<Record<Exclude<Operation, "same">, string[]>>
 export interface Run { at: string; config?: Record<string, string> }
 
 export interface Scenario {
-    /** As README's table names it. */
+    /** As docs/rotation.md's table names it. */
     name: string;
     /** Runs before the one whose plan is checked. */
     before: Run[];
     run: Run;
     /** Every step that is not "same". */
     plan: ExpectedPlan;
-    /** What the scenario shows about the secrets (README's "effect on the secrets" column). */
+    /** What the scenario shows about the secrets (docs/rotation.md's "effect on the secrets" column). */
     secrets: string;
     handMade?: boolean;
     /** Owners the hand-made setup has besides the service user's link. */
@@ -194,7 +194,7 @@ export const SCENARIOS: Scenario[] = [
     },
 ];
 
-/** A plan as README writes it: "create secret-a; replace secret-b", or "nothing". */
+/** A plan as docs/rotation.md writes it: "create secret-a; replace secret-b", or "nothing". */
 export function planText(plan: ExpectedPlan): string {
     const order = ["create", "import", "update", "replace", "delete"] as const;
     return order.filter((op) => plan[op]?.length).map((op) => `${op} ${[...plan[op]!].sort().map((n) => n.replace(/^jtel-presence-/, "")).join(", ")}`).join("; ") || "nothing";

@@ -43,13 +43,19 @@ describe("a locked account (AADSTS50053)", () => {
         }
     });
 
-    it("is described with both causes in README's code table", () => {
-        const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
-        const row = readme.split("\n").find((line) => line.startsWith("| `account_locked` |"));
-        assert.ok(row, "README has no account_locked row");
+    it("is described with both causes in docs/verification.md's code table, and README's short one", () => {
+        const verification = readFileSync(join(__dirname, "..", "..", "docs", "verification.md"), "utf8");
+        const row = verification.split("\n").find((line) => line.startsWith("| `account_locked` |"));
+        assert.ok(row, "docs/verification.md has no account_locked row");
         assert.match(row, /AADSTS50053/);
         assert.match(row, /lockout/);
         assert.match(row, /malicious/);
         assert.match(row, /Failure reason/);
+        const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+        const short = readme.split("\n").find((line) => line.startsWith("| `account_locked` |"));
+        assert.ok(short, "README's short table has no account_locked row");
+        assert.match(short, /lockout/);
+        assert.match(short, /IP address/);
+        assert.match(short, /Failure reason/);
     });
 });

@@ -1,4 +1,4 @@
-// The verifier's documented defaults and the edge of its non-negative wait cap (README: `--timeout SECONDS`,
+// The verifier's documented defaults and the edge of its non-negative wait cap (docs/verification.md: `--timeout SECONDS`,
 // default 600; each wait capped at 10 s): a default moved by a second must fail a test.
 import assert from "node:assert/strict";
 import { settingsFrom } from "../../verifier/verify";
