@@ -17,7 +17,7 @@ export interface DeployerRow {
 
 export const DEPLOYER_ROWS: readonly DeployerRow[] = [
     { servicePrincipal: "Application.ReadWrite.All", userRole: "Cloud Application Administrator", neededFor: "the app registration, its service principal, the declared Graph permissions and the client secrets" },
-    { servicePrincipal: "Directory.Read.All", userRole: "Cloud Application Administrator", neededFor: "making the service user an owner of the app, and the `servicePrincipalOwners` owners of the enterprise app (Graph's owners/$ref requires it next to Application.ReadWrite.All)" },
+    { servicePrincipal: "Directory.Read.All", userRole: "Cloud Application Administrator", neededFor: "making the service user an owner of the app, and the `servicePrincipalOwners` owners of the enterprise app, each looked up before anything is created (Graph's owners/$ref requires it next to Application.ReadWrite.All)" },
     { servicePrincipal: "User.ReadWrite.All", userRole: "User Administrator", neededFor: "creating the service user with its password" },
     { servicePrincipal: "DelegatedPermissionGrant.ReadWrite.All", userRole: "Cloud Application Administrator", neededFor: "admin consent to the delegated Graph permissions" },
     { servicePrincipal: "AppRoleAssignment.ReadWrite.All", userRole: "Privileged Role Administrator", neededFor: "only with `applicationPermissions`: consent to Graph application permissions (app roles)", onlyWhen: "applicationPermissions" },
