@@ -5,12 +5,11 @@
 // sends"), main's protection, the preview mode and PREVIEW_MODE, the subjects GitHub really sent (the latest
 // oidc-subject.yml runs) against the stack's federated credentials, and the customer tenant's prerequisites that
 // can be read. It only reads: GET requests through `gh api`, az commands that list or show (fleet/preflightCommands.ts).
-// Exit codes: 0 nothing to fix, 1 something to fix (each FIX row says what), 2 bad usage.
+// Exit codes: 0 nothing to fix, 1 something to fix (each FIX row says what) or the doctor itself failed, 2 bad usage.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import yaml from "js-yaml";
 import { PROJECT } from "../fleet/newTenant";
 import {
     credentialRow, customerRowsElsewhere, domainRow, effectiveMode, exitCodeOf, githubRows, parseInspection, probeRows, renderTable, rolesRow,
@@ -19,6 +18,7 @@ import {
 import { az, gh, identityNames, shellLine } from "../fleet/preflightCommands";
 import { STACK_NAME, STACK_NAME_RULE } from "../fleet/stacks";
 import { parseCredentials, probeJobName, subjectsInLog, wantedCredentials } from "../fleet/subjectProbe";
+import { parseStackFile, StackFileError, type StackSettings } from "../planner/stackFile";
 import { ConfigError, parseStackConfig, SECRET_CONFIG_KEYS, TENANT_ID_KEY, type StackConfig } from "../stack/config";
 import { CLOUDS } from "../verifier/clouds";
 import { redact } from "../verifier/redact";
@@ -49,14 +49,12 @@ exported) and, for the customer's prerequisites, signed in to the customer's ten
                            GitHub's API cannot answer; without gh it is what the credentials are compared with
   --help                   show this help
 
-Exit codes: 0 nothing to fix, 1 something to fix (the FIX rows say what), 2 bad usage.`;
+Exit codes: 0 nothing to fix, 1 something to fix (the FIX rows say what) or an internal error, 2 bad usage.`;
 
 const REPO_RE = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const PREFIX_RE = /^repo:[A-Za-z0-9_.-]+(@[0-9]+)?\/[A-Za-z0-9_.-]+(@[0-9]+)?$/;
 /** A command that has not answered in this time is stopped (none of them prompts). */
 const TOOL_TIMEOUT_MS = 120_000;
-/** Stands in for an encrypted value (`secure:`) the doctor cannot and need not decrypt; it passes the password rules. */
-const SECRET_STAND_IN = "Encrypted-Value-1";
 
 interface Parsed { stack: string; repo?: string; subjectPrefix?: string }
 
@@ -73,28 +71,26 @@ function parse(argv: readonly string[]): Parsed | "help" {
     return { stack: values.stack, repo: values.repo, subjectPrefix: prefix };
 }
 
-/** Pulumi.<stack>.yaml as the program reads it: `azuread:tenantId` and the project's keys, lists and objects as JSON. */
+/**
+ * Pulumi.<stack>.yaml as the program reads it: the offline planner's reading of the file (planner/stackFile.ts:
+ * what the CLI hands the program, `secure:` values replaced by stand-ins that pass the password rules), then the
+ * keys the program takes (stack/main.ts, readRawConfig): the project's, without their namespace, and azuread:tenantId.
+ */
 export function stackConfigOf(text: string, file: string): StackConfig {
-    let doc: unknown;
+    let settings: StackSettings;
     try {
-        doc = yaml.load(text);
+        settings = parseStackFile(text, file, PROJECT);
     } catch (error) {
-        throw new ConfigError([`${file} is not valid YAML: ${(error as Error).message.split("\n")[0]}`]);
+        if (error instanceof StackFileError) throw new ConfigError([error.message]);
+        throw error;
     }
-    const section = (doc as { config?: unknown } | null)?.config;
-    if (section === null || typeof section !== "object" || Array.isArray(section)) throw new ConfigError([`${file} has no config: section`]);
-    const raw: Record<string, string> = {};
-    const secret = new Set<string>();
-    for (const [key, value] of Object.entries(section as Record<string, unknown>)) {
-        const name = key === TENANT_ID_KEY ? key : key.startsWith(`${PROJECT}:`) ? key.slice(PROJECT.length + 1) : key;
-        if (value !== null && typeof value === "object" && "secure" in value) {
-            secret.add(name);
-            raw[name] = SECRET_STAND_IN;
-        } else {
-            raw[name] = typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
-        }
-    }
-    return parseStackConfig(raw, new Set([...secret].filter((k) => (SECRET_CONFIG_KEYS as readonly string[]).includes(k))));
+    const prefix = `${PROJECT}:`;
+    const local = (key: string) => key.startsWith(prefix) ? key.slice(prefix.length) : key;
+    const raw = Object.fromEntries(Object.entries(settings.config)
+        .filter(([key]) => key.startsWith(prefix) || key === TENANT_ID_KEY).map(([key, value]) => [local(key), value]));
+    const secret = Object.keys(settings.secure).filter((key) => key.startsWith(prefix)).map(local)
+        .filter((key) => (SECRET_CONFIG_KEYS as readonly string[]).includes(key));
+    return parseStackConfig(raw, new Set(secret));
 }
 
 interface Ran { code: number; stdout: string; stderr: string; missing: boolean }
@@ -345,8 +341,21 @@ function graphEndpointOf(config: StackConfig): string {
     return (config.graphEndpoint ?? CLOUDS[config.cloud].graphEndpoint).replace(/\/+$/, "");
 }
 
-/** The whole command, in-process: returns the exit code; all output goes through `io`. */
+/**
+ * The whole command, in-process: returns the exit code; all output goes through `io`. A failure of the doctor
+ * itself (a file it cannot read, a bug) is exit 1, never 2: the flags were fine and the check did not pass. Only
+ * the error's name is printed, as by the other commands (cli/processIo.ts).
+ */
 export async function runDoctorCli(argv: readonly string[], io: DoctorIo): Promise<number> {
+    try {
+        return await doctorCli(argv, io);
+    } catch (error) {
+        io.stderr(`Internal error: ${error instanceof Error ? error.name : "unknown"}; nothing was checked to the end.\n`);
+        return EXIT.fix;
+    }
+}
+
+async function doctorCli(argv: readonly string[], io: DoctorIo): Promise<number> {
     let parsed: Parsed;
     let config: StackConfig;
     let script: string;
@@ -391,11 +400,6 @@ export async function runDoctorCli(argv: readonly string[], io: DoctorIo): Promi
 }
 
 if (require.main === module) {
-    runDoctorCli(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), cwd: process.cwd(), env: process.env }).then(
-        (code) => { process.exitCode = code; },
-        (error: unknown) => {
-            process.stderr.write(`Internal error: ${error instanceof Error ? error.name : "unknown"}\n`);
-            process.exitCode = EXIT.usage;
-        },
-    );
+    void runDoctorCli(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), cwd: process.cwd(), env: process.env })
+        .then((code) => { process.exitCode = code; });
 }

@@ -326,10 +326,12 @@ resolve_reviewers_team() {
   [[ "$team_id" =~ ^[0-9]+$ ]] || fail "team ${PREVIEW_REVIEWERS_TEAM} not found in ${owner}: create it (the people who approve previews), or set PREVIEW_REVIEWERS_TEAM to an existing team's slug"
 }
 
-# The environment every preview runs in: a reviewer other than the run's author approves each run.
+# The environment every preview runs in: a reviewer other than the run's author approves each run. The reviewer
+# is the team (PREVIEW_REVIEWERS_TEAM), or for a trial of the rule without one, the given user.
 put_reviewed_environment() {
+  local type="${1:-Team}" id="${2:-${team_id:-}}"
   gh api -X PUT "repos/${repo}/environments/${preview_env}" --input - >"$work/put-out" 2>"$work/put-error" <<JSON
-{"wait_timer": 0, "prevent_self_review": true, "reviewers": [{"type": "Team", "id": ${team_id}}], "deployment_branch_policy": null}
+{"wait_timer": 0, "prevent_self_review": true, "reviewers": [{"type": "${type}", "id": ${id}}], "deployment_branch_policy": null}
 JSON
 }
 
@@ -337,12 +339,23 @@ JSON
 # reference/workflows-and-actions/deployments-and-environments, "Required reviewers": on Free, Pro and Team only
 # public repositories have them). Where the plan is not readable, it tries the rule on the preview environment
 # itself: the answer is the reviewed environment (a correct first step) or GitHub's 422, after which an
-# environment GitHub created anyway is deleted again.
+# environment GitHub created anyway is deleted again. Without PREVIEW_REVIEWERS_TEAM the trial names the token's
+# own user as the reviewer: a 422 is offline-plan, which needs no team; an acceptance stops and asks for the team.
 detect_preview_mode() {
-  local plan="" existed=true status=0
+  local plan="" existed=true status=0 login="" user_id="" previous="[]"
   if [[ "$owner_type" != Organization ]]; then
+    # A personal account's plan is in GET /user, for its own token with read:user (users/get-authenticated).
+    [[ "$visibility" == public ]] \
+      || plan=$(github_get user "if (.login | ascii_downcase) == \"${owner,,}\" then (.plan.name // \"\") else \"\" end" 2>/dev/null) || plan=""
+    if [[ "$plan" == free ]]; then
+      preview_mode=unavailable
+      preview_reason="${repo} is private and ${owner} is a personal account on GitHub Free, which offers no environments for private repositories (docs.github.com, \"Managing environments for deployment\"): make the repository public, move ${owner} to GitHub Pro, or move the repository to an organization on Team or Enterprise"
+      return
+    fi
     preview_mode=offline-plan
     preview_reason="${repo} belongs to a personal account, which has no team to review previews"
+    [[ "$visibility" == public || -n "$plan" ]] \
+      || preview_reason+=" (its plan is readable only by its own token with read:user: on GitHub Free a private repository has no environments, and GitHub refuses the first one below)"
     return
   fi
   case "$visibility" in
@@ -366,10 +379,33 @@ detect_preview_mode() {
     fi
     return
   fi
-  resolve_reviewers_team
-  github_get "repos/${repo}/environments/${preview_env}" .name >/dev/null 2>&1 || existed=false
-  step "${owner}'s plan is not readable with this token: trying required reviewers on ${preview_env}"
-  put_reviewed_environment || status=$?
+  if [[ -n "${PREVIEW_REVIEWERS_TEAM:-}" ]]; then
+    resolve_reviewers_team
+  else
+    login=$(github_get user .login 2>/dev/null) && user_id=$(github_get user .id 2>/dev/null) || user_id=""
+    [[ "$user_id" =~ ^[0-9]+$ ]] \
+      || fail "${owner}'s plan is not readable with this token, and gh could not read its own user (GET /user) to try required reviewers: set PREVIEW_REVIEWERS_TEAM (docs/gitops.md, \"Once per repository\") and run this phase again"
+  fi
+  # The reviewers the environment has now (an earlier reviewed setup's team), to put back after a trial by the operator.
+  previous=$(github_get "repos/${repo}/environments/${preview_env}" '[.protection_rules[]? | select(.type == "required_reviewers") | .reviewers[]? | {type, id: .reviewer.id}]' 2>/dev/null) \
+    || existed=false
+  if [[ -n "$user_id" ]]; then
+    step "${owner}'s plan is not readable with this token: trying required reviewers on ${preview_env}, with ${login} as the reviewer (PREVIEW_REVIEWERS_TEAM is not set)"
+    put_reviewed_environment User "$user_id" || status=$?
+  else
+    step "${owner}'s plan is not readable with this token: trying required reviewers on ${preview_env}"
+    put_reviewed_environment || status=$?
+  fi
+  if ((status == 0)) && [[ -n "$user_id" ]]; then
+    if [[ "$existed" == false ]]; then
+      gh api -X DELETE "repos/${repo}/environments/${preview_env}" >/dev/null
+      fail "GitHub accepted required reviewers for ${repo} (the trial's ${preview_env} is deleted again): reviewed previews are available and need a team of ${owner} that approves every preview run; set PREVIEW_REVIEWERS_TEAM (docs/gitops.md, \"Once per repository\") and run this phase again"
+    fi
+    gh api -X PUT "repos/${repo}/environments/${preview_env}" --input - >/dev/null <<JSON
+{"wait_timer": 0, "prevent_self_review": true, "reviewers": ${previous}, "deployment_branch_policy": null}
+JSON
+    fail "GitHub accepted required reviewers for ${repo} (${preview_env}'s reviewers are put back as they were): reviewed previews are available and need a team of ${owner} that approves every preview run; set PREVIEW_REVIEWERS_TEAM (docs/gitops.md, \"Once per repository\") and run this phase again"
+  fi
   if ((status == 0)); then
     preview_mode=reviewed
     preview_reason="GitHub accepted required reviewers on ${preview_env}"

@@ -23,7 +23,7 @@ import { tenantResourceNames } from "../../fleet/stacks";
 import {
     ALL_CONTEXTS, environmentKind, environmentName, jobsFor, loadWorkflows, permissionsOf, printsSubjectOnly, SUBJECT_PROBE_AUDIENCE, withVars, type EventContext,
 } from "../gitops/workflowModel";
-import { REVIEWERS_REFUSED, type FakeGitHub, type FakeScenario } from "../support/fakeGitHub";
+import { REVIEWERS_REFUSED, TOKEN_USER, type FakeGitHub, type FakeScenario } from "../support/fakeGitHub";
 import { ACCOUNT_ID, BootstrapBench, REVIEWERS_TEAM, type Rule, type Run, SCRIPT, scenario, STATE_TENANT, TENANTS, VAULT_ID } from "./bootstrapHarness";
 
 const ISSUER = "https://token.actions.githubusercontent.com";
@@ -443,7 +443,7 @@ for (const { title, fake, mode, why, full } of MODES) {
 describe("the bootstrap script, edited, is caught by the isolation proof", function () {
     this.timeout(120_000);
     const mutants: [string, string, string, Partial<FakeScenario>, RegExp][] = [
-        ["a script that forgets the preview environment's reviewers", '"reviewers": [{"type": "Team", "id": ${team_id}}]', '"reviewers": []', { repo: { name: "jtel-teams-presence", id: 912_345_678, visibility: "public" } }, /preview \(decrypt\) trusts .*pull_request/],
+        ["a script that forgets the preview environment's reviewers", '"reviewers": [{"type": "${type}", "id": ${id}}]', '"reviewers": []', { repo: { name: "jtel-teams-presence", id: 912_345_678, visibility: "public" } }, /preview \(decrypt\) trusts .*pull_request/],
         ["a script that keeps the pull_request credentials in offline-plan mode", '[[ "$preview_mode" != reviewed ]] || wanted "$preview_env"', 'wanted "$preview_env"', {}, /pull_request although the preview mode is offline-plan/],
         ["a script that builds the subject from the repository's name", 'subject_prefix="$reported"', 'subject_prefix="repo:${repo}"', {}, /trusts another repository/],
     ];
@@ -546,8 +546,60 @@ describe("onboarding against GitHub as partners have it today", function () {
         await expectStopBeforeAnything({ plan: "free", planVisible: true }, /on GitHub Free, which offers no environments for private repositories/);
     });
 
-    it("stops before trying the reviewers rule when no reviewers team is set, and the plan is not readable", async () => {
-        await expectStopBeforeAnything({ plan: "enterprise" }, /PREVIEW_REVIEWERS_TEAM is not set/, { PREVIEW_REVIEWERS_TEAM: undefined });
+    /** The trials of the reviewers rule on the preview environment: the reviewers each PUT named, and GitHub's status. */
+    function trials(): string[] {
+        return github(bench).requests.filter((r) => r.method === "PUT" && r.path.endsWith("/environments/tenant-contoso-preview"))
+            .map((r) => `${((r.body as { reviewers?: { type: string; id: number }[] }).reviewers ?? []).map((v) => `${v.type} ${v.id}`).join(", ")}: ${r.status}`);
+    }
+
+    it("asks for a reviewers team only once GitHub accepts the rule, tried with the operator as reviewer, and leaves no environment behind", async () => {
+        bench = await BootstrapBench.create(scenario({ plan: "enterprise" }));
+        const run = await bench.run(jtel(), STATE_TENANT, { env: { PREVIEW_REVIEWERS_TEAM: undefined } });
+        assert.equal(run.status, 1, run.stderr);
+        assert.match(run.stderr, /GitHub accepted required reviewers for jtel\/jtel-teams-presence \(the trial's tenant-contoso-preview is deleted again\): reviewed previews are available and need a team of jtel .*set PREVIEW_REVIEWERS_TEAM/);
+        assert.deepEqual(trials(), [`User ${TOKEN_USER.id}: 200`]);
+        assert.deepEqual(writes(bench), ["PUT /repos/jtel/jtel-teams-presence/environments/tenant-contoso-preview 200", "DELETE /repos/jtel/jtel-teams-presence/environments/tenant-contoso-preview 204"]);
+        assert.equal(github(bench).state.environments.size, 0);
+        assert.deepEqual(azChanges(run), [], "nothing was created in Azure");
+    });
+
+    it("needs no reviewers team on GitHub Team when the plan is not readable: the operator's trial gets 422 and the bootstrap completes in offline-plan", async () => {
+        bench = await BootstrapBench.create(scenario());
+        const run = await bench.run(jtel(), STATE_TENANT, { env: { PREVIEW_REVIEWERS_TEAM: undefined } });
+        assert.equal(run.status, 0, run.stderr);
+        assert.match(run.stderr, /trying required reviewers on tenant-contoso-preview, with jtel-operator as the reviewer \(PREVIEW_REVIEWERS_TEAM is not set\)/);
+        assert.match(run.stdout, /^Preview mode: offline-plan: GitHub answered 422/m);
+        assert.deepEqual(trials(), [`User ${TOKEN_USER.id}: 422`]);
+        assert.ok(!github(bench).state.environments.has("tenant-contoso-preview"), "the shell GitHub left is deleted");
+        assert.equal(github(bench).state.variables.get("PREVIEW_MODE"), "offline-plan");
+    });
+
+    it("puts back the team of an earlier reviewed setup after the operator's trial, then asks for PREVIEW_REVIEWERS_TEAM", async () => {
+        bench = await BootstrapBench.create(scenario({ plan: "enterprise" }));
+        const seeded = await shell(`gh api -X PUT repos/jtel/jtel-teams-presence/environments/tenant-contoso-preview --input - <<<'{"reviewers": [{"type": "Team", "id": ${REVIEWERS_TEAM.id}}], "prevent_self_review": true}'`, bench);
+        assert.equal(seeded.status, 0, seeded.stderr);
+        const run = await bench.run(jtel(), STATE_TENANT, { env: { PREVIEW_REVIEWERS_TEAM: undefined } });
+        assert.equal(run.status, 1, run.stderr);
+        assert.match(run.stderr, /GitHub accepted required reviewers for jtel\/jtel-teams-presence \(tenant-contoso-preview's reviewers are put back as they were\).*set PREVIEW_REVIEWERS_TEAM/);
+        assert.deepEqual(trials().slice(1), [`User ${TOKEN_USER.id}: 200`, `Team ${REVIEWERS_TEAM.id}: 200`]);
+        const preview = github(bench).state.environments.get("tenant-contoso-preview");
+        assert.deepEqual({ reviewers: preview?.reviewers, self: preview?.preventSelfReview }, { reviewers: [{ type: "Team", id: REVIEWERS_TEAM.id }], self: true });
+        assert.equal(github(bench).state.environments.size, 1, "nothing else was created");
+    });
+
+    /** A repository of a personal account, bootstrapped with its owner's own token. */
+    const PERSONAL = { owner: { login: "anna", id: 6_600_001, type: "User" as const }, tokenUser: { login: "anna", id: 6_600_001 }, teams: {} };
+
+    it("stops before anything on a private repository of a personal account on GitHub Free, read from GET /user", async () => {
+        await expectStopBeforeAnything({ ...PERSONAL, plan: "free", userScope: true }, /anna\/jtel-teams-presence is private and anna is a personal account on GitHub Free, which offers no environments for private repositories .*move anna to GitHub Pro/);
+    });
+
+    it("takes a personal account's private repository to offline-plan, saying where its plan could not be read", async () => {
+        bench = await BootstrapBench.create(scenario({ ...PERSONAL, plan: "pro" }));
+        const run = await bench.run(jtel(), STATE_TENANT, { env: { PREVIEW_REVIEWERS_TEAM: undefined } });
+        assert.equal(run.status, 0, run.stderr);
+        assert.match(run.stdout, /^Preview mode: offline-plan: anna\/jtel-teams-presence belongs to a personal account, which has no team to review previews \(its plan is readable only by its own token with read:user: on GitHub Free/m);
+        assert.deepEqual(trials(), [], "no trial");
     });
 
     it("reads a visible Team plan without trying the rule, and needs no reviewers team in offline-plan mode", async () => {

@@ -4,7 +4,7 @@
 // list/show commands built in fleet/preflightCommands.ts (test/fleet/bootstrapAz.test.ts parses those with az's
 // parser), and no token reaches the log host.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import yaml from "js-yaml";
@@ -14,7 +14,7 @@ import {
     domainRow, exitCodeOf, githubRows, parseInspection, previewModeRow, renderTable, rolesRow, subscriptionRow, versionAtLeast, type Row,
 } from "../../fleet/preflight";
 import { az, doctorAzCommands, shellLine } from "../../fleet/preflightCommands";
-import { credentialProblems, prefixOf, probeJobName, subjectsInLog, wantedCredentials } from "../../fleet/subjectProbe";
+import { credentialProblems, ownCredential, prefixOf, probeJobName, subjectsInLog, wantedCredentials } from "../../fleet/subjectProbe";
 import { root } from "../gitops/workflowModel";
 import { BootstrapBench, scenario, STATE_TENANT, TENANTS } from "./bootstrapHarness";
 import { addProbeRun, CUSTOMER_ADMIN, doctor, ROLES, type DoctorRun } from "./preflightHarness";
@@ -158,11 +158,37 @@ describe("npm run doctor: what it decides", () => {
         assert.match(text, /^failed with \[redacted\] and Bearer \[redacted\]$/);
     });
 
+    it("counts as the stack's own credentials exactly those the bootstrap names and replaces (its own_credential_re)", () => {
+        const script = join(root, ".github", "scripts", "bootstrap-tenant.sh");
+        const line = readFileSync(script, "utf8").split("\n").find((l) => l.startsWith("own_credential_re="));
+        assert.ok(line, "bootstrap-tenant.sh sets own_credential_re");
+        const names = ["", "-preview", "-drift", "-review", "-preview-drift"].flatMap((env) =>
+            ["push", "schedule", "workflow-dispatch", "workflow_dispatch", "pull-request", "release"].flatMap((event) =>
+                [`tenant-contoso${env}-${event}`, `tenant-contoso2${env}-${event}`, `x-tenant-contoso${env}-${event}`, `tenant-contoso${env}-${event}-old`]));
+        const bash = spawnSync("bash", ["-c", `stack=contoso; ${line}; for n in "$@"; do if [[ $n =~ $own_credential_re ]]; then echo 1; else echo 0; fi; done`, "bash", ...names], { encoding: "utf8" });
+        assert.equal(bash.status, 0, bash.stderr);
+        const theirs = bash.stdout.trim().split("\n").map((b) => b === "1");
+        assert.deepEqual(names.map((n) => ownCredential("contoso", n)), theirs);
+        assert.equal(theirs.filter(Boolean).length, 12, "3 environments x 4 events");
+    });
+
     it("reads a stack file with an encrypted value and adopt without decrypting it", () => {
         const text = `${stackFile()}  jtel-teams-presence:existingUserPassword:\n    secure: v1:abcdef==\n  jtel-teams-presence:adopt: {"applicationObjectId":"0f1e2d3c-4b5a-4697-8a9b-acbdcedff001","servicePrincipalObjectId":"0f1e2d3c-4b5a-4697-8a9b-acbdcedff002","serviceUserObjectId":"0f1e2d3c-4b5a-4697-8a9b-acbdcedff003","delegatedGrantId":"abcdefghijklmnop"}\n`;
         const config = stackConfigOf(text, "Pulumi.contoso.yaml");
         assert.equal(config.tenantId, TENANTS.contoso);
         assert.ok(config.adopt);
+    });
+
+    it("reads a stack file as npm run plan hands it to the program: lists, nested secure values, other namespaces", () => {
+        // planner/stackFile.ts is the one reading of Pulumi.<stack>.yaml; the doctor strips only the project's namespace.
+        const text = `${stackFile()}  jtel-teams-presence:verifyAgents:\n    - a@contoso.com\n    - b@contoso.com\n  jtel-teams-presence:secretRotationDays: 90\n  jtel-teams-presence:existingUserPassword:\n    secure: v1:abcdef==\n  azure-native:location: westeurope\n`;
+        const config = stackConfigOf(text, "Pulumi.contoso.yaml");
+        assert.deepEqual(config.verifyAgents, ["a@contoso.com", "b@contoso.com"]);
+        assert.equal(config.secretRotationDays, 90);
+        assert.match(config.existingUserPassword ?? "", /^Plan-[0-9a-f]{20}-X9$/, "the planner's stand-in, taken as a secret key");
+        assert.throws(() => stackConfigOf(`${stackFile()}  jtel-teams-presence:verifyAgents: a@contoso.com\n`, "Pulumi.contoso.yaml"), /verifyAgents/);
+        assert.throws(() => stackConfigOf("config: [\n", "Pulumi.contoso.yaml"), (e: Error) => e.name === "ConfigError" && /Pulumi\.contoso\.yaml is not valid YAML/.test(e.message));
+        assert.throws(() => stackConfigOf("config:\n  - a\n", "Pulumi.contoso.yaml"), /config: must be a mapping/);
     });
 });
 
@@ -175,6 +201,14 @@ describe("npm run doctor: bad usage", () => {
         [["--stack", "contoso", "--check"], /--check/],
         [["--stack", "nowhere"], /^--stack nowhere: Pulumi\.nowhere\.yaml or .* is not in /],
     ];
+    it("exits 1, not 2, when the doctor itself fails (flags fine, nothing checked to the end), printing only the error's name", async () => {
+        const out = { stdout: "", stderr: "" };
+        // A file where the repository root should be: reading Pulumi.contoso.yaml fails with ENOTDIR, not ENOENT.
+        const code = await runDoctorCli(["--stack", "contoso"], { stdout: (t) => { out.stdout += t; }, stderr: (t) => { out.stderr += t; }, cwd: join(root, "package.json"), env: { PATH: "/nonexistent" } });
+        assert.equal(code, EXIT.fix);
+        assert.equal(out.stderr, "Internal error: Error; nothing was checked to the end.\n");
+        assert.equal(out.stdout, "");
+    });
     for (const [argv, message] of cases) {
         it(`exits 2 on ${argv.join(" ") || "no flags"}, naming the flag in one line, before running anything`, async () => {
             const out = { stdout: "", stderr: "" };
@@ -349,8 +383,8 @@ describe("npm run doctor's documentation", () => {
         assert.equal(pkg.scripts.doctor, "ts-node --transpile-only cli/doctor.ts");
         const gitops = readFileSync(join(root, "docs", "gitops.md"), "utf8");
         const preflight = gitops.split("### The preflight: `npm run doctor`")[1].split("\n## ")[0];
-        assert.match(preflight, /Exit codes: \*\*0\*\* nothing to fix, \*\*1\*\* something to fix, \*\*2\*\* bad\s+usage/);
-        assert.match(USAGE, /Exit codes: 0 nothing to fix, 1 something to fix \(the FIX rows say what\), 2 bad usage\./);
+        assert.match(preflight, /Exit codes: \*\*0\*\* nothing to fix, \*\*1\*\* something to fix\s+or\s+the\s+doctor\s+itself\s+failed\s+\(`Internal error:` and the error's name\), \*\*2\*\* bad\s+usage/);
+        assert.match(USAGE, /Exit codes: 0 nothing to fix, 1 something to fix \(the FIX rows say what\) or an internal error, 2 bad usage\./);
         assert.deepEqual(EXIT, { fine: 0, fix: 1, usage: 2 });
         const help = { stdout: "" };
         assert.equal(await runDoctorCli(["--help"], { stdout: (t) => { help.stdout += t; }, stderr: () => undefined, cwd: root, env: {} }), 0);

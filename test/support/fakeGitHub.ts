@@ -12,6 +12,8 @@
 //   - repositories (GET /repos/{owner}/{repo}: id, name, owner.id/login/type, visibility);
 //   - organizations (GET /orgs/{org}: `plan` only for an owner's token, "orgs/get": "To see the full details
 //     about an organization, the authenticated user must be an organization owner"), teams by slug;
+//   - the token's user (GET /user, "users/get-authenticated": the private user response, with `plan`, only for a
+//     classic token with read:user or user; gh's default scopes are repo, read:org and gist, so usually without);
 //   - the OIDC subject settings of a repository and of its organization (GET/PUT
 //     /repos/{owner}/{repo}/actions/oidc/customization/sub: use_default, include_claim_keys,
 //     use_immutable_subject, sub_claim_prefix; GET /orgs/{org}/actions/oidc/customization/sub), and the `sub`
@@ -107,7 +109,14 @@ export interface FakeScenario {
     forbidden?: RegExp[];
     /** Whether a refused reviewers rule still leaves the environment created (github.com does); default true. */
     shellOnRefusedRule?: boolean;
+    /** The user the token belongs to (GET /user); default TOKEN_USER, an operator who does not own the repository. */
+    tokenUser?: { login: string; id: number };
+    /** Whether GET /user answers with the private user response, which carries `plan` (a classic token with read:user or user). */
+    userScope?: boolean;
 }
+
+/** The token's user where a scenario names none: the jtel operator, an organization's admin with a personal Free account. */
+export const TOKEN_USER = { login: "jtel-operator", id: 7_700_001 };
 
 export interface FakeEnvironment {
     name: string;
@@ -526,6 +535,13 @@ export class FakeGitHub {
                     html_url: `https://github.com/${this.fullName}`, default_branch: "main", archived: false, disabled: false,
                 },
             };
+        });
+        add("GET", "/user", () => {
+            const { owner, plan, tokenUser = TOKEN_USER, userScope } = s();
+            const own = owner.type === "User" && owner.login.toLowerCase() === tokenUser.login.toLowerCase();
+            const body: Record<string, unknown> = { login: tokenUser.login, id: tokenUser.id, node_id: `U_${tokenUser.id}`, type: "User", site_admin: false };
+            if (userScope) body.plan = { name: own ? plan : "free", space: 976562499, collaborators: 0, private_repos: 10000 };
+            return { status: 200, body };
         });
         add("GET", "/orgs/([^/]+)", () => {
             const { owner, plan, planVisible } = s();
