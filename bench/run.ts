@@ -14,7 +14,7 @@ import { verifyMemory } from "./verifyMemory";
 const BENCHMARKS: readonly Benchmark[] = [programStart, timeToVerified, rosterScale, verifyLatency, verifyAgents, rotationPlanner, verifyMemory];
 
 const USAGE = `Usage: npm run bench -- [--quick] [--json]
-  --quick  fewer iterations and a smaller side-by-side roster (same targets), for CI smoke runs
+  --quick  fewer iterations and a smaller side-by-side roster (same targets), for a quick look on a busy machine (no CI job runs the benchmark)
   --json   machine-readable results on stdout instead of the table
 Targets and their reasons: bench/README.md`;
 
