@@ -12,8 +12,9 @@
 //   - repositories (GET /repos/{owner}/{repo}: id, name, owner.id/login/type, visibility);
 //   - organizations (GET /orgs/{org}: `plan` only for an owner's token, "orgs/get": "To see the full details
 //     about an organization, the authenticated user must be an organization owner"), teams by slug;
-//   - the token's user (GET /user, "users/get-authenticated": the private user response, with `plan`, only for a
-//     classic token with read:user or user; gh's default scopes are repo, read:org and gist, so usually without);
+//   - the token's user (GET /user, "users/get-authenticated": the private user response, whose schema
+//     "private-user" has an optional `plan` {name, space, collaborators, private_repos}, only for a classic token
+//     with read:user or user; gh's default scopes are repo, read:org and gist, so usually the public one);
 //   - the OIDC subject settings of a repository and of its organization (GET/PUT
 //     /repos/{owner}/{repo}/actions/oidc/customization/sub: use_default, include_claim_keys,
 //     use_immutable_subject, sub_claim_prefix; GET /orgs/{org}/actions/oidc/customization/sub), and the `sub`
