@@ -382,7 +382,7 @@ detect_preview_mode() {
   if [[ -n "${PREVIEW_REVIEWERS_TEAM:-}" ]]; then
     resolve_reviewers_team
   else
-    login=$(github_get user .login 2>/dev/null) && user_id=$(github_get user .id 2>/dev/null) || user_id=""
+    read -r login user_id < <(github_get user '"\(.login) \(.id)"' 2>/dev/null) || user_id=""
     [[ "$user_id" =~ ^[0-9]+$ ]] \
       || fail "${owner}'s plan is not readable with this token, and gh could not read its own user (GET /user) to try required reviewers: set PREVIEW_REVIEWERS_TEAM (docs/gitops.md, \"Once per repository\") and run this phase again"
   fi

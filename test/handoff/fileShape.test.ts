@@ -71,3 +71,11 @@ describe("a handoff file's shape", () => {
         ]);
     });
 });
+
+describe("a handoff file with a handoff key", () => {
+    it("is a stack's outputs, even when its only other keys are handoff values", () => {
+        const outputs = { handoff: HANDOFF, userEmail: HANDOFF.userEmail, directoryTenantId: HANDOFF.directoryTenantId };
+        assert.deepEqual(readHandoffFile(outputs, "h.json"), { shape: "stack outputs", outputs });
+        assert.deepEqual(readHandoffFile({ handoff: HANDOFF }, "h.json"), { shape: "stack outputs", outputs: { handoff: HANDOFF } });
+    });
+});

@@ -1,27 +1,10 @@
-// Rules a person reading a message, or a command reading a handoff file, relies on: which shape a file with a
-// `handoff` key has, how much of a bad currentSecretCreatedAt output a message quotes, why a replication-like
-// error stopped the verifier and after how many tries, and the endpoint rule spelled out when an endpoint is refused.
+// Rules a person reading a message relies on: how much of a bad currentSecretCreatedAt output a message quotes, why a
+// replication-like error stopped the verifier and after how many tries, and the endpoint rule spelled out when an
+// endpoint is refused.
 import assert from "node:assert/strict";
-import { readHandoffFile } from "../../handoff/fileShape";
 import { HandoffOutputsError, secretCreatedAtOf } from "../../handoff/outputs";
 import { notReplication, type Diagnosis } from "../../verifier/diagnosis";
 import { checkEndpoint, endpointProblem } from "../../verifier/endpoints";
-
-const HANDOFF = {
-    applicationClientId: "0f1e2d3c-4b5a-4697-8877-665544332211",
-    directoryTenantId: "a1b2c3d4-e5f6-4789-abcd-ef0123456789",
-    secretValue: "Qx8~sEcReT.vAlUe_0123456789-abcdefghijKL",
-    userEmail: "jtel-presence@contoso.example",
-    userPassword: "Tr0ub4dor'Horse-9!zQ",
-};
-
-describe("a handoff file with a handoff key", () => {
-    it("is a stack's outputs, even when its only other keys are handoff values", () => {
-        const outputs = { handoff: HANDOFF, userEmail: HANDOFF.userEmail, directoryTenantId: HANDOFF.directoryTenantId };
-        assert.deepEqual(readHandoffFile(outputs, "h.json"), { shape: "stack outputs", outputs });
-        assert.deepEqual(readHandoffFile({ handoff: HANDOFF }, "h.json"), { shape: "stack outputs", outputs: { handoff: HANDOFF } });
-    });
-});
 
 describe("a currentSecretCreatedAt output that is not a date-time", () => {
     it("is quoted with its first 80 characters only", () => {

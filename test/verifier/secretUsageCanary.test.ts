@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
-    CANARY_GRACE_HOURS, classifySecretUsage, describeUsage, usageCell, usageRecordSchema, type Classification, type CredentialActivity, type UsageRecord,
+    CANARY_GRACE_HOURS, classifySecretUsage, describeUsage, usageCell, usageRecordSchema, verificationCanary, type Classification, type CredentialActivity, type UsageRecord,
 } from "../../verifier/secretUsage";
 
 const N = "3f1b6c2a-7d4e-4a51-9b08-2c6e1f0a9d47";
@@ -15,17 +15,23 @@ const ROPC_ID = "5d0c3e1a-2b4f-4c6d-9e8f-7a1b2c3d4e5f";
 const CC_ID = "9e8f7a6b-5c4d-4e3f-8a1b-0c9d8e7f6a5b";
 const VERIFICATION = { verifiedAt: "2026-11-27T03:20:11.000Z", elapsedMs: 2_314, passwordSignInAt: SIGN_IN_AT, passwordSignInRequestId: ROPC_ID, clientCredentialsRequestId: CC_ID };
 const HOUR = 3_600_000;
+/** The verification window's clock slack (verifier/secretUsage.ts, VERIFICATION_SLACK_MS). */
+const SLACK = 2 * 60 * 1000;
 
 const after = (hours: number, from = SIGN_IN_AT) => new Date(Date.parse(from) + hours * HOUR).toISOString();
 const used = (keyId: string, lastUsedAt: string | null, requestIds?: string[]): CredentialActivity => ({ keyId, lastUsedAt, expiresAt: null, ...(requestIds ? { requestIds } : {}) });
 
-function classify(credentials: CredentialActivity[], readAt: string, verification: UsageRecord["verification"] = VERIFICATION): Classification {
-    const record: UsageRecord = {
+function record(credentials: CredentialActivity[], readAt: string, verification: UsageRecord["verification"] = VERIFICATION): UsageRecord {
+    return {
         readAt, currentSecretKeyId: N, previousSecretKeyId: P, previousSecretExpiresAt: "2027-01-19T00:00:00.000Z", verification,
         report: { available: true, credentials },
     };
-    return classifySecretUsage(record, { now: new Date(readAt), idleHours: 12 });
 }
+function classify(credentials: CredentialActivity[], readAt: string, verification: UsageRecord["verification"] = VERIFICATION): Classification {
+    return classifySecretUsage(record(credentials, readAt, verification), { now: new Date(readAt), idleHours: 12 });
+}
+const message = (c: Classification): string => (c.kind === "unknown" ? c.message : assert.fail(`expected unknown, got ${c.kind}`));
+const canaryState = (newest: CredentialActivity, readAt: string) => verificationCanary(record([newest], readAt), newest, Date.parse(readAt)).state;
 const reason = (c: Classification) => (c.kind === "unknown" ? c.reason : c.kind);
 
 describe("the verification as a canary: does the report record the connector's kind of sign-in?", () => {
@@ -111,5 +117,61 @@ describe("the verification as a canary: does the report record the connector's k
         assert.deepEqual(parsed.data, record);
         const bad = usageRecordSchema.safeParse({ ...record, verification: { ...VERIFICATION, passwordSignInAt: "at three" } });
         assert.deepEqual(bad.error?.issues.map((i) => i.path.join(".")), ["verification.passwordSignInAt"]);
+    });
+});
+
+describe("the canary's edges: when the report counts as recording the verification's sign-in", () => {
+    it("counts a use of the newest secret after the verification's window as recording, even when the report lists only the client-credentials request", () => {
+        assert.equal(canaryState(used(N, "2026-11-27T03:30:00.000Z", [CC_ID]), after(21)), "seen");
+    });
+
+    it("does not count a client-credentials-only use at the very end of the verification's window (its slack) as a later use", () => {
+        const end = new Date(Date.parse(VERIFICATION.verifiedAt) + SLACK).toISOString();
+        assert.equal(canaryState(used(N, end, [CC_ID]), after(21)), "missing");
+    });
+
+    it("counts a use exactly the allowed clock slack before the password sign-in as that sign-in", () => {
+        const earliest = new Date(Date.parse(SIGN_IN_AT) - SLACK).toISOString();
+        assert.equal(canaryState(used(N, earliest), after(21)), "seen");
+    });
+});
+
+describe("matching the verification's request IDs in the report", () => {
+    it("takes a report request ID for the verification's password sign-in only when it is the same ID, whatever its case", () => {
+        const id = "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3dff";
+        const rec: UsageRecord = { ...record([], after(21)), verification: { ...VERIFICATION, passwordSignInRequestId: id.toUpperCase() } };
+        const state = (requestIds: string[]) => verificationCanary(rec, used(N, null, requestIds), Date.parse(after(21))).state;
+        assert.equal(state([id]), "seen");
+        // U+FB00 (the "ff" ligature) is not the letters f f; only its upper case is "FF".
+        assert.equal(state([id.replace(/ff$/, "\uFB00")]), "missing");
+    });
+});
+
+describe("what the operator reads when the report does not show the verification's sign-in", () => {
+    it(`says within the grace that ${CANARY_GRACE_HOURS} hours without that sign-in turn the reason into not-recording`, () => {
+        const lagging = classify([used(N, null), used(P, "2026-11-20T02:00:00.000Z")], after(13));
+        assert.equal(lagging.kind === "unknown" && lagging.reason, "not-recorded-yet");
+        assert.match(message(lagging), new RegExp(`; without that sign-in ${CANARY_GRACE_HOURS} hours after it, the reason becomes not-recording$`));
+    });
+
+    it("says how many whole hours later it read the report, that the secret shows no use, and where to check by hand", () => {
+        const silent = classify([used(N, null), used(P, "2026-11-20T02:00:00.000Z")], after(21.5));
+        assert.equal(silent.kind === "unknown" && silent.reason, "not-recording");
+        const text = message(silent);
+        assert.ok(text.includes(`(key ID ${N}) 21 hours later (it shows no use of that secret), so it does not record the connector's kind of ` +
+            `sign-in (ROPC with a client secret) in this tenant, or lags more than ${CANARY_GRACE_HOURS} hours: its silence proves nothing. `), text);
+        assert.ok(text.endsWith("Sign-in logs, user sign-ins (interactive and non-interactive) filtered by the Application (client) ID"), text);
+    });
+
+    it("names the newest secret's last use when the report shows an older one", () => {
+        const old = classify([used(N, "2026-11-20T01:00:00.000Z"), used(P, after(20))], after(21));
+        assert.equal(old.kind === "unknown" && old.reason, "not-recording");
+        assert.ok(message(old).includes("21 hours later (that secret's last use it shows is 2026-11-20 01:00 UTC), so"), message(old));
+    });
+
+    it("counts one listed foreign client secret in the singular when the report lists none of the stack's", () => {
+        const foreign = classify([used("11111111-2222-4333-8444-555555555555", "2026-11-20T01:00:00.000Z")], after(21));
+        assert.equal(foreign.kind === "unknown" && foreign.reason, "malformed");
+        assert.ok(message(foreign).endsWith(": it lists 1 client secret for the app, none with the stack's key IDs (currentSecretKeyId, previousSecretKeyId)"), message(foreign));
     });
 });
