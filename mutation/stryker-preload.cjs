@@ -1,5 +1,5 @@
 // The first file Stryker's mocha runner loads (mutation/stryker.config.mjs, mochaOptions.spec), before any test
-// file. It corrects two ways in which Stryker's perTest coverage misreads this suite; without it Stryker calls
+// file. It corrects three ways in which Stryker's perTest coverage misreads this suite; without it Stryker calls
 // mutants alive that the tests kill when the same change is made by hand.
 //
 // 1. Suite-level before() hooks. @stryker-mutator/mocha-runner 10 records coverage under the test ID its root
@@ -12,9 +12,15 @@
 //    but Stryker switches mutants at run time and never loads the module again, so whatever the tests check, its
 //    mutants "survive". Loading every module of the scope here, before any test runs, makes module-level code
 //    static everywhere: ignored by default like the rest of it, measured with `npm run mutation -- --with-static`.
+// 3. Copies of the scope loaded inside a test. `npm run plan`'s tests (test/planner/planCli.test.ts) copy the
+//    program, Stryker's instrumented files included, into a scratch repository and load main's side from there,
+//    so the copy's module-level code ran under those tests' IDs: a module-level mutant (a zod schema, a pattern,
+//    a constant table) became "hybrid", was tried against those tests alone, and "survived" whatever the tests
+//    of that code check. Module-level code compiled while a test runs is credited to static coverage instead.
 /* global require, __dirname, module */
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS, loaded by mocha as a spec file */
 const { readdirSync } = require("node:fs");
+const Module = require("node:module");
 const { join } = require("node:path");
 const { Suite } = require("mocha");
 
@@ -96,6 +102,27 @@ function creditBeforeAllHooks() {
     };
 }
 
+/**
+ * Credits the module-level code of every module compiled from now on to static coverage, whatever test is
+ * running (node's CommonJS loader, and ts-node's hook, run a module's top level inside Module#_compile).
+ */
+function creditModuleLoadsToStatic() {
+    const compile = Module.prototype._compile;
+    Module.prototype._compile = function (content, filename) {
+        const ns = globalThis[NAMESPACE];
+        const previous = ns?.currentTestId;
+        if (ns) ns.currentTestId = undefined;
+        try {
+            return compile.call(this, content, filename);
+        } finally {
+            if (ns) ns.currentTestId = previous;
+        }
+    };
+    return () => {
+        Module.prototype._compile = compile;
+    };
+}
+
 /** Every module of the scope except policy/index.ts, which starts the policy pack's gRPC server when loaded. */
 function scopeModules(root = join(__dirname, "..")) {
     return ["components", "stack", "verifier", "handoff", "policy"].flatMap((folder) =>
@@ -109,7 +136,8 @@ function scopeModules(root = join(__dirname, "..")) {
 // Only inside Stryker's test runner, which creates its namespace before it loads the spec files.
 if (globalThis[NAMESPACE]) {
     creditBeforeAllHooks();
+    creditModuleLoadsToStatic();
     for (const file of scopeModules()) require(file);
 }
 
-module.exports = { creditingHookCoverage, creditBeforeAllHooks, scopeModules, NAMESPACE };
+module.exports = { creditingHookCoverage, creditBeforeAllHooks, creditModuleLoadsToStatic, scopeModules, NAMESPACE };

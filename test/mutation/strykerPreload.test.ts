@@ -7,6 +7,7 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import Module from "node:module";
 import { Suite, Test } from "mocha";
 
 const ROOT = join(__dirname, "..", "..");
@@ -15,6 +16,7 @@ const preload = require("../../mutation/stryker-preload.cjs") as {
     NAMESPACE: string;
     creditingHookCoverage: (suite: Suite, fn: (...args: unknown[]) => unknown) => (this: unknown, ...args: unknown[]) => unknown;
     creditBeforeAllHooks: () => () => void;
+    creditModuleLoadsToStatic: () => () => void;
     scopeModules: () => string[];
 };
 
@@ -107,6 +109,55 @@ describe("Stryker's coverage of before() hooks (mutation/stryker-preload.cjs)", 
         } finally {
             restore();
         }
+    });
+});
+
+describe("Stryker's coverage of a module loaded inside a test (mutation/stryker-preload.cjs)", () => {
+    let ns: Namespace;
+    let restore: () => void;
+    const compiling = Module.prototype as unknown as { _compile: (content: string, filename: string) => unknown };
+    const original = compiling._compile;
+    const COPY = "/tmp/plan-repo/stack/config.ts";
+    /** Compiles `source` as a new CommonJS module, the way require() runs a module's top level (a copied program file). */
+    function load(source: string): Module {
+        const module = new Module(COPY);
+        compiling._compile.call(module, source, COPY);
+        return module;
+    }
+    beforeEach(() => {
+        ns = { currentTestId: "npm run plan in a git repository plans an edited stack file", mutantCoverage: { static: {}, perTest: {} } };
+        globals[preload.NAMESPACE] = ns;
+        (globalThis as unknown as { strykerHit: typeof hit }).strykerHit = hit;
+        restore = preload.creditModuleLoadsToStatic();
+    });
+    afterEach(() => {
+        restore();
+        delete (globalThis as unknown as { strykerHit?: typeof hit }).strykerHit;
+        delete globals[preload.NAMESPACE];
+    });
+
+    it("credits the module-level code of a module compiled during a test to static coverage, so its mutants are not tried against that test alone", () => {
+        load('globalThis.strykerHit("12");');
+        assert.deepEqual(ns.mutantCoverage, { static: { 12: 1 }, perTest: {} });
+        assert.equal(ns.currentTestId, "npm run plan in a git repository plans an edited stack file");
+    });
+
+    it("still credits a function the module exports to the test that calls it", () => {
+        const exported = load('globalThis.strykerHit("12"); module.exports = () => globalThis.strykerHit("13");');
+        (exported.exports as () => void)();
+        assert.deepEqual(ns.mutantCoverage, { static: { 12: 1 }, perTest: { "npm run plan in a git repository plans an edited stack file": { 13: 1 } } });
+    });
+
+    it("gives the test ID back when the module's top level throws", () => {
+        assert.throws(() => load('globalThis.strykerHit("12"); throw new Error("bad module");'), /bad module/);
+        assert.equal(ns.currentTestId, "npm run plan in a git repository plans an edited stack file");
+        assert.deepEqual(ns.mutantCoverage.static, { 12: 1 });
+    });
+
+    it("is undone by the function it returns", () => {
+        restore();
+        assert.equal(compiling._compile, original);
+        restore = () => undefined;
     });
 });
 
