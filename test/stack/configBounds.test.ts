@@ -1,7 +1,8 @@
 // Every bound of the stack configuration at its edge: the last value accepted and the first refused, each a
 // test of its own, because a bound moved one step outwards (`> secretRotationDays + 1`) passes every test that
 // probes far from it. Cross-key rules are refused by the validation itself, before the program looks anything
-// up or registers anything.
+// up or registers anything. Last, values written slightly off (padded or zero-led numbers, a fractional number
+// of days, owner IDs in either case) are read as what they say and reported once.
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { ConfigError, parseStackConfig, RawConfig } from "../../stack/config";
@@ -242,4 +243,43 @@ describe("cross-key rules, refused before the program looks anything up or regis
             assert.deepEqual(mocks.invokes, []);
         });
     }
+});
+
+describe("stack configuration values written slightly off", () => {
+    describe("verifyPasswordAttempts is read as the number it was accepted as", () => {
+        for (const text of [" 3", "3 ", " 3 ", "03", "\t4\n"]) {
+            it(`${JSON.stringify(text)} is the password budget ${Number(text)}, a number the verifier can count down`, () => {
+                const config = parseStackConfig({ ...VALID, verifyPasswordAttempts: text });
+                assert.equal(config.verifyPasswordAttempts, Number(text));
+            });
+        }
+    });
+
+    describe("a number of days that is not whole is reported alone", () => {
+        const cases: [string, string, string][] = [
+            ["secretRotationDays", "1.5", 'secretRotationDays "1.5" must be a whole number of days from 1 to 730'],
+            ["secretOverlapDays", "100.5", 'secretOverlapDays "100.5" must be a whole number of days from 1 to 730'],
+            ["secretMaxLifetimeDays", "1.5", 'secretMaxLifetimeDays "1.5" must be a whole number of days from 2 to 730'],
+            ["secretMaxLifetimeDays", "abc", 'secretMaxLifetimeDays "abc" must be a whole number of days from 2 to 730'],
+        ];
+        for (const [key, value, message] of cases) {
+            it(`${key} ${value}: only that problem, no rotation/overlap/lifetime sum computed from it`, () => {
+                assert.deepEqual(problems({ [key]: value }), [message]);
+            });
+        }
+    });
+
+    it("servicePrincipalOwners entries that are not object IDs are not claimed to name the same owner", () => {
+        // "ß" and "ss" are different text (upper-casing both gives "SS", lower-casing keeps them apart).
+        assert.deepEqual(problems({ servicePrincipalOwners: JSON.stringify(["ß", "ss"]) }), [
+            'servicePrincipalOwners entry "ß" must be an object ID (a GUID) of a user or service principal',
+            'servicePrincipalOwners entry "ss" must be an object ID (a GUID) of a user or service principal',
+        ]);
+    });
+
+    it("servicePrincipalOwners: the same object ID in upper and lower case is one owner listed twice", () => {
+        const id = "0f1e2d3c-4b5a-4697-8877-665544332211";
+        assert.deepEqual(problems({ servicePrincipalOwners: JSON.stringify([id, id.toUpperCase()]) }),
+            [`servicePrincipalOwners ${JSON.stringify([id, id.toUpperCase()])} lists an owner twice`]);
+    });
 });

@@ -138,6 +138,15 @@ describe("roster answers, step by step", () => {
         assert.deepEqual(result.summary.presenceUnknown, [ANN.toUpperCase()]);
         assert.equal(result.summary.resolved, 1);
     });
+
+    it("reports an agent whose availability Graph answered null as one the connector gets no state for, even with an activity", async () => {
+        const g = scripted(() => [], () => ({ ok: true, value: { value: [{ id: ANN, availability: null, activity: "Available" }] } }));
+        const result = await checkAgents(g.session, [ANN], g.now);
+        assert.equal(result.failure, undefined);
+        assert.equal(result.summary.resolved, 1);
+        assert.deepEqual(result.summary.presenceNull, [ANN]);
+        assert.deepEqual(result.summary.availability, {});
+    });
 });
 
 describe("presence answers the verifier does not recognise", () => {

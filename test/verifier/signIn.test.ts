@@ -86,6 +86,14 @@ describe("sign-in and Graph against a hand-written fake", () => {
         assert.equal(second.ok && second.value.requestId, undefined);
     });
 
+    it("keeps the token answer's x-ms-request-id GUID for the canary even when the header pads it with a no-break space", async () => {
+        const id = "0D4C2B1A-9F8E-4D7C-8B6A-5F4E3D2C1B0A";
+        // HTTP header values may carry obs-text bytes (RFC 9110 section 5.5); 0xA0 reads as U+00A0, which fetch keeps.
+        fake = await startFake(() => ({ ...tokenBody(), headers: { "x-ms-request-id": `\u00a0${id}\u00a0` } }));
+        const outcome = await requestToken("password", handoff, { authorityHost: fake.url, graphEndpoint: fake.url }, 20_000, time.now);
+        assert.equal(outcome.ok && outcome.value.requestId, id.toLowerCase());
+    });
+
     it("retries a token endpoint 503 without a JSON body and then succeeds", async () => {
         fake = await startFake((r, i) => (i === 0 ? { status: 503, body: "Service Unavailable" } : r.path.endsWith("/token") ? tokenBody() : presenceAnswers(r.path)));
         const report = await verifyPresenceAccess(handoff, options(fake.url));
